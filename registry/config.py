@@ -1,0 +1,57 @@
+"""Settings, read from the environment in one place (never at import time)."""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+
+
+def _default_instance_dir() -> Path:
+    return REPO_ROOT / "instance"
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Every setting the product reads. Names are the environment variables, documented in the README."""
+
+    database_url: str
+    instance_dir: Path
+    geodata_dir: Path
+    seeds_dir: Path
+    # Tiles are off by default: intranet offices have no tile server. A URL template turns them on.
+    tiles_url: str | None = None
+    tiles_crs: str = "wgs84"
+    tiles_attribution: str = ""
+    enable_upload: bool = False
+    extra: dict[str, str] = field(default_factory=dict)
+
+    @classmethod
+    def from_env(cls, env: dict[str, str] | None = None) -> "Settings":
+        env = dict(os.environ if env is None else env)
+        instance_dir = Path(env.get("KPR_INSTANCE_DIR") or _default_instance_dir())
+        default_db = f"sqlite:///{instance_dir / 'kpr.sqlite3'}"
+        return cls(
+            database_url=env.get("KPR_DATABASE_URL") or default_db,
+            instance_dir=instance_dir,
+            geodata_dir=Path(env.get("KPR_GEODATA_DIR") or REPO_ROOT / "geodata"),
+            seeds_dir=Path(env.get("KPR_SEEDS_DIR") or REPO_ROOT / "seeds"),
+            tiles_url=env.get("KPR_TILES_URL") or None,
+            tiles_crs=(env.get("KPR_TILES_CRS") or "wgs84").lower(),
+            tiles_attribution=env.get("KPR_TILES_ATTRIBUTION") or "",
+            enable_upload=(env.get("KPR_ENABLE_UPLOAD", "").lower() in {"1", "true", "yes", "on"}),
+        )
+
+
+# The variables above, for the README test and `kpr --help`.
+ENV_VARS: dict[str, str] = {
+    "KPR_DATABASE_URL": "database URL (default: sqlite file instance/kpr.sqlite3); postgresql+psycopg://… works",
+    "KPR_INSTANCE_DIR": "folder for the SQLite file and local overrides (default: instance/)",
+    "KPR_GEODATA_DIR": "folder of boundary, zone and corridor layers (default: geodata/)",
+    "KPR_SEEDS_DIR": "folder of curated seed files (default: seeds/)",
+    "KPR_TILES_URL": "optional tile URL template; none by default (district polygons are the basemap)",
+    "KPR_TILES_CRS": "wgs84 (Tianditu, OSM) or gcj02 (Amap, Tencent): overlays are drawn in this system",
+    "KPR_TILES_ATTRIBUTION": "attribution text for the tiles",
+    "KPR_ENABLE_UPLOAD": "1 to enable the spreadsheet upload page (off until accounts exist)",
+}

@@ -1,0 +1,260 @@
+"""Typed SQLAlchemy models. Geometry is stored as GeoJSON text in WGS-84 so both SQLite and PostgreSQL
+answer every query with plain SQL; district/zone codes are computed in Python at write time."""
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    CheckConstraint,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from registry.db import Base
+from registry.money import YiYuan
+
+STATUSES = ("谋划", "前期", "在建", "竣工", "投产", "unknown")
+CONSTRUCTION_TYPES = ("新建", "续建", "改扩建")
+# Location precision after IATI/AidData (see shared/docs/domain.md).
+PRECISIONS: dict[int, str] = {
+    1: "精确位置 exact site",
+    2: "附近 near (≤25 km)",
+    3: "区县 district",
+    4: "开发区范围 development zone extent",
+    5: "全市 city-wide",
+    6: "太原市外 outside Taiyuan / partner region",
+    8: "未知 unknown",
+}
+
+
+def utcnow() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+class AdminUnit(Base):
+    __tablename__ = "admin_units"
+
+    adcode: Mapped[str] = mapped_column(String(6), primary_key=True)
+    name: Mapped[str] = mapped_column(String(64), index=True)
+    level: Mapped[str] = mapped_column(String(16))  # province | city | county
+    parent_adcode: Mapped[str | None] = mapped_column(String(6))
+    group: Mapped[str | None] = mapped_column(String(32))  # taiyuan | neighbour | jjj
+    geometry: Mapped[str | None] = mapped_column(Text)  # GeoJSON, WGS-84
+
+
+class Zone(Base):
+    __tablename__ = "zones"
+
+    code: Mapped[str] = mapped_column(String(32), primary_key=True)
+    name: Mapped[str] = mapped_column(String(128), index=True)
+    aliases: Mapped[list[str]] = mapped_column(JSON, default=list)
+    kind: Mapped[str | None] = mapped_column(String(32))
+    level: Mapped[str | None] = mapped_column(String(32))
+    parent_code: Mapped[str | None] = mapped_column(ForeignKey("zones.code"))
+    industries: Mapped[list[str]] = mapped_column(JSON, default=list)
+    stated_area_km2: Mapped[float | None] = mapped_column(Float)
+    districts: Mapped[list[str]] = mapped_column(JSON, default=list)
+    geometry: Mapped[str | None] = mapped_column(Text)
+    geometry_status: Mapped[str] = mapped_column(String(16), default="schematic")
+    sources: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
+
+    __table_args__ = (
+        CheckConstraint("geometry_status IN ('official', 'schematic', 'none')", name="geometry_status"),
+    )
+
+
+class Strategy(Base):
+    """A regional strategy, strategic region or corridor; corridors are also places (an axis with a width)."""
+
+    __tablename__ = "strategies"
+
+    code: Mapped[str] = mapped_column(String(32), primary_key=True)
+    name: Mapped[str] = mapped_column(String(128), index=True)
+    aliases: Mapped[list[str]] = mapped_column(JSON, default=list)
+    kind: Mapped[str] = mapped_column(String(16))  # strategy | region | corridor
+    parent_code: Mapped[str | None] = mapped_column(ForeignKey("strategies.code"))
+    member_units: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
+    axis: Mapped[str | None] = mapped_column(Text)  # GeoJSON line, WGS-84
+    width_km: Mapped[float | None] = mapped_column(Float)
+    geometry: Mapped[str | None] = mapped_column(Text)
+    sources: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
+
+
+class IndustryChain(Base):
+    """The chain tree: cluster → chain → segment, tier 千亿级 / 百亿级 / 未来."""
+
+    __tablename__ = "industry_chains"
+
+    code: Mapped[str] = mapped_column(String(48), primary_key=True)
+    name: Mapped[str] = mapped_column(String(128), index=True)
+    level: Mapped[str] = mapped_column(String(16))
+    tier: Mapped[str | None] = mapped_column(String(16))
+    parent_code: Mapped[str | None] = mapped_column(ForeignKey("industry_chains.code"))
+    sources: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
+
+    __table_args__ = (CheckConstraint("level IN ('cluster', 'chain', 'segment')", name="level"),)
+
+
+class Project(Base):
+    __tablename__ = "projects"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    code: Mapped[str] = mapped_column(String(48), unique=True)
+    name: Mapped[str] = mapped_column(String(256), index=True)
+    aliases: Mapped[list[str]] = mapped_column(JSON, default=list)
+    kind: Mapped[str | None] = mapped_column(String(32), index=True)
+    status: Mapped[str] = mapped_column(String(16), default="unknown", index=True)
+    construction_type: Mapped[str | None] = mapped_column(String(16))
+    # Exact: stored as an integer count of 万元 (1 亿元 = 10 000 万元), see registry/money.py.
+    total_investment: Mapped[Decimal | None] = mapped_column(YiYuan, index=True)
+    investment_text: Mapped[str | None] = mapped_column(Text)
+    capacity_text: Mapped[str | None] = mapped_column(Text)
+    capacity_value: Mapped[float | None] = mapped_column(Float)
+    capacity_unit: Mapped[str | None] = mapped_column(String(32))
+    start_year: Mapped[int | None] = mapped_column(Integer)
+    end_year: Mapped[int | None] = mapped_column(Integer)
+    builder: Mapped[str | None] = mapped_column(String(256))
+    partners: Mapped[list[str]] = mapped_column(JSON, default=list)
+    description: Mapped[str | None] = mapped_column(Text)
+    place_text: Mapped[str | None] = mapped_column(Text)
+    outside_taiyuan: Mapped[bool | None] = mapped_column(Boolean)
+    specificity: Mapped[str | None] = mapped_column(String(32))
+    box: Mapped[str | None] = mapped_column(String(128))
+    group_name: Mapped[str | None] = mapped_column(String(128))
+    # The primary placement, copied from the primary location at write time so lists filter on plain columns.
+    district_code: Mapped[str | None] = mapped_column(String(6), index=True)
+    zone_code: Mapped[str | None] = mapped_column(String(32), index=True)
+    lon: Mapped[float | None] = mapped_column(Float)
+    lat: Mapped[float | None] = mapped_column(Float)
+    precision: Mapped[int] = mapped_column(Integer, default=8, index=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, onupdate=utcnow)
+    version: Mapped[int] = mapped_column(Integer, nullable=False, default=1)
+
+    chains: Mapped[list[ProjectChain]] = relationship(
+        back_populates="project", cascade="all, delete-orphan", order_by="ProjectChain.chain_code"
+    )
+    strategies: Mapped[list[ProjectStrategy]] = relationship(
+        back_populates="project", cascade="all, delete-orphan", order_by="ProjectStrategy.strategy_code"
+    )
+    locations: Mapped[list[Location]] = relationship(
+        back_populates="project", cascade="all, delete-orphan", order_by="Location.id"
+    )
+    sources: Mapped[list[Source]] = relationship(
+        back_populates="project", cascade="all, delete-orphan", order_by="Source.id"
+    )
+
+    # Optimistic locking: an UPDATE carrying a stale version raises StaleDataError.
+    __mapper_args__ = {"version_id_col": version}
+    __table_args__ = (
+        CheckConstraint(
+            "status IN ('谋划', '前期', '在建', '竣工', '投产', 'unknown')", name="status"
+        ),
+        CheckConstraint("total_investment IS NULL OR total_investment >= 0", name="investment_nonneg"),
+    )
+
+
+class ProjectChain(Base):
+    __tablename__ = "project_chains"
+
+    project_id: Mapped[int] = mapped_column(ForeignKey("projects.id", ondelete="CASCADE"), primary_key=True)
+    chain_code: Mapped[str] = mapped_column(ForeignKey("industry_chains.code"), primary_key=True)
+    segment: Mapped[str | None] = mapped_column(String(16))  # 上游 / 中游 / 下游 where stated
+
+    project: Mapped[Project] = relationship(back_populates="chains")
+    chain: Mapped[IndustryChain] = relationship()
+
+    __table_args__ = (Index("ix_project_chains_chain", "chain_code", "project_id"),)
+
+
+class ProjectStrategy(Base):
+    """A project's tie to a strategy or corridor: stated by a plan ('plan') or found from its place ('place')."""
+
+    __tablename__ = "project_strategies"
+
+    project_id: Mapped[int] = mapped_column(ForeignKey("projects.id", ondelete="CASCADE"), primary_key=True)
+    strategy_code: Mapped[str] = mapped_column(ForeignKey("strategies.code"), primary_key=True)
+    basis: Mapped[str] = mapped_column(String(8), primary_key=True, default="plan")
+
+    project: Mapped[Project] = relationship(back_populates="strategies")
+    strategy: Mapped[Strategy] = relationship()
+
+    __table_args__ = (
+        CheckConstraint("basis IN ('plan', 'place')", name="basis"),
+        Index("ix_project_strategies_strategy", "strategy_code", "project_id"),
+    )
+
+
+class Location(Base):
+    __tablename__ = "locations"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    project_id: Mapped[int] = mapped_column(ForeignKey("projects.id", ondelete="CASCADE"), index=True)
+    is_primary: Mapped[bool] = mapped_column(Boolean, default=True)
+    geometry: Mapped[str | None] = mapped_column(Text)  # GeoJSON in WGS-84; null when only text is known
+    lon: Mapped[float | None] = mapped_column(Float)
+    lat: Mapped[float | None] = mapped_column(Float)
+    input_crs: Mapped[str | None] = mapped_column(String(8))  # wgs84 | gcj02 | bd09
+    place_text: Mapped[str | None] = mapped_column(Text)
+    district_code: Mapped[str | None] = mapped_column(String(6))
+    zone_code: Mapped[str | None] = mapped_column(String(32))
+    precision: Mapped[int] = mapped_column(Integer, default=8)
+    method: Mapped[str] = mapped_column(String(32), default="none")
+    evidence: Mapped[str | None] = mapped_column(Text)
+    needs_review: Mapped[bool] = mapped_column(Boolean, default=False)
+
+    project: Mapped[Project] = relationship(back_populates="locations")
+    districts: Mapped[list[LocationDistrict]] = relationship(
+        back_populates="location", cascade="all, delete-orphan", order_by="LocationDistrict.adcode"
+    )
+
+    __table_args__ = (CheckConstraint("precision IN (1, 2, 3, 4, 5, 6, 8)", name="precision"),)
+
+
+class LocationDistrict(Base):
+    """Every district a location touches; a line or polygon has a share in each."""
+
+    __tablename__ = "location_districts"
+
+    location_id: Mapped[int] = mapped_column(ForeignKey("locations.id", ondelete="CASCADE"), primary_key=True)
+    adcode: Mapped[str] = mapped_column(String(6), primary_key=True)
+    share: Mapped[float | None] = mapped_column(Float)
+
+    location: Mapped[Location] = relationship(back_populates="districts")
+
+    __table_args__ = (Index("ix_location_districts_adcode", "adcode", "location_id"),)
+
+
+class Source(Base):
+    __tablename__ = "sources"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    project_id: Mapped[int] = mapped_column(ForeignKey("projects.id", ondelete="CASCADE"), index=True)
+    document: Mapped[str] = mapped_column(String(128))
+    line: Mapped[int | None] = mapped_column(Integer)
+    box: Mapped[str | None] = mapped_column(String(128))
+    excerpt: Mapped[str | None] = mapped_column(Text)
+
+    project: Mapped[Project] = relationship(back_populates="sources")
+
+
+class DataVersion(Base):
+    """One row per change batch (seed, import, geocode): exports cite the data version they were made from."""
+
+    __tablename__ = "data_versions"
+
+    id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True)
+    kind: Mapped[str] = mapped_column(String(32))
+    summary: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
