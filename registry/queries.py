@@ -1,0 +1,357 @@
+"""One ProjectFilter for every view (CLI, list page, map data, exports): resolve names to codes, select,
+count facets and totals, and say the filter in words."""
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass, field, fields, replace
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import Select, Text, and_, func, or_, select
+from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.sql.elements import ColumnElement
+
+from registry.errors import InvalidFilter
+from registry.models import (
+    STATUSES,
+    AdminUnit,
+    IndustryChain,
+    Location,
+    LocationDistrict,
+    Project,
+    ProjectChain,
+    ProjectStrategy,
+    Strategy,
+    Zone,
+)
+from registry.money import parse_yi, wan_to_yi
+from registry.records import Names, ProjectRow, project_row
+
+# Query parameter → ProjectFilter field, for the web app, the CLI and shared links.
+MULTI_PARAMS = {
+    "strategy": "strategies", "corridor": "corridors", "district": "districts", "zone": "zones",
+    "chain": "chains", "status": "statuses", "kind": "kinds",
+}
+SORTABLE = {
+    "code": Project.code, "name": Project.name, "total_investment": Project.total_investment,
+    "district": Project.district_code, "status": Project.status, "precision": Project.precision,
+}
+
+
+@dataclass(frozen=True)
+class ProjectFilter:
+    strategies: tuple[str, ...] = ()
+    corridors: tuple[str, ...] = ()
+    districts: tuple[str, ...] = ()
+    zones: tuple[str, ...] = ()
+    chains: tuple[str, ...] = ()
+    statuses: tuple[str, ...] = ()
+    kinds: tuple[str, ...] = ()
+    min_investment: Decimal | None = None
+    max_investment: Decimal | None = None
+    q: str | None = None
+    needs_review: bool = False
+
+    @classmethod
+    def from_params(cls, params: Mapping[str, Sequence[str]]) -> ProjectFilter:
+        """From query parameters (each may repeat or hold comma-separated values)."""
+        values: dict[str, Any] = {}
+        for param, attr in MULTI_PARAMS.items():
+            items = [v.strip() for raw in params.get(param, ()) for v in str(raw).replace("，", ",").split(",")]
+            values[attr] = tuple(dict.fromkeys(v for v in items if v))
+        for bound in ("min_investment", "max_investment"):
+            raw = [v for v in params.get(bound, ()) if str(v).strip()]
+            if raw:
+                try:
+                    values[bound] = parse_yi(raw[-1])
+                except ValueError as exc:
+                    raise InvalidFilter(f"{bound}: {exc}") from None
+        q = " ".join(str(v).strip() for v in params.get("q", ()) if str(v).strip())
+        values["q"] = q or None
+        values["needs_review"] = any(str(v).lower() in {"1", "true", "yes"} for v in params.get("review", ()))
+        return cls(**values)
+
+    def to_params(self) -> list[tuple[str, str]]:
+        out: list[tuple[str, str]] = []
+        for param, attr in MULTI_PARAMS.items():
+            out.extend((param, v) for v in getattr(self, attr))
+        if self.min_investment is not None:
+            out.append(("min_investment", str(self.min_investment)))
+        if self.max_investment is not None:
+            out.append(("max_investment", str(self.max_investment)))
+        if self.q:
+            out.append(("q", self.q))
+        if self.needs_review:
+            out.append(("review", "1"))
+        return out
+
+    def without(self, attr: str) -> ProjectFilter:
+        return replace(self, **{attr: () if isinstance(getattr(self, attr), tuple) else None})
+
+    def is_empty(self) -> bool:
+        return self == ProjectFilter()
+
+
+@dataclass(frozen=True)
+class Vocabulary:
+    """Codes, names and aliases of everything a filter can name; read once per request or command."""
+
+    districts: dict[str, str]
+    zones: dict[str, tuple[str, tuple[str, ...], str | None]]  # code → (name, aliases, parent)
+    strategies: dict[str, tuple[str, tuple[str, ...], str | None, str]]  # + kind
+    chains: dict[str, tuple[str, str | None, str]]  # code → (name, parent, level)
+
+    @classmethod
+    def load(cls, session: Session) -> Vocabulary:
+        return cls(
+            districts=dict(session.execute(select(AdminUnit.adcode, AdminUnit.name)).tuples().all()),
+            zones={c: (n, tuple(a or ()), p) for c, n, a, p in session.execute(
+                select(Zone.code, Zone.name, Zone.aliases, Zone.parent_code)).tuples()},
+            strategies={c: (n, tuple(a or ()), p, k) for c, n, a, p, k in session.execute(
+                select(Strategy.code, Strategy.name, Strategy.aliases, Strategy.parent_code, Strategy.kind)).tuples()},
+            chains={c: (n, p, lv) for c, n, p, lv in session.execute(
+                select(IndustryChain.code, IndustryChain.name, IndustryChain.parent_code, IndustryChain.level)).tuples()},
+        )
+
+
+def _match(value: str, names: Mapping[str, Sequence[str]], what: str, param: str) -> str:
+    """A code, a name or an alias → the code; a short form (小店 for 小店区) when it is unambiguous."""
+    if value in names:
+        return value
+    exact = [code for code, labels in names.items() if value in labels]
+    if len(exact) == 1:
+        return exact[0]
+    prefix = [code for code, labels in names.items() if any(label.startswith(value) for label in labels)]
+    if len(prefix) == 1:
+        return prefix[0]
+    known = "、".join(labels[0] for labels in list(names.values())[:12])
+    hint = "ambiguous" if len(prefix) > 1 else "unknown"
+    raise InvalidFilter(f"{param}={value!r}: {hint} {what} (expected a code or a name such as {known} …)")
+
+
+def _descendants(roots: Sequence[str], parents: Mapping[str, str | None]) -> tuple[str, ...]:
+    found = set(roots)
+    grew = True
+    while grew:
+        grew = False
+        for code, parent in parents.items():
+            if parent in found and code not in found:
+                found.add(code)
+                grew = True
+    return tuple(sorted(found))
+
+
+@dataclass(frozen=True)
+class ResolvedFilter:
+    """A filter with every value resolved to codes (and trees expanded to their descendants)."""
+
+    raw: ProjectFilter
+    vocab: Vocabulary
+    strategies: tuple[str, ...] = ()
+    corridors: tuple[str, ...] = ()
+    districts: tuple[str, ...] = ()
+    zones: tuple[str, ...] = ()
+    chains: tuple[str, ...] = ()
+    labels: dict[str, tuple[str, ...]] = field(default_factory=dict)
+
+
+def resolve(session: Session, flt: ProjectFilter, vocab: Vocabulary | None = None) -> ResolvedFilter:
+    vocab = vocab or Vocabulary.load(session)
+    for status in flt.statuses:
+        if status not in STATUSES:
+            raise InvalidFilter(f"status={status!r}: unknown status (expected one of {' / '.join(STATUSES)})")
+    districts = {c: (n, n.removesuffix("区").removesuffix("县").removesuffix("市")) for c, n in vocab.districts.items()}
+    zones = {c: (n, *a) for c, (n, a, _) in vocab.zones.items()}
+    strategies = {c: (n, *a) for c, (n, a, _, _) in vocab.strategies.items()}
+    chains = {c: (n,) for c, (n, _, _) in vocab.chains.items()}
+    strat_parents = {c: p for c, (_, _, p, _) in vocab.strategies.items()}
+    picked = {
+        "districts": tuple(_match(v, districts, "district (区县)", "district") for v in flt.districts),
+        "zones": tuple(_match(v, zones, "development zone (开发区)", "zone") for v in flt.zones),
+        "strategies": tuple(_match(v, strategies, "strategy (区域战略)", "strategy") for v in flt.strategies),
+        "corridors": tuple(_match(v, strategies, "corridor (走廊/区域)", "corridor") for v in flt.corridors),
+        "chains": tuple(_match(v, chains, "industry chain (产业链)", "chain") for v in flt.chains),
+    }
+    labels = {
+        "districts": tuple(vocab.districts[c] for c in picked["districts"]),
+        "zones": tuple(vocab.zones[c][0] for c in picked["zones"]),
+        "strategies": tuple(vocab.strategies[c][0] for c in picked["strategies"]),
+        "corridors": tuple(vocab.strategies[c][0] for c in picked["corridors"]),
+        "chains": tuple(vocab.chains[c][0] for c in picked["chains"]),
+    }
+    return ResolvedFilter(
+        raw=flt,
+        vocab=vocab,
+        districts=picked["districts"],
+        zones=_descendants(picked["zones"], {c: p for c, (_, _, p) in vocab.zones.items()}),
+        strategies=_descendants(picked["strategies"], strat_parents),
+        corridors=_descendants(picked["corridors"], strat_parents),
+        chains=_descendants(picked["chains"], {c: p for c, (_, p, _) in vocab.chains.items()}),
+        labels=labels,
+    )
+
+
+def conditions(rf: ResolvedFilter, skip: str | None = None) -> list[ColumnElement[bool]]:
+    """WHERE clauses: OR within one filter, AND across filters. `skip` leaves one out (for its facet)."""
+    flt = rf.raw
+    out: list[ColumnElement[bool]] = []
+    if rf.strategies and skip != "strategies":
+        out.append(Project.id.in_(select(ProjectStrategy.project_id).where(
+            ProjectStrategy.strategy_code.in_(rf.strategies), ProjectStrategy.basis == "plan")))
+    if rf.corridors and skip != "corridors":
+        out.append(Project.id.in_(select(ProjectStrategy.project_id).where(
+            ProjectStrategy.strategy_code.in_(rf.corridors))))
+    if rf.districts and skip != "districts":
+        out.append(Project.id.in_(
+            select(Location.project_id).join(LocationDistrict).where(LocationDistrict.adcode.in_(rf.districts))))
+    if rf.zones and skip != "zones":
+        out.append(Project.zone_code.in_(rf.zones))
+    if rf.chains and skip != "chains":
+        out.append(Project.id.in_(select(ProjectChain.project_id).where(ProjectChain.chain_code.in_(rf.chains))))
+    if flt.statuses and skip != "statuses":
+        out.append(Project.status.in_(flt.statuses))
+    if flt.kinds and skip != "kinds":
+        out.append(Project.kind.in_(flt.kinds))
+    if flt.min_investment is not None:
+        out.append(Project.total_investment >= flt.min_investment)
+    if flt.max_investment is not None:
+        out.append(Project.total_investment <= flt.max_investment)
+    if flt.q:
+        for word in flt.q.split():
+            pattern = f"%{word}%"
+            out.append(or_(Project.name.ilike(pattern), Project.code.ilike(pattern),
+                           Project.builder.ilike(pattern), func.cast(Project.aliases, Text()).ilike(pattern)))
+    if flt.needs_review:
+        out.append(Project.id.in_(select(Location.project_id).where(Location.needs_review.is_(True))))
+    return out
+
+
+def select_projects(rf: ResolvedFilter, sort: str | None = None) -> Select[tuple[Project]]:
+    stmt = select(Project).where(and_(*conditions(rf)))
+    key = (sort or "code").lstrip("-")
+    if key not in SORTABLE:
+        raise InvalidFilter(f"sort={sort!r}: unknown column (expected one of {', '.join(SORTABLE)})")
+    column = SORTABLE[key]
+    ordered = column.desc() if (sort or "").startswith("-") else column.asc()
+    # NULL amounts sort last in both directions, on both databases.
+    return stmt.order_by(column.is_(None), ordered, Project.code)
+
+
+def _with_children(stmt: Select[tuple[Project]]) -> Select[tuple[Project]]:
+    return stmt.options(
+        selectinload(Project.chains), selectinload(Project.strategies), selectinload(Project.sources),
+        selectinload(Project.locations).selectinload(Location.districts),
+    )
+
+
+def fetch_rows(session: Session, rf: ResolvedFilter, *, sort: str | None = None,
+               limit: int | None = None, offset: int = 0) -> list[ProjectRow]:
+    stmt = _with_children(select_projects(rf, sort)).offset(offset)
+    if limit is not None:
+        stmt = stmt.limit(limit)
+    names = Names(session)
+    return [project_row(p, names) for p in session.scalars(stmt)]
+
+
+def iter_rows(session: Session, rf: ResolvedFilter, *, sort: str | None = None,
+              chunk: int = 2000) -> Iterator[ProjectRow]:
+    """Every matching row, fetched in chunks so memory stays flat for large exports."""
+    names = Names(session)
+    ids = list(session.scalars(select_projects(rf, sort).with_only_columns(Project.id)))
+    for start in range(0, len(ids), chunk):
+        part = ids[start:start + chunk]
+        by_id = {p.id: p for p in session.scalars(_with_children(select(Project).where(Project.id.in_(part))))}
+        for pid in part:
+            yield project_row(by_id[pid], names)
+        session.expunge_all()
+
+
+@dataclass(frozen=True)
+class Totals:
+    count: int
+    investment_sum: Decimal
+    without_amount: int
+
+
+def totals(session: Session, rf: ResolvedFilter) -> Totals:
+    # Sum the stored integer 万元 so the total is exact on both databases.
+    raw_amount = Project.__table__.c.total_investment
+    count, wan, known = session.execute(
+        select(func.count(Project.id), func.coalesce(func.sum(raw_amount), 0), func.count(raw_amount))
+        .where(and_(*conditions(rf)))
+    ).one()
+    return Totals(count=int(count), investment_sum=wan_to_yi(int(wan)), without_amount=int(count) - int(known))
+
+
+@dataclass(frozen=True)
+class FacetValue:
+    code: str
+    label: str
+    count: int
+    selected: bool
+
+
+FACETS: dict[str, str] = {
+    "strategies": "区域战略", "districts": "区县", "zones": "开发区", "chains": "产业链", "statuses": "状态",
+    "kinds": "类别",
+}
+
+
+def facets(session: Session, rf: ResolvedFilter) -> dict[str, list[FacetValue]]:
+    """Counts per value under every other filter (Datasette-style), largest first."""
+    vocab = rf.vocab
+    out: dict[str, list[FacetValue]] = {}
+    specs: dict[str, tuple[Any, Any, Mapping[str, str]]] = {
+        "strategies": (ProjectStrategy.strategy_code, select(ProjectStrategy.strategy_code, ProjectStrategy.project_id)
+                       .where(ProjectStrategy.basis == "plan"), {c: v[0] for c, v in vocab.strategies.items()}),
+        "districts": (LocationDistrict.adcode, select(LocationDistrict.adcode, Location.project_id)
+                      .join(Location, Location.id == LocationDistrict.location_id), vocab.districts),
+        "chains": (ProjectChain.chain_code, select(ProjectChain.chain_code, ProjectChain.project_id),
+                   {c: v[0] for c, v in vocab.chains.items()}),
+    }
+    for key, (column, link, labels) in specs.items():
+        sub = link.subquery()
+        stmt = (select(sub.c[0], func.count(func.distinct(sub.c[1])))
+                .where(sub.c[1].in_(select(Project.id).where(and_(*conditions(rf, skip=key)))))
+                .group_by(sub.c[0]))
+        out[key] = _facet_values(session.execute(stmt).tuples().all(), labels, getattr(rf, key))
+    for key, column, labels in (("zones", Project.zone_code, {c: v[0] for c, v in vocab.zones.items()}),
+                                ("statuses", Project.status, {s: s for s in STATUSES}),
+                                ("kinds", Project.kind, {})):
+        stmt = (select(column, func.count(Project.id)).where(and_(*conditions(rf, skip=key)), column.is_not(None))
+                .group_by(column))
+        selected = getattr(rf, key) if key == "zones" else getattr(rf.raw, key)
+        out[key] = _facet_values(session.execute(stmt).tuples().all(), labels, selected)
+    return out
+
+
+def _facet_values(pairs: Sequence[tuple[Any, Any]], labels: Mapping[str, str],
+                  selected: Sequence[str]) -> list[FacetValue]:
+    values = [FacetValue(str(code), labels.get(str(code), str(code)), int(n), str(code) in selected)
+              for code, n in pairs]
+    return sorted(values, key=lambda v: (-v.count, v.code))
+
+
+def describe(rf: ResolvedFilter) -> str:
+    """The filter in words (Chinese), as it is printed on pages and in exports' 口径说明."""
+    flt = rf.raw
+    parts = [f"{FACETS_WORDS[attr]}：{'、'.join(rf.labels[attr])}" for attr in FACETS_WORDS if rf.labels.get(attr)]
+    if flt.statuses:
+        parts.append("状态：" + "、".join(flt.statuses))
+    if flt.kinds:
+        parts.append("类别：" + "、".join(flt.kinds))
+    if flt.min_investment is not None:
+        parts.append(f"总投资 ≥ {flt.min_investment} 亿元")
+    if flt.max_investment is not None:
+        parts.append(f"总投资 ≤ {flt.max_investment} 亿元")
+    if flt.q:
+        parts.append(f"关键词：“{flt.q}”")
+    if flt.needs_review:
+        parts.append("仅待核实位置")
+    return "；".join(parts) if parts else "全部项目（未筛选）"
+
+
+FACETS_WORDS = {"strategies": "区域战略", "corridors": "走廊/区域（含位置所在）", "districts": "区县",
+                "zones": "开发区", "chains": "产业链"}
+
+FILTER_FIELDS = tuple(f.name for f in fields(ProjectFilter))

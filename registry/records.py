@@ -1,0 +1,167 @@
+"""Frozen dataclasses that cross boundaries. ORM objects never reach templates, JSON or spreadsheets:
+they are turned into a ProjectRow here, the one shape of a project for the CLI, the web and exports."""
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from registry.models import PRECISIONS, AdminUnit, IndustryChain, Project, Strategy, Zone
+
+
+@dataclass(frozen=True)
+class SourceRef:
+    document: str
+    line: int | None
+    box: str | None
+    excerpt: str | None
+
+
+@dataclass(frozen=True)
+class DistrictShare:
+    adcode: str
+    name: str | None
+    share: float | None
+
+
+@dataclass(frozen=True)
+class LocationRow:
+    geometry: dict[str, Any] | None
+    lon: float | None
+    lat: float | None
+    input_crs: str | None
+    place_text: str | None
+    districts: tuple[DistrictShare, ...]
+    zone_code: str | None
+    zone: str | None
+    precision: int
+    precision_label: str
+    method: str
+    evidence: str | None
+    needs_review: bool
+
+
+@dataclass(frozen=True)
+class ProjectRow:
+    code: str
+    name: str
+    aliases: tuple[str, ...]
+    kind: str | None
+    status: str
+    construction_type: str | None
+    total_investment: Decimal | None
+    investment_text: str | None
+    capacity_text: str | None
+    start_year: int | None
+    end_year: int | None
+    builder: str | None
+    partners: tuple[str, ...]
+    chain_codes: tuple[str, ...]
+    chains: tuple[str, ...]
+    strategy_codes: tuple[str, ...]
+    strategies: tuple[str, ...]
+    place_strategy_codes: tuple[str, ...]
+    district_code: str | None
+    district: str | None
+    zone_code: str | None
+    zone: str | None
+    lon: float | None
+    lat: float | None
+    precision: int
+    precision_label: str
+    place_text: str | None
+    outside_taiyuan: bool | None
+    box: str | None
+    group: str | None
+    description: str | None
+    locations: tuple[LocationRow, ...]
+    sources: tuple[SourceRef, ...]
+    version: int
+    needs_review: bool = False
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON shape (issue 2): amounts are numbers in 亿元 or null, never 0 for unknown."""
+        data = asdict(self)
+        data.pop("extra")
+        data["total_investment"] = (
+            None if self.total_investment is None else float(self.total_investment)
+        )
+        return data
+
+
+class Names:
+    """Code → display name for districts, zones, chains and strategies (small tables, read once)."""
+
+    def __init__(self, session: Session) -> None:
+        self.districts = dict(session.execute(select(AdminUnit.adcode, AdminUnit.name)).tuples().all())
+        self.zones = dict(session.execute(select(Zone.code, Zone.name)).tuples().all())
+        self.chains = dict(session.execute(select(IndustryChain.code, IndustryChain.name)).tuples().all())
+        self.strategies = dict(session.execute(select(Strategy.code, Strategy.name)).tuples().all())
+
+
+def project_row(project: Project, names: Names) -> ProjectRow:
+    locations = tuple(
+        LocationRow(
+            geometry=json.loads(loc.geometry) if loc.geometry else None,
+            lon=loc.lon,
+            lat=loc.lat,
+            input_crs=loc.input_crs,
+            place_text=loc.place_text,
+            districts=tuple(
+                DistrictShare(d.adcode, names.districts.get(d.adcode), d.share) for d in loc.districts
+            ),
+            zone_code=loc.zone_code,
+            zone=names.zones.get(loc.zone_code) if loc.zone_code else None,
+            precision=loc.precision,
+            precision_label=PRECISIONS.get(loc.precision, str(loc.precision)),
+            method=loc.method,
+            evidence=loc.evidence,
+            needs_review=loc.needs_review,
+        )
+        for loc in project.locations
+    )
+    plan_links = [s.strategy_code for s in project.strategies if s.basis == "plan"]
+    place_links = [s.strategy_code for s in project.strategies if s.basis == "place"]
+    chain_codes = tuple(c.chain_code for c in project.chains)
+    return ProjectRow(
+        code=project.code,
+        name=project.name,
+        aliases=tuple(project.aliases or ()),
+        kind=project.kind,
+        status=project.status,
+        construction_type=project.construction_type,
+        total_investment=project.total_investment,
+        investment_text=project.investment_text,
+        capacity_text=project.capacity_text,
+        start_year=project.start_year,
+        end_year=project.end_year,
+        builder=project.builder,
+        partners=tuple(project.partners or ()),
+        chain_codes=chain_codes,
+        chains=tuple(names.chains.get(c, c) for c in chain_codes),
+        strategy_codes=tuple(plan_links),
+        strategies=tuple(names.strategies.get(c, c) for c in plan_links),
+        place_strategy_codes=tuple(place_links),
+        district_code=project.district_code,
+        district=names.districts.get(project.district_code) if project.district_code else None,
+        zone_code=project.zone_code,
+        zone=names.zones.get(project.zone_code) if project.zone_code else None,
+        lon=project.lon,
+        lat=project.lat,
+        precision=project.precision,
+        precision_label=PRECISIONS.get(project.precision, str(project.precision)),
+        place_text=project.place_text,
+        outside_taiyuan=project.outside_taiyuan,
+        box=project.box,
+        group=project.group_name,
+        description=project.description,
+        locations=locations,
+        sources=tuple(SourceRef(s.document, s.line, s.box, s.excerpt) for s in project.sources),
+        version=project.version,
+        needs_review=any(loc.needs_review for loc in project.locations),
+    )

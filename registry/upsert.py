@@ -1,0 +1,217 @@
+"""Create or update projects from validated inputs. The caller owns the transaction.
+
+Rows and child collections are touched only when their content differs, so applying the same data twice
+changes nothing (no version bump, no new rows)."""
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, selectinload
+
+from registry.errors import InvalidRecord, Problem
+from registry.models import (
+    IndustryChain,
+    Location,
+    LocationDistrict,
+    Project,
+    ProjectChain,
+    ProjectStrategy,
+    Source,
+    Strategy,
+)
+from registry.validate import ProjectInput, validate_project
+
+# Fields copied one to one from ProjectInput onto Project.
+_SCALARS = (
+    "name", "kind", "status", "construction_type", "total_investment", "investment_text", "capacity_text",
+    "start_year", "end_year", "builder", "place_text", "outside_taiyuan", "specificity", "box", "description",
+)
+
+
+@dataclass(frozen=True)
+class PlacementSpec:
+    """Where a project is, as decided by the geocoder (or by the text when no geocoder is wired)."""
+
+    lon: float | None = None
+    lat: float | None = None
+    geometry: str | None = None
+    input_crs: str | None = None
+    place_text: str | None = None
+    district_code: str | None = None
+    districts: tuple[tuple[str, float | None], ...] = ()
+    zone_code: str | None = None
+    precision: int = 8
+    method: str = "none"
+    evidence: str | None = None
+    needs_review: bool = True
+    place_strategies: tuple[str, ...] = ()
+
+
+Placer = Callable[[ProjectInput], PlacementSpec]
+
+
+@dataclass
+class ApplyReport:
+    created: list[str] = field(default_factory=list)
+    updated: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+    skipped: list[Problem] = field(default_factory=list)
+
+    def summary(self) -> str:
+        return (
+            f"新增 {len(self.created)} · 更新 {len(self.updated)} · 未变 {len(self.unchanged)}"
+            f" · 跳过 {len(self.skipped)} (created/updated/unchanged/skipped)"
+        )
+
+
+def stated_placement(item: ProjectInput) -> PlacementSpec:
+    """The placement the text itself states; the geocoder refines it (see registry/geocode)."""
+    if item.outside_taiyuan:
+        return PlacementSpec(place_text=item.place_text, precision=6, method="stated_in_text",
+                             evidence=item.place_text, needs_review=False)
+    if item.zone_stated:
+        return PlacementSpec(place_text=item.place_text, zone_code=item.zone_stated,
+                             district_code=item.district_stated, precision=4, method="stated_in_text",
+                             evidence=item.place_text, needs_review=item.district_stated is None)
+    if item.district_stated:
+        return PlacementSpec(place_text=item.place_text, district_code=item.district_stated,
+                             districts=((item.district_stated, None),), precision=3,
+                             method="stated_in_text", evidence=item.place_text, needs_review=False)
+    return PlacementSpec(place_text=item.place_text)
+
+
+def check_references(session: Session, items: Sequence[tuple[int | None, ProjectInput]]) -> list[Problem]:
+    """Chain and strategy codes must exist in the reference tables."""
+    chains = set(session.scalars(select(IndustryChain.code)))
+    strategies = set(session.scalars(select(Strategy.code)))
+    problems: list[Problem] = []
+    for row, item in items:
+        for code in item.chains:
+            if code not in chains:
+                problems.append(Problem(row, "chains", code, "unknown industry chain", "a code from the chain tree"))
+        for code in item.strategies:
+            if code not in strategies:
+                problems.append(Problem(row, "strategies", code, "unknown strategy", "a strategy or corridor code"))
+    return problems
+
+
+def apply_project_dicts(
+    session: Session,
+    dicts: Iterable[dict[str, Any]],
+    *,
+    placer: Placer | None = None,
+    skip_invalid: bool = False,
+) -> ApplyReport:
+    """Validate every dict; all-or-nothing unless skip_invalid (then bad rows are listed, good ones applied)."""
+    valid: list[tuple[int | None, ProjectInput]] = []
+    problems: list[Problem] = []
+    for row, raw in enumerate(dicts, start=1):
+        item, item_problems = validate_project(raw, row)
+        problems.extend(item_problems)
+        if item is not None:
+            valid.append((row, item))
+    problems.extend(check_references(session, valid))
+    bad_rows = {p.row for p in problems}
+    if problems and not skip_invalid:
+        raise InvalidRecord("; ".join(str(p) for p in problems))
+    report = upsert_projects(session, [item for row, item in valid if row not in bad_rows], placer=placer)
+    report.skipped = problems
+    return report
+
+
+def upsert_projects(
+    session: Session, items: Sequence[ProjectInput], *, placer: Placer | None = None
+) -> ApplyReport:
+    placer = placer or stated_placement
+    existing = {
+        p.code: p
+        for p in session.scalars(
+            select(Project)
+            .where(Project.code.in_([i.code for i in items]))
+            .options(selectinload(Project.chains), selectinload(Project.strategies),
+                     selectinload(Project.sources), selectinload(Project.locations).selectinload(Location.districts))
+        )
+    }
+    report = ApplyReport()
+    for item in items:
+        project = existing.get(item.code)
+        if project is None:
+            project = Project(code=item.code, aliases=[], partners=[], status="unknown")
+            session.add(project)
+            _apply(project, item, placer(item))
+            report.created.append(item.code)
+        elif _apply(project, item, placer(item)):
+            report.updated.append(item.code)
+        else:
+            report.unchanged.append(item.code)
+    session.flush()
+    return report
+
+
+def _set(obj: object, attr: str, value: object) -> bool:
+    if getattr(obj, attr) == value:
+        return False
+    setattr(obj, attr, value)
+    return True
+
+
+def _apply(project: Project, item: ProjectInput, place: PlacementSpec) -> bool:
+    changed = False
+    for attr in _SCALARS:
+        changed |= _set(project, attr, getattr(item, attr))
+    changed |= _set(project, "group_name", item.group)
+    changed |= _set(project, "aliases", list(item.aliases))
+    changed |= _set(project, "partners", list(item.partners))
+    changed |= _sync_links(project, item, place)
+    changed |= _sync_sources(project, item)
+    changed |= apply_placement(project, place)
+    return changed
+
+
+def _sync_links(project: Project, item: ProjectInput, place: PlacementSpec) -> bool:
+    changed = False
+    if [c.chain_code for c in project.chains] != sorted(set(item.chains)):
+        project.chains = [ProjectChain(chain_code=c) for c in sorted(set(item.chains))]
+        changed = True
+    wanted = sorted({(s, "plan") for s in item.strategies} | {(s, "place") for s in place.place_strategies})
+    if sorted((s.strategy_code, s.basis) for s in project.strategies) != wanted:
+        project.strategies = [ProjectStrategy(strategy_code=s, basis=b) for s, b in wanted]
+        changed = True
+    return changed
+
+
+def _sync_sources(project: Project, item: ProjectInput) -> bool:
+    current = [(s.document, s.line, s.box, s.excerpt) for s in project.sources]
+    wanted = [(s.document, s.line, s.box, s.excerpt) for s in item.sources]
+    if current == wanted:
+        return False
+    project.sources = [Source(document=d, line=ln, box=b, excerpt=e) for d, ln, b, e in wanted]
+    return True
+
+
+def apply_placement(project: Project, place: PlacementSpec) -> bool:
+    """Make the project's primary location match the placement; copy it onto the project's columns."""
+    wanted = {
+        "geometry": place.geometry, "lon": place.lon, "lat": place.lat, "input_crs": place.input_crs,
+        "place_text": place.place_text, "district_code": place.district_code, "zone_code": place.zone_code,
+        "precision": place.precision, "method": place.method, "evidence": place.evidence,
+        "needs_review": place.needs_review,
+    }
+    primary = next((loc for loc in project.locations if loc.is_primary), None)
+    changed = False
+    if primary is None:
+        primary = Location(is_primary=True)
+        project.locations.append(primary)
+        changed = True
+    for attr, value in wanted.items():
+        changed |= _set(primary, attr, value)
+    shares = sorted(place.districts) or ([(place.district_code, None)] if place.district_code else [])
+    if sorted((d.adcode, d.share) for d in primary.districts) != shares:
+        primary.districts = [LocationDistrict(adcode=a, share=s) for a, s in shares]
+        changed = True
+    for attr in ("district_code", "zone_code", "lon", "lat", "precision"):
+        changed |= _set(project, attr, wanted[attr])
+    return changed

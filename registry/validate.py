@@ -1,0 +1,164 @@
+"""Raw project dict (seed file, plan parser, spreadsheet row) → ProjectInput, or every problem in it."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from registry.errors import Problem
+from registry.models import CONSTRUCTION_TYPES, STATUSES
+from registry.money import parse_yi
+
+_LIST_FIELDS = ("aliases", "partners", "chains", "strategies")
+
+
+@dataclass(frozen=True)
+class SourceInput:
+    document: str
+    line: int | None = None
+    box: str | None = None
+    excerpt: str | None = None
+
+
+@dataclass(frozen=True)
+class ProjectInput:
+    """A validated project as it enters the registry (before geocoding)."""
+
+    code: str
+    name: str
+    aliases: tuple[str, ...] = ()
+    kind: str | None = None
+    status: str = "unknown"
+    construction_type: str | None = None
+    total_investment: Decimal | None = None
+    investment_text: str | None = None
+    capacity_text: str | None = None
+    start_year: int | None = None
+    end_year: int | None = None
+    builder: str | None = None
+    partners: tuple[str, ...] = ()
+    chains: tuple[str, ...] = ()
+    strategies: tuple[str, ...] = ()
+    place_text: str | None = None
+    district_stated: str | None = None
+    zone_stated: str | None = None
+    outside_taiyuan: bool | None = None
+    specificity: str | None = None
+    box: str | None = None
+    group: str | None = None
+    description: str | None = None
+    sources: tuple[SourceInput, ...] = field(default_factory=tuple)
+
+
+def _text(raw: dict[str, Any], key: str) -> str | None:
+    value = raw.get(key)
+    if value is None:
+        return None
+    text = str(value).strip()
+    return text or None
+
+
+def _year(raw: dict[str, Any], key: str, row: int | None, problems: list[Problem]) -> int | None:
+    value = raw.get(key)
+    if value in (None, ""):
+        return None
+    try:
+        year = int(str(value).strip())
+    except ValueError:
+        problems.append(Problem(row, key, value, "not a year", "a four-digit year such as 2023"))
+        return None
+    if not 1949 <= year <= 2100:
+        problems.append(Problem(row, key, value, "year out of range", "a year between 1949 and 2100"))
+        return None
+    return year
+
+
+def _str_list(raw: dict[str, Any], key: str, row: int | None, problems: list[Problem]) -> tuple[str, ...]:
+    value = raw.get(key)
+    if value in (None, ""):
+        return ()
+    if isinstance(value, str):
+        # Spreadsheet cells hold lists as text separated by Chinese or ASCII separators.
+        parts = value.replace("；", ";").replace("、", ";").replace("，", ";").replace(",", ";").split(";")
+        return tuple(p.strip() for p in parts if p.strip())
+    if isinstance(value, (list, tuple)):
+        return tuple(str(v).strip() for v in value if str(v).strip())
+    problems.append(Problem(row, key, value, "not a list", "a list of names"))
+    return ()
+
+
+def _sources(raw: dict[str, Any], row: int | None, problems: list[Problem]) -> tuple[SourceInput, ...]:
+    out: list[SourceInput] = []
+    for i, src in enumerate(raw.get("sources") or []):
+        if not isinstance(src, dict) or not src.get("document"):
+            problems.append(Problem(row, f"sources[{i}]", src, "source without a document", "{document, line}"))
+            continue
+        line = src.get("line")
+        out.append(
+            SourceInput(
+                document=str(src["document"]),
+                line=int(line) if line not in (None, "") else None,
+                box=src.get("box") or raw.get("box"),
+                excerpt=src.get("excerpt"),
+            )
+        )
+    return tuple(out)
+
+
+def validate_project(raw: dict[str, Any], row: int | None = None) -> tuple[ProjectInput | None, list[Problem]]:
+    """Every problem in one raw project, with row, field, value and what was expected."""
+    problems: list[Problem] = []
+    code, name = _text(raw, "code"), _text(raw, "name")
+    if not code:
+        problems.append(Problem(row, "code", raw.get("code"), "missing", "a stable project code"))
+    if not name:
+        problems.append(Problem(row, "name", raw.get("name"), "missing", "the project name"))
+    status = _text(raw, "status") or "unknown"
+    if status not in STATUSES:
+        problems.append(Problem(row, "status", status, "unknown status", " / ".join(STATUSES)))
+    ctype = _text(raw, "construction_type")
+    if ctype is not None and ctype not in CONSTRUCTION_TYPES:
+        problems.append(Problem(row, "construction_type", ctype, "unknown type", " / ".join(CONSTRUCTION_TYPES)))
+    amount: Decimal | None = None
+    if raw.get("total_investment") not in (None, ""):
+        try:
+            amount = parse_yi(raw["total_investment"])
+        except ValueError as exc:
+            problems.append(Problem(row, "total_investment", raw["total_investment"], str(exc), "亿元 ≥ 0"))
+    start, end = _year(raw, "start_year", row, problems), _year(raw, "end_year", row, problems)
+    if start and end and end < start:
+        problems.append(Problem(row, "end_year", end, "ends before it starts", f"a year ≥ {start}"))
+    outside = raw.get("outside_taiyuan")
+    if outside is not None and not isinstance(outside, bool):
+        problems.append(Problem(row, "outside_taiyuan", outside, "not a yes/no value", "true or false"))
+        outside = None
+    lists = {key: _str_list(raw, key, row, problems) for key in _LIST_FIELDS}
+    sources = _sources(raw, row, problems)
+    if problems or not code or not name:
+        return None, problems
+    return (
+        ProjectInput(
+            code=code,
+            name=name,
+            kind=_text(raw, "kind"),
+            status=status,
+            construction_type=ctype,
+            total_investment=amount,
+            investment_text=_text(raw, "investment_text"),
+            capacity_text=_text(raw, "capacity_text"),
+            start_year=start,
+            end_year=end,
+            builder=_text(raw, "builder"),
+            place_text=_text(raw, "place_text"),
+            district_stated=_text(raw, "district_stated"),
+            zone_stated=_text(raw, "zone_stated"),
+            outside_taiyuan=outside,
+            specificity=_text(raw, "specificity"),
+            box=_text(raw, "box"),
+            group=_text(raw, "group"),
+            description=_text(raw, "description"),
+            sources=sources,
+            **lists,
+        ),
+        [],
+    )
