@@ -22,7 +22,7 @@ from registry.models import (
     Source,
     Strategy,
 )
-from registry.validate import ProjectInput, validate_project
+from registry.validate import ProjectInput, str_list, validate_project
 
 # Fields copied one to one from ProjectInput onto Project.
 _SCALARS = (
@@ -83,16 +83,18 @@ def stated_placement(item: ProjectInput) -> PlacementSpec:
     return PlacementSpec(place_text=item.place_text)
 
 
-def check_references(session: Session, items: Sequence[tuple[int | None, ProjectInput]]) -> list[Problem]:
-    """Chain and strategy codes must exist in the reference tables."""
+def check_references(session: Session, raws: Sequence[tuple[int | None, dict[str, Any]]]) -> list[Problem]:
+    """Chain and strategy codes must exist in the reference tables (checked on every row, valid or not)."""
     chains = set(session.scalars(select(IndustryChain.code)))
     strategies = set(session.scalars(select(Strategy.code)))
     problems: list[Problem] = []
-    for row, item in items:
-        for code in item.chains:
+    for row, raw in raws:
+        item_chains = str_list(raw, "chains", row, [])
+        item_strategies = str_list(raw, "strategies", row, [])
+        for code in item_chains:
             if code not in chains:
                 problems.append(Problem(row, "chains", code, "unknown industry chain", "a code from the chain tree"))
-        for code in item.strategies:
+        for code in item_strategies:
             if code not in strategies:
                 problems.append(Problem(row, "strategies", code, "unknown strategy", "a strategy or corridor code"))
     return problems
@@ -106,14 +108,16 @@ def apply_project_dicts(
     skip_invalid: bool = False,
 ) -> ApplyReport:
     """Validate every dict; all-or-nothing unless skip_invalid (then bad rows are listed, good ones applied)."""
+    raws = list(enumerate(dicts, start=1))
     valid: list[tuple[int | None, ProjectInput]] = []
     problems: list[Problem] = []
-    for row, raw in enumerate(dicts, start=1):
+    for row, raw in raws:
         item, item_problems = validate_project(raw, row)
         problems.extend(item_problems)
         if item is not None:
             valid.append((row, item))
-    problems.extend(check_references(session, valid))
+    problems.extend(check_references(session, raws))
+    problems.sort(key=lambda p: (p.row or 0))
     bad_rows = {p.row for p in problems}
     if problems and not skip_invalid:
         raise InvalidRecord("; ".join(str(p) for p in problems))

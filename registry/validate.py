@@ -73,7 +73,7 @@ def _year(raw: dict[str, Any], key: str, row: int | None, problems: list[Problem
     return year
 
 
-def _str_list(raw: dict[str, Any], key: str, row: int | None, problems: list[Problem]) -> tuple[str, ...]:
+def str_list(raw: dict[str, Any], key: str, row: int | None, problems: list[Problem]) -> tuple[str, ...]:
     value = raw.get(key)
     if value in (None, ""):
         return ()
@@ -132,7 +132,7 @@ def validate_project(raw: dict[str, Any], row: int | None = None) -> tuple[Proje
     if outside is not None and not isinstance(outside, bool):
         problems.append(Problem(row, "outside_taiyuan", outside, "not a yes/no value", "true or false"))
         outside = None
-    lists = {key: _str_list(raw, key, row, problems) for key in _LIST_FIELDS}
+    lists = {key: str_list(raw, key, row, problems) for key in _LIST_FIELDS}
     sources = _sources(raw, row, problems)
     if problems or not code or not name:
         return None, problems

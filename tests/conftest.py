@@ -1,0 +1,131 @@
+"""Fixtures: every database test runs on SQLite and on PostgreSQL.
+
+PostgreSQL comes from KPR_TEST_POSTGRES_URL (default: the project's local server). Each test run creates
+its own throwaway databases on it, so parallel runs never see each other's rows. With CI=true a missing
+PostgreSQL fails the run instead of skipping it."""
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+from sqlalchemy.orm import Session
+
+from registry import migrate
+from registry.config import Settings
+from registry.db import make_engine
+
+REPO = Path(__file__).resolve().parents[1]
+SHARED = REPO.parent / "shared"
+PG_ADMIN_URL = os.environ.get("KPR_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
+BACKENDS = ("sqlite", "postgresql")
+
+
+def _pg_available() -> str | None:
+    try:
+        engine = create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT")
+        with engine.connect() as conn:
+            conn.execute(text("SELECT 1"))
+        engine.dispose()
+        return None
+    except Exception as exc:  # any connection failure: report it, below
+        return f"{type(exc).__name__}: {exc}"
+
+
+class Databases:
+    """Creates and drops throwaway databases for one test run."""
+
+    def __init__(self, tmp: Path) -> None:
+        self.tmp = tmp
+        self.pg_created: list[str] = []
+        self.pg_error = _pg_available()
+
+    def new_url(self, backend: str) -> str:
+        name = f"kpr_t_{os.getpid()}_{uuid.uuid4().hex[:8]}"
+        if backend == "sqlite":
+            return f"sqlite:///{self.tmp / (name + '.sqlite3')}"
+        if self.pg_error:
+            message = f"PostgreSQL not reachable at {PG_ADMIN_URL}: {self.pg_error}"
+            if os.environ.get("CI", "").lower() == "true":
+                pytest.fail(message)
+            pytest.skip(message)
+        admin = create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT")
+        with admin.connect() as conn:
+            conn.execute(text(f'CREATE DATABASE "{name}"'))
+        admin.dispose()
+        self.pg_created.append(name)
+        return make_url(PG_ADMIN_URL).set(database=name).render_as_string(hide_password=False)
+
+    def drop_all(self) -> None:
+        if not self.pg_created:
+            return
+        admin = create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT")
+        with admin.connect() as conn:
+            for name in self.pg_created:
+                conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+@pytest.fixture(scope="session")
+def databases(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Databases]:
+    dbs = Databases(tmp_path_factory.mktemp("dbs"))
+    yield dbs
+    dbs.drop_all()
+
+
+@pytest.fixture(params=BACKENDS)
+def backend(request: pytest.FixtureRequest) -> str:
+    return str(request.param)
+
+
+@pytest.fixture
+def fresh_url(databases: Databases, backend: str) -> str:
+    """A brand-new, empty, unmigrated database."""
+    return databases.new_url(backend)
+
+
+@pytest.fixture(scope="session", params=BACKENDS)
+def migrated_url(request: pytest.FixtureRequest, databases: Databases) -> str:
+    """One migrated (empty) database per backend, shared by transactional tests."""
+    url = databases.new_url(str(request.param))
+    migrate.upgrade(url)
+    return url
+
+
+@pytest.fixture
+def db_session(migrated_url: str) -> Iterator[Session]:
+    """A session whose work is rolled back after the test, even if the code under test commits."""
+    engine = make_engine(migrated_url)
+    with engine.connect() as conn:
+        outer = conn.begin()
+        session = Session(bind=conn, join_transaction_mode="create_savepoint", expire_on_commit=False)
+        try:
+            yield session
+        finally:
+            session.close()
+            outer.rollback()
+    engine.dispose()
+
+
+def settings_for(url: str, **overrides: object) -> Settings:
+    return replace(Settings.from_env({}), database_url=url, **overrides)  # type: ignore[arg-type]
+
+
+@pytest.fixture(scope="session", params=BACKENDS)
+def seeded_url(request: pytest.FixtureRequest, databases: Databases) -> str:
+    """One migrated and seeded database per backend, for read-only tests (CLI, web, queries)."""
+    from registry.db import session_scope
+    from registry.placement import default_placer
+    from registry.seeding import seed
+
+    url = databases.new_url(str(request.param))
+    migrate.upgrade(url)
+    settings = settings_for(url)
+    with session_scope(settings) as session:
+        seed(session, settings, placer=default_placer(session, settings))
+    return url
