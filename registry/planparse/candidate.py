@@ -1,0 +1,47 @@
+"""The candidate project record: one per item the parser finds, in the shape of seeds/projects.yaml."""
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+
+
+@dataclass(frozen=True)
+class Source:
+    document: str
+    line: int
+    excerpt: str
+
+
+@dataclass(frozen=True)
+class Candidate:
+    code: str
+    name: str
+    aliases: tuple[str, ...] = ()
+    kind: str = "产业"
+    status: str = "unknown"
+    construction_type: str | None = None
+    total_investment: str | None = None  # 亿元, decimal string as stated
+    investment_text: str | None = None
+    capacity_text: str | None = None
+    start_year: int | None = None
+    end_year: int | None = None
+    builder: str | None = None
+    partners: tuple[str, ...] = ()
+    chains: tuple[str, ...] = ()
+    strategies: tuple[str, ...] = ()
+    place_text: str | None = None
+    district_stated: str | None = None
+    zone_stated: str | None = None
+    outside_taiyuan: bool | None = False
+    specificity: str = "box_item"
+    box: str | None = None
+    group: str | None = None
+    description: str | None = None
+    sources: tuple[Source, ...] = field(default_factory=tuple)
+
+    def to_dict(self) -> dict[str, object]:
+        """Plain dict in projects.yaml key order (lists, not tuples)."""
+        data = asdict(self)
+        for key in ("aliases", "partners", "chains", "strategies"):
+            data[key] = list(data[key])
+        data["sources"] = [dict(source) for source in data["sources"]]
+        return data

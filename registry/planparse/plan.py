@@ -1,0 +1,130 @@
+"""Plan text → candidate projects: box items first, then named works in the body text."""
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from registry.planparse import facts, places
+from registry.planparse.amounts import parse_investment
+from registry.planparse.boxes import Box, box_line_numbers, find_boxes
+from registry.planparse.candidate import Candidate, Source
+from registry.planparse.chains import chain_codes_for
+from registry.planparse.items import RawItem, body_items, box_items
+from registry.planparse.normalize import Line, read_lines
+
+# Section headings of the body: "(二)强化协作长三角梯度发展", "2.全面建设太忻一体化经济区", "第三章…".
+_SECTION = re.compile(r"^(?:\([一二三四五六七八九十]+\)|[一二三四五六七八九十]+、|第[一二三四五六七八九十]+[章节]|\d+\.)")
+_SITE_NAME = re.compile(r"(?:园|基地|中心|厂|站|城|场|馆|院|校|小镇|片区|广场|矿|公园)$")
+EXCERPT_CHARS = 120
+
+
+def doc_key(path: Path) -> str:
+    """'001' from '001_68a8e69ac921afbf.txt' — the prefix used in project codes."""
+    return path.name.split("_", 1)[0]
+
+
+def _box_code(box: Box) -> str:
+    return "B" + box.code
+
+
+def _description(item: RawItem) -> str | None:
+    if item.shape != "numbered":
+        return None
+    rest = item.text.split("。", 1)[1] if "。" in item.text else ""
+    return rest[:200] or None
+
+
+def _excerpt(item: RawItem) -> str:
+    if item.shape == "numbered":
+        return item.text[:EXCERPT_CHARS]
+    start = max(item.text.find(item.name[:4]), 0)
+    return item.text[max(start - 20, 0): max(start - 20, 0) + EXCERPT_CHARS]
+
+
+def _place_facts(item: RawItem) -> tuple[str | None, str | None, str | None, bool | None]:
+    """(place_text, district_stated, zone_stated, outside_taiyuan) from the item's own words."""
+    text = item.text if item.shape == "numbered" else item.name
+    sites = places.site_phrases(text) if item.shape == "numbered" else []
+    place_text = "；".join(sites) or None
+    site_words = " ".join([item.name, *sites])
+    districts = places.districts_named(site_words)
+    district = districts[0] if len(districts) == 1 else None
+    zone_words = item.name
+    if item.shape == "numbered":
+        lead = text.split("。", 1)[1] if "。" in text else ""
+        lead = re.sub(r"^[^，。]*投资[^，。]*，", "", lead)
+        zone_words += " " + " ".join(sites) + " " + lead[:12]  # "山西转型综改示范区建设1座…"
+    zones = places.zones_named(zone_words)
+    zone = zones[0] if len(zones) == 1 else None
+    outside = None if not districts and places.names_other_city(" ".join(sites)) else False
+    if sites and not districts and not zone and places.names_other_city(" ".join(sites)):
+        outside = True
+    return place_text, district, zone, outside
+
+
+def _candidate(item: RawItem, code: str, document: str, box: Box | None, context: str | None) -> Candidate:
+    passage = item.text if item.shape == "numbered" else ""
+    investment = parse_investment(passage) if passage else None
+    place_text, district, zone, outside = _place_facts(item)
+    start, end = facts.years(passage)
+    if box is not None:
+        specificity = "box_item"
+    else:
+        specificity = "named_site" if _SITE_NAME.search(item.name) else "named_works"
+    return Candidate(
+        code=code,
+        name=item.name,
+        kind=facts.kind(item.group, box.title if box else context, item.name),
+        construction_type=facts.construction_type(item.name),
+        total_investment=investment.yi if investment else None,
+        investment_text=investment.text if investment else None,
+        capacity_text=facts.capacity_text(passage or "") if passage else facts.capacity_text(item.name),
+        start_year=start,
+        end_year=end,
+        builder=facts.builder(passage) if passage else None,
+        partners=tuple(facts.partners(passage)) if passage else (),
+        chains=tuple(chain_codes_for(box, item.group)) if box else (),
+        strategies=tuple(facts.strategies(box.title if box else context, item.name)),
+        place_text=place_text,
+        district_stated=district,
+        zone_stated=zone,
+        outside_taiyuan=outside,
+        specificity=specificity,
+        box=box.label if box else None,
+        group=item.group,
+        description=_description(item),
+        sources=(Source(document, item.line, _excerpt(item)),),
+    )
+
+
+def _body_context(lines: list[Line]) -> dict[int, str]:
+    """For each line, the section headings above it (joined), so body items get a strategy by section."""
+    context: dict[int, str] = {}
+    headings: list[str] = []
+    for line in lines:
+        if _SECTION.match(line.text) and len(line.text) <= 30:
+            headings = [*headings[-2:], line.text]
+        context[line.no] = " ".join(headings)
+    return context
+
+
+def parse_lines(lines: list[Line], document: str) -> list[Candidate]:
+    key = document.split("_", 1)[0]
+    boxes = find_boxes(lines)
+    out: list[Candidate] = []
+    for box in boxes:
+        for item in box_items(box):
+            out.append(_candidate(item, f"{key}-{_box_code(box)}-{item.ordinal}", document, box, None))
+    inside = box_line_numbers(boxes)
+    body = [line for line in lines if line.no not in inside]
+    context = _body_context(body)
+    for item in body_items(body):
+        code = f"{key}-L{item.line:04d}-{item.ordinal}"
+        out.append(_candidate(item, code, document, None, context.get(item.line)))
+    return out
+
+
+def parse_plan(path: Path) -> list[Candidate]:
+    """All candidate projects of one plan text file, box items first, in document order."""
+    text = Path(path).read_text(encoding="utf-8")
+    return parse_lines(read_lines(text), Path(path).name)
