@@ -1,0 +1,45 @@
+# KPR — two commands on a fresh machine: `make serve` and `make test`.
+PYTHON ?= python3
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+PORT   ?= 5000
+HOST   ?= 127.0.0.1
+STAMP  := $(VENV)/.installed
+
+.PHONY: install serve test test-fast browser-deps bench lint clean
+
+install: $(STAMP)
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e ".[dev]"
+	touch $(STAMP)
+
+# Create or migrate the SQLite database under instance/ (KPR_DATABASE_URL overrides), load reference
+# data and seed projects (idempotent), then serve on http://$(HOST):$(PORT).
+serve: install
+	$(BIN)/kpr db upgrade
+	$(BIN)/kpr seed --no-upgrade
+	$(BIN)/kpr serve --host $(HOST) --port $(PORT)
+
+# Browser tests need Debian's chromium and CJK fonts (never `playwright install`: it downloads).
+browser-deps:
+	@if [ ! -x /usr/bin/chromium ] || ! fc-list 2>/dev/null | grep -qi "noto sans cjk"; then \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk; \
+	fi
+
+test: install browser-deps
+	$(BIN)/python -m pytest
+
+test-fast: install
+	$(BIN)/python -m pytest -m "not browser and not slow"
+
+bench: install
+	$(BIN)/python -m benchmarks.run
+
+lint: install
+	$(BIN)/ruff check registry web migrations tests benchmarks
+
+clean:
+	rm -rf $(VENV) instance/kpr.sqlite3* .pytest_cache
