@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -88,12 +88,16 @@ def admin_unit_rows(settings: Settings) -> list[dict[str, Any]]:
     ]
 
 
+def _sources(refs: Iterable[geodata.SourceRef]) -> list[dict[str, Any]]:
+    return [{"document": r.doc, "line": r.line, "excerpt": r.excerpt} for r in refs]
+
+
 def zone_rows(settings: Settings) -> list[dict[str, Any]]:
     rows = [
         {"code": z.code, "name": z.name, "aliases": list(z.aliases), "kind": z.kind, "level": z.level,
          "parent_code": z.parent, "industries": list(z.industries), "stated_area_km2": z.stated_area_km2,
-         "districts": list(z.districts), "geometry": _geojson(z.geometry), "geometry_status": z.geometry_status,
-         "sources": list(z.sources)}
+         "districts": [asdict(d) for d in z.districts], "geometry": _geojson(z.geometry),
+         "geometry_status": z.geometry_status, "sources": _sources(z.sources)}
         for z in geodata.load_zones(settings.geodata_dir)
     ]
     return _parents_first(rows, "code", "parent_code")
@@ -102,8 +106,8 @@ def zone_rows(settings: Settings) -> list[dict[str, Any]]:
 def strategy_rows(settings: Settings) -> list[dict[str, Any]]:
     rows = [
         {"code": s.code, "name": s.name, "aliases": list(s.aliases), "kind": s.kind, "parent_code": s.parent,
-         "member_units": list(s.member_units), "axis": _geojson(s.axis), "width_km": s.width_km,
-         "geometry": _geojson(s.geometry), "sources": list(s.sources)}
+         "member_units": [asdict(m) for m in s.member_units], "width_km": s.width_km,
+         "geometry": _geojson(s.geometry), "sources": _sources(s.sources)}
         for s in geodata.load_strategies(settings.geodata_dir)
     ]
     return _parents_first(rows, "code", "parent_code")
