@@ -21,18 +21,20 @@ _GROUP_HEAD = re.compile(r"^(?P<head>[^，。:：、]{2,24})。(?P<rest>.*)$", r
 # A list starts at a verb that opens a clause and names what is pushed forward.
 _LIST_VERB = re.compile(r"(?:^|[，；])(?P<verb>重点推进|重点创建|加快推进|推进|建成)")
 # …and ends where the plan says what the names are: 等项目建设, 等一批新学校, 等企业搬迁改造, 项目建设.
-_LIST_END = re.compile(r"(?<!高)等[^，。；、]{0,14}?(?:项目|建设|改造|学校|景区|工程)|项目建设")
+_LIST_END = re.compile(r"(?<!高)等[^，。；、]{0,14}?(?:项目|建设|改造|学校|景区|工程|治理)|项目建设")
 _NAMED_AREA = re.compile(r"^(?P<name>[^，。；、:：]{2,20})[:：]")
-_NUMERAL_START = re.compile(r"^[一二三四五六七八九十]")
-_LEADING_VERB = re.compile(r"^(?:重点推进|重点创建|加快推进|推进|实施|建成|完成|布局建设|建设|开展)")
+
+_LEADING_VERB = re.compile(r"^(?:重点推进|重点实施|重点创建|加快推进|推进|实施|建成|完成|布局建设|建设|开展)")
 _TRAILING = re.compile(r"(?:等.*|项目建设|的?建设|项目|及配套设施)$")
 
 
 # Body text names many programmes; only names ending like a site or a works are projects.
 CONCRETE_NAME = re.compile(
     r"(?:园|园区|基地|中心|厂|站|城|场|馆|院|校|小镇|片区|广场|矿|公园|工程|项目|机场|高铁|铁路|公路|专线|"
-    r"管廊|大道|大街|东延|北延|南延|西延|改造|扩建|迁建|景区|博物院|总部|产业园|示范区)(?:\([^)]*\))?$"
+    r"管廊|大道|大街|东延|北延|南延|西延|改造|扩建|迁建|景区|博物院|总部|产业园|示范区|号线|[一二三四]期)(?:\([^)]*\))?$"
 )
+# "国际领先的…研发基地", "全国重要的…基地": aims, not sites.
+_SLOGAN = re.compile(r"的")
 
 
 @dataclass(frozen=True)
@@ -110,7 +112,7 @@ def numbered_items(box: Box) -> list[RawItem]:
     return items
 
 
-_SEGMENT_VERB = re.compile(r"(?:^|[，])(?P<verb>重点推进|重点创建|加快推进|推进|建成|实施|完成)")
+_SEGMENT_VERB = re.compile(r"(?:^|[，])(?P<verb>重点推进|重点实施|重点创建|加快推进|推进|建成|实施|完成)")
 # Bare stems share the type word stated once: "柴家寨、张花营、东峰、西寨220千伏输变电工程".
 _SHARED_TYPE = re.compile(r"(?P<type>\d+(?:\.\d+)?千伏[^、，]*?(?:工程|线路)|智能化工作面)$")
 _WORKS_END = re.compile(r"(?:建设|改扩建|扩建)$")
@@ -222,14 +224,14 @@ def listed_items(box: Box) -> list[RawItem]:
         body = para.text[body_offset:]
         for sentence, s_offset in _sentences(body):
             where_sentence = body_offset + s_offset
-            ranged = range_names(sentence)
+            ranged = range_names(sentence) if group and group.startswith("“") else []
             for name, n_offset in ranged:
                 line = para.line_of(where_sentence + n_offset)
                 items.append(_raw(name, sentence, line, group, len(items), "listed"))
             if ranged:
                 continue
             named = _NAMED_AREA.match(sentence)
-            if named and not _NUMERAL_START.match(named["name"]):
+            if named:
                 where = body_offset + s_offset
                 items.append(_raw(named["name"], sentence, para.line_of(where), group, len(items), "named_area"))
                 continue
@@ -250,7 +252,7 @@ def body_items(lines: list[Line]) -> list[RawItem]:
     for para in paragraphs(lines):
         for sentence, s_offset in _sentences(para.text):
             for name, n_offset in list_names(sentence):
-                if not CONCRETE_NAME.search(name):
+                if not CONCRETE_NAME.search(name) or _SLOGAN.search(name):
                     continue  # a slogan or programme, not a named site or works
                 line = para.line_of(s_offset + n_offset)
                 per_line[line] = per_line.get(line, 0) + 1

@@ -67,6 +67,7 @@ def _candidate(item: RawItem, code: str, document: str, box: Box | None, context
     investment = parse_investment(passage) if passage else None
     place_text, district, zone, outside = _place_facts(item)
     start, end = facts.years(passage)
+    chains = tuple(chain_codes_for(box, item.group)) if box else ()
     if box is not None:
         specificity = "box_item"
     else:
@@ -74,7 +75,8 @@ def _candidate(item: RawItem, code: str, document: str, box: Box | None, context
     return Candidate(
         code=code,
         name=item.name,
-        kind=facts.kind(item.group, box.title if box else context, item.name),
+        # Items of the industry-cluster and chain boxes are industry, whatever their group word says.
+        kind="产业" if chains else facts.kind(item.group, box.title if box else context, item.name),
         construction_type=facts.construction_type(item.name),
         total_investment=investment.yi if investment else None,
         investment_text=investment.text if investment else None,
@@ -83,7 +85,7 @@ def _candidate(item: RawItem, code: str, document: str, box: Box | None, context
         end_year=end,
         builder=facts.builder(passage) if passage else None,
         partners=tuple(facts.partners(passage)) if passage else (),
-        chains=tuple(chain_codes_for(box, item.group)) if box else (),
+        chains=chains,
         strategies=tuple(facts.strategies(box.title if box else context, item.name)),
         place_text=place_text,
         district_stated=district,
