@@ -16,3 +16,4 @@ from registry.cli.seed import seed as _seed; main.add_command(_seed)  # noqa: E4
 from registry.cli.projects import projects as _projects; main.add_command(_projects)  # noqa: E402,E702
 from registry.cli.serve import serve as _serve; main.add_command(_serve)  # noqa: E402,E702
 from registry.cli.geodata import geodata as _geodata; main.add_command(_geodata)  # noqa: E402,E702
+from registry.cli.plan import ingest_plan as _ingest_plan, seeds as _seeds; main.add_command(_ingest_plan); main.add_command(_seeds)  # noqa: E402,E702
