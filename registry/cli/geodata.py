@@ -1,9 +1,11 @@
 """`kpr geodata …`: rebuild the geography layers and import official zone boundaries."""
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import click
+from tqdm import tqdm
 
 from registry.geodata import geodata_dir
 
@@ -22,9 +24,9 @@ def build(out_dir: Path | None) -> None:
     from registry.geobuild import build_geodata
 
     target = out_dir or geodata_dir()
-    with click.progressbar(length=_STEPS, label="building geodata", file=click.get_text_stream("stderr")) as bar:
+    with tqdm(total=_STEPS, desc="geodata", unit="step", file=sys.stderr) as bar:
         def step(message: str) -> None:
-            bar.label = message
+            bar.set_postfix_str(message)
             bar.update(1)
 
         written = build_geodata(target, progress=step)
