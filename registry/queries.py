@@ -7,7 +7,7 @@ from dataclasses import dataclass, field, fields, replace
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Select, Text, and_, func, or_, select
+from sqlalchemy import BigInteger, Select, Text, and_, func, or_, select
 from sqlalchemy.orm import Session, selectinload
 from sqlalchemy.sql.elements import ColumnElement
 
@@ -277,7 +277,7 @@ def totals(session: Session, rf: ResolvedFilter) -> Totals:
     # Sum the stored integer 万元 so the total is exact on both databases.
     raw_amount = Project.__table__.c.total_investment
     count, wan, known = session.execute(
-        select(func.count(Project.id), func.coalesce(func.sum(raw_amount), 0), func.count(raw_amount))
+        select(func.count(Project.id), func.coalesce(func.sum(raw_amount, type_=BigInteger), 0), func.count(raw_amount))
         .where(and_(*conditions(rf)))
     ).one()
     return Totals(count=int(count), investment_sum=wan_to_yi(int(wan)), without_amount=int(count) - int(known))
