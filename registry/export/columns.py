@@ -1,0 +1,140 @@
+"""The export's columns: one definition shared by every format and by the importer's header table.
+
+A column turns a ProjectRow into one cell value (text, number, bool or None). Chains, strategies and zones
+are shown by name when the name is unique, else by code, so the importer maps every cell back exactly."""
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from decimal import Decimal
+
+from registry.queries import Vocabulary
+from registry.records import LocationRow, ProjectRow
+
+Cell = str | int | float | Decimal | bool | None
+LIST_SEPARATOR = "、"
+
+
+class Labels:
+    """Code → the label a spreadsheet shows (the name if no other entry shares it, else the code)."""
+
+    def __init__(self, vocab: Vocabulary | None) -> None:
+        self.chains = _unique_names({c: v[0] for c, v in vocab.chains.items()} if vocab else {})
+        self.strategies = _unique_names({c: v[0] for c, v in vocab.strategies.items()} if vocab else {})
+        self.zones = _unique_names({c: v[0] for c, v in vocab.zones.items()} if vocab else {})
+        self.districts = _unique_names(dict(vocab.districts) if vocab else {})
+
+    @staticmethod
+    def pick(table: Mapping[str, str], code: str | None) -> str | None:
+        return None if code is None else table.get(code, code)
+
+
+def _unique_names(names: Mapping[str, str]) -> dict[str, str]:
+    counts = Counter(names.values())
+    return {code: (name if counts[name] == 1 and name not in names else code) for code, name in names.items()}
+
+
+@dataclass(frozen=True)
+class Column:
+    key: str
+    header: str
+    kind: str  # text | list | money | int | float | bool
+    width: int
+    get: Callable[[ProjectRow, Labels], Cell]
+    importable: bool = True
+    note: str = ""
+
+
+def _attr(key: str) -> Callable[[ProjectRow, Labels], Cell]:
+    def get(row: ProjectRow, _labels: Labels) -> Cell:
+        value = getattr(row, key)
+        return LIST_SEPARATOR.join(value) if isinstance(value, tuple) else value
+    return get
+
+
+def _joined(codes: Callable[[ProjectRow], tuple[str, ...]], table: str) -> Callable[[ProjectRow, Labels], Cell]:
+    def get(row: ProjectRow, labels: Labels) -> Cell:
+        names = getattr(labels, table)
+        return LIST_SEPARATOR.join(names.get(c, c) for c in codes(row)) or None
+    return get
+
+
+def _crs(row: ProjectRow, _labels: Labels) -> Cell:
+    return "wgs84" if row.lon is not None else None
+
+
+def _sources(row: ProjectRow, _labels: Labels) -> Cell:
+    parts = [s.document + (f" 第{s.line}行" if s.line is not None else "") for s in row.sources]
+    return LIST_SEPARATOR.join(parts) or None
+
+
+PROJECT_COLUMNS: tuple[Column, ...] = (
+    Column("code", "编号", "text", 14, _attr("code"), note="项目编号；留空则按名称+区县匹配或新建"),
+    Column("name", "项目名称", "text", 42, _attr("name"), note="必填"),
+    Column("aliases", "别名", "list", 20, _attr("aliases"), note="多个用“、”分隔"),
+    Column("kind", "类别", "text", 10, _attr("kind")),
+    Column("status", "状态", "text", 8, _attr("status"), note="谋划/前期/在建/竣工/投产/unknown"),
+    Column("construction_type", "建设性质", "text", 8, _attr("construction_type"), note="新建/续建/改扩建"),
+    Column("total_investment", "总投资（亿元）", "money", 13, _attr("total_investment"),
+           note="亿元，最多4位小数（1万元）；空白=未知，不是0"),
+    Column("investment_text", "投资额原文", "text", 20, _attr("investment_text")),
+    Column("capacity_text", "建设规模及内容", "text", 36, _attr("capacity_text")),
+    Column("start_year", "开工年份", "int", 9, _attr("start_year")),
+    Column("end_year", "竣工年份", "int", 9, _attr("end_year")),
+    Column("builder", "建设单位", "text", 24, _attr("builder")),
+    Column("partners", "合作地区/投资方", "list", 20, _attr("partners"), note="多个用“、”分隔"),
+    Column("chains", "产业链", "list", 24, _joined(lambda r: r.chain_codes, "chains"),
+           note="产业链名称或编码，多个用“、”分隔"),
+    Column("strategies", "区域战略", "list", 24, _joined(lambda r: r.strategy_codes, "strategies"),
+           note="规划所列的区域战略（名称或编码），多个用“、”分隔"),
+    Column("district", "区县", "text", 10, lambda r, lb: Labels.pick(lb.districts, r.district_code),
+           note="区县名称或行政区划代码"),
+    Column("zone", "开发区", "text", 18, lambda r, lb: Labels.pick(lb.zones, r.zone_code),
+           note="开发区名称、简称或编码"),
+    Column("place_text", "建设地点", "text", 24, _attr("place_text")),
+    Column("outside_taiyuan", "太原市外", "bool", 8, _attr("outside_taiyuan"), note="是/否"),
+    Column("lon", "经度", "float", 12, _attr("lon"), note="与“坐标系”一起填写"),
+    Column("lat", "纬度", "float", 12, _attr("lat"), note="与“坐标系”一起填写"),
+    Column("crs", "坐标系", "text", 8, _crs, note="wgs84（GPS、天地图）/ gcj02（高德、腾讯）/ bd09（百度）；导出均为 wgs84"),
+    Column("precision_label", "位置精度", "text", 18, _attr("precision_label"), importable=False,
+           note="导出信息，导入时忽略"),
+    Column("needs_review", "待核实", "bool", 7, _attr("needs_review"), importable=False,
+           note="位置待核实；导入时忽略"),
+    Column("box", "专栏", "text", 14, _attr("box")),
+    Column("group", "分组", "text", 14, _attr("group")),
+    Column("description", "项目简介", "text", 36, _attr("description")),
+    Column("sources", "来源", "text", 28, _sources, importable=False, note="规划文件及行号；导入时忽略（保留原有来源）"),
+    Column("version", "版本", "int", 6, _attr("version"), importable=False, note="记录版本号；导入时忽略"),
+)
+
+
+def _districts(loc: LocationRow) -> str | None:
+    return LIST_SEPARATOR.join(d.name or d.adcode for d in loc.districts) or None
+
+
+@dataclass(frozen=True)
+class LocationColumn:
+    header: str
+    kind: str
+    width: int
+    get: Callable[[ProjectRow, LocationRow], Cell]
+
+
+LOCATION_COLUMNS: tuple[LocationColumn, ...] = (
+    LocationColumn("编号", "text", 14, lambda r, loc: r.code),
+    LocationColumn("项目名称", "text", 42, lambda r, loc: r.name),
+    LocationColumn("区县", "text", 18, lambda r, loc: _districts(loc)),
+    LocationColumn("开发区", "text", 18, lambda r, loc: loc.zone),
+    LocationColumn("精度代码", "int", 8, lambda r, loc: loc.precision),
+    LocationColumn("位置精度", "text", 22, lambda r, loc: loc.precision_label),
+    LocationColumn("定位方法", "text", 16, lambda r, loc: loc.method),
+    LocationColumn("经度（WGS-84）", "float", 14, lambda r, loc: loc.lon),
+    LocationColumn("纬度（WGS-84）", "float", 14, lambda r, loc: loc.lat),
+    LocationColumn("原坐标系", "text", 8, lambda r, loc: loc.input_crs),
+    LocationColumn("建设地点", "text", 24, lambda r, loc: loc.place_text),
+    LocationColumn("依据", "text", 24, lambda r, loc: loc.evidence),
+    LocationColumn("待核实", "bool", 7, lambda r, loc: loc.needs_review),
+)
+
+BOOL_TEXT = {True: "是", False: "否"}

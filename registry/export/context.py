@@ -1,0 +1,37 @@
+"""What an export says about itself (口径说明): the filter in words, when, from which data, and totals."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from registry.export.columns import Labels
+from registry.models import DataVersion
+from registry.queries import ResolvedFilter, Totals, describe, totals
+
+
+@dataclass(frozen=True)
+class ExportContext:
+    filter_words: str = "全部项目（未筛选）"
+    exported_at: datetime = field(default_factory=lambda: datetime.now(timezone.utc))
+    data_version: str = "n/a"
+    totals: Totals | None = None
+    labels: Labels = field(default_factory=lambda: Labels(None))
+
+
+def data_version(session: Session) -> str:
+    latest = session.execute(
+        select(DataVersion.id, DataVersion.created_at, DataVersion.kind).order_by(DataVersion.id.desc()).limit(1)
+    ).first()
+    if latest is None:
+        return "n/a"
+    ident, created, kind = latest
+    return f"#{ident} {kind} {created:%Y-%m-%d %H:%M:%S}"
+
+
+def build_context(session: Session, rf: ResolvedFilter) -> ExportContext:
+    """The context for one filtered export: the same filter words and totals as the web page."""
+    return ExportContext(filter_words=describe(rf), data_version=data_version(session),
+                         totals=totals(session, rf), labels=Labels(rf.vocab))
