@@ -9,7 +9,7 @@ import re
 from dataclasses import dataclass
 
 from registry.planparse.boxes import Box
-from registry.planparse.items import Paragraph, _group_paragraphs
+from registry.planparse.items import Paragraph, group_paragraphs
 
 CLUSTER_CODES: dict[str, str] = {
     "新一代信息技术产业集群": "nextgen_it",
@@ -90,7 +90,7 @@ def _cluster_nodes(box: Box, document: str) -> list[ChainNode]:
         return []
     code = CLUSTER_CODES[name]
     nodes = [ChainNode(code, name, "cluster", None, None, document, box.title_line, _excerpt(box.label))]
-    for para in _group_paragraphs(box.lines):
+    for para in group_paragraphs(box.lines):
         head = _HEAD.match(para.text)
         if head and head["head"] in CLUSTER_GROUP_CODES:
             sub = f"{code}.{CLUSTER_GROUP_CODES[head['head']]}"
@@ -127,5 +127,5 @@ def chain_tree(boxes: list[Box], document: str) -> list[ChainNode]:
         if cluster_name(box.title):
             nodes += _cluster_nodes(box, document)
         elif box.code in TIERS:
-            nodes += _chain_nodes(box, document, _group_paragraphs(box.lines))
+            nodes += _chain_nodes(box, document, group_paragraphs(box.lines))
     return nodes

@@ -17,9 +17,7 @@ from registry.planparse.normalize import Line
 _PAREN_ITEM = re.compile(r"^\((?P<n>\d+)\)")
 _DOT_ITEM = re.compile(r"^(?P<n>\d+)\.(?!\d)")
 _DOT_GROUP = re.compile(r"^\d+\.(?P<group>[^。，；]{2,16})$")
-_GROUP_HEAD = re.compile(r"^(?P<head>[^，。:：、]{2,24})。(?P<rest>.*)$", re.S)
-# A list starts at a verb that opens a clause and names what is pushed forward.
-_LIST_VERB = re.compile(r"(?:^|[，；])(?P<verb>重点推进|重点创建|加快推进|推进|建成)")
+_GROUP_HEAD = re.compile(r"^(?P<head>[^，。:：、]{2,24})。(?P<rest>.*)$", re.DOTALL)
 # …and ends where the plan says what the names are: 等项目建设, 等一批新学校, 等企业搬迁改造, 项目建设.
 _LIST_END = re.compile(r"(?<!高)等[^，。；、]{0,14}?(?:项目|建设|改造|学校|景区|工程|治理)|项目建设")
 _NAMED_AREA = re.compile(r"^(?P<name>[^，。；、:：]{2,20})[:：]")
@@ -73,7 +71,7 @@ def paragraphs(lines: list[Line]) -> list[Paragraph]:
     return [Paragraph("".join(x.text for x in group), tuple(group)) for group in out]
 
 
-def _group_paragraphs(lines: list[Line]) -> list[Paragraph]:
+def group_paragraphs(lines: list[Line]) -> list[Paragraph]:
     """Paragraphs that open with a "Heading。"; a sentence that merely ended at a line end is re-joined."""
     merged: list[Paragraph] = []
     for para in paragraphs(lines):
@@ -217,7 +215,7 @@ def _sentences(text: str) -> list[tuple[str, int]]:
 def listed_items(box: Box) -> list[RawItem]:
     """Names listed under group headings of a 004-style box, numbered through the box."""
     items: list[RawItem] = []
-    for para in _group_paragraphs(box.lines):
+    for para in group_paragraphs(box.lines):
         head = _GROUP_HEAD.match(para.text)
         group = head["head"] if head else None
         body_offset = head.start("rest") if head else 0
@@ -269,6 +267,6 @@ def box_items(box: Box) -> list[RawItem]:
 
 
 def _looks_like_single_item(box: Box) -> bool:
-    """001 专栏3: one unnumbered project with its 总投资."""
-    first = box.lines[0].text if box.lines else ""
-    return "。总投资" in "".join(x.text for x in box.lines[:2]) and not _GROUP_HEAD.match(first.split("总投资")[0] + "。x") is None and "重点推进" not in first
+    """001 专栏3: one unnumbered project whose first sentence is its name and the next its 总投资."""
+    opening = "".join(line.text for line in box.lines[:2])
+    return "。总投资" in opening and "重点推进" not in opening

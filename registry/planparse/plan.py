@@ -56,9 +56,8 @@ def _place_facts(item: RawItem) -> tuple[str | None, str | None, str | None, boo
         zone_words += " " + " ".join(sites) + " " + lead[:12]  # "山西转型综改示范区建设1座…"
     zones = places.zones_named(zone_words)
     zone = zones[0] if len(zones) == 1 else None
-    outside = None if not districts and places.names_other_city(" ".join(sites)) else False
-    if sites and not districts and not zone and places.names_other_city(" ".join(sites)):
-        outside = True
+    # Outside Taiyuan only when the site words name another city and no Taiyuan district or zone.
+    outside = bool(sites) and not districts and not zone and places.names_other_city(" ".join(sites))
     return place_text, district, zone, outside
 
 
@@ -83,7 +82,7 @@ def _candidate(item: RawItem, code: str, document: str, box: Box | None, context
         capacity_text=facts.capacity_text(passage or "") if passage else facts.capacity_text(item.name),
         start_year=start,
         end_year=end,
-        builder=facts.builder(passage) if passage else None,
+        builder=facts.builder(_description(item) or "") if passage else None,
         partners=tuple(facts.partners(passage)) if passage else (),
         chains=chains,
         strategies=tuple(facts.strategies(box.title if box else context, item.name)),

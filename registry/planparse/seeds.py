@@ -13,7 +13,7 @@ import yaml
 
 from registry.planparse.boxes import find_boxes
 from registry.planparse.chains import chain_tree
-from registry.planparse.items import _group_paragraphs
+from registry.planparse.items import group_paragraphs
 from registry.planparse.normalize import read_lines
 from registry.planparse.places import zones_named
 from registry.planparse.plan import parse_lines
@@ -77,7 +77,7 @@ def zone_industries(seed_dir: Path) -> dict[str, Any]:
     boxes = [b for b in find_boxes(read_lines(path.read_text(encoding="utf-8"))) if b.code == "7-2"]
     out: dict[str, Any] = {}
     for box in boxes:
-        for para in _group_paragraphs(box.lines):
+        for para in group_paragraphs(box.lines):
             match = _ZONE_PARA.match(para.text)
             codes = zones_named(match["zone"]) if match else []
             if not match or len(codes) != 1:
