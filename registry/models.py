@@ -128,6 +128,9 @@ class Project(Base):
     partners: Mapped[list[str]] = mapped_column(JSON, default=list)
     description: Mapped[str | None] = mapped_column(Text)
     place_text: Mapped[str | None] = mapped_column(Text)
+    # What the source text itself states about the site; the geocoder weighs it on every re-placement.
+    stated_district_code: Mapped[str | None] = mapped_column(String(6))
+    stated_zone_code: Mapped[str | None] = mapped_column(String(32))
     outside_taiyuan: Mapped[bool | None] = mapped_column(Boolean)
     specificity: Mapped[str | None] = mapped_column(String(32))
     box: Mapped[str | None] = mapped_column(String(128))

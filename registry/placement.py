@@ -4,9 +4,10 @@ from __future__ import annotations
 from sqlalchemy.orm import Session
 
 from registry.config import Settings
-from registry.upsert import Placer, stated_placement
+from registry.geocode import Geocoder
+from registry.upsert import Placer
 
 
 def default_placer(session: Session, settings: Settings) -> Placer:
-    # The text's own statement of district/zone; the geocoder (registry/geocode) replaces this.
-    return stated_placement
+    """The geocoder over the configured geodata: coordinates win, then place words, then the name."""
+    return Geocoder.from_settings(settings).place_project

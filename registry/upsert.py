@@ -4,6 +4,7 @@ Rows and child collections are touched only when their content differs, so apply
 changes nothing (no version bump, no new rows)."""
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -11,6 +12,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
+from registry.crs import to_wgs84
 from registry.errors import InvalidRecord, Problem
 from registry.models import (
     IndustryChain,
@@ -69,6 +71,16 @@ class ApplyReport:
 
 def stated_placement(item: ProjectInput) -> PlacementSpec:
     """The placement the text itself states; the geocoder refines it (see registry/geocode)."""
+    if item.lon is not None and item.lat is not None:
+        # Given coordinates are the most exact statement there is; stored in WGS-84.
+        lon, lat = (float(v) for v in to_wgs84(item.lon, item.lat, item.crs or "wgs84"))
+        district = item.district_stated
+        return PlacementSpec(
+            lon=lon, lat=lat, input_crs=item.crs or "wgs84", place_text=item.place_text,
+            geometry=json.dumps({"type": "Point", "coordinates": [lon, lat]}),
+            district_code=district, districts=((district, None),) if district else (),
+            zone_code=item.zone_stated, precision=1, method="given_coordinates",
+            evidence=f"{item.crs or 'wgs84'} {item.lon:.6f},{item.lat:.6f}", needs_review=district is None)
     if item.outside_taiyuan:
         return PlacementSpec(place_text=item.place_text, precision=6, method="stated_in_text",
                              evidence=item.place_text, needs_review=False)
@@ -167,6 +179,8 @@ def _apply(project: Project, item: ProjectInput, place: PlacementSpec) -> bool:
     for attr in _SCALARS:
         changed |= _set(project, attr, getattr(item, attr))
     changed |= _set(project, "group_name", item.group)
+    changed |= _set(project, "stated_district_code", item.district_stated)
+    changed |= _set(project, "stated_zone_code", item.zone_stated)
     changed |= _set(project, "aliases", list(item.aliases))
     changed |= _set(project, "partners", list(item.partners))
     changed |= _sync_links(project, item, place)

@@ -1,0 +1,124 @@
+"""Place names → what they denote. A longest-match scan over an index keyed by each name's first two
+characters: no regex alternation, so thousands of names cost about one dictionary lookup per character."""
+from __future__ import annotations
+
+import csv
+import unicodedata
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from registry.geodata import AdminUnit, Zone
+
+TAIYUAN = "140100"
+# Bare "示范区" also ends 西山生态文化旅游示范区 and 长风…示范区: as a lone word it would mislead.
+AMBIGUOUS_ALIASES = frozenset({"示范区"})
+# Outside places the plans name that have no polygon in geodata (partner regions of 长三角/粤港澳 …).
+OUTSIDE_NAMES = (
+    "北京", "天津", "河北", "石家庄", "雄安", "上海", "江苏", "浙江", "安徽", "南京", "苏州", "杭州", "合肥",
+    "蚌埠", "广东", "广州", "深圳", "香港", "澳门", "珠海", "东莞", "佛山", "陕西", "西安", "榆林", "绥德",
+    "内蒙古", "呼和浩特", "河南", "郑州", "山东", "济南", "青岛", "宁夏", "银川", "甘肃", "兰州",
+)
+
+
+@dataclass(frozen=True)
+class Entry:
+    term: str
+    kind: str  # county | township | zone | city | outside
+    code: str  # adcode, zone code or outside name
+    rank: int  # higher wins ties between overlapping matches of equal length
+
+
+@dataclass(frozen=True)
+class Match:
+    start: int
+    entry: Entry
+
+
+def normalise(text: str) -> str:
+    """Fullwidth → halfwidth, PDF punctuation (ꎬꎮꎻ) → Chinese, spaces removed."""
+    text = unicodedata.normalize("NFKC", text)
+    return text.replace("ꎬ", "，").replace("ꎮ", "。").replace("ꎻ", "；").replace(" ", "")
+
+
+def _short_county(name: str) -> str | None:
+    for suffix in ("区", "县", "市"):
+        if name.endswith(suffix) and len(name) > 2:
+            return name[: -len(suffix)]
+    return None
+
+
+class Gazetteer:
+    def __init__(self, entries: Iterable[Entry]) -> None:
+        by_term: dict[str, Entry] = {}
+        for entry in entries:
+            if len(entry.term) < 2:
+                continue
+            kept = by_term.get(entry.term)
+            if kept is None or entry.rank > kept.rank:
+                by_term[entry.term] = entry
+        self.entries = by_term
+        index: dict[str, list[Entry]] = defaultdict(list)
+        for entry in by_term.values():
+            index[entry.term[:2]].append(entry)
+        self._index = {ch: sorted(es, key=lambda e: -len(e.term)) for ch, es in index.items()}
+
+    @classmethod
+    def build(cls, units: Iterable[AdminUnit], zones: Iterable[Zone], townships: Path | None) -> "Gazetteer":
+        entries: list[Entry] = []
+        county_codes: set[str] = set()
+        for unit in units:
+            taiyuan = unit.parent == TAIYUAN
+            if unit.adcode == TAIYUAN:
+                entries += [Entry("太原市", "city", TAIYUAN, 1), Entry("太原", "city", TAIYUAN, 0)]
+                continue
+            kind = "county" if taiyuan and unit.level == "county" else "outside"
+            county_codes.add(unit.adcode)
+            entries.append(Entry(unit.name, kind, unit.adcode, 3))
+            short = _short_county(unit.name)
+            if short:
+                entries.append(Entry(short, kind, unit.adcode, 2))
+        for zone in zones:
+            for term in (zone.name, *zone.aliases):
+                if term not in AMBIGUOUS_ALIASES:
+                    entries.append(Entry(term, "zone", zone.code, 4))
+        entries += [Entry(name, "outside", name, 1) for name in OUTSIDE_NAMES]
+        if townships is not None and townships.exists():
+            entries += _township_entries(townships)
+        return cls(entries)
+
+    def scan(self, text: str) -> list[Match]:
+        """Leftmost-longest, non-overlapping matches."""
+        out: list[Match] = []
+        i, n = 0, len(text)
+        index = self._index
+        while i < n:
+            found = None
+            for entry in index.get(text[i:i + 2], ()):
+                if text.startswith(entry.term, i):
+                    found = entry
+                    break
+            if found is None:
+                i += 1
+                continue
+            out.append(Match(i, found))
+            i += len(found.term)
+        return out
+
+
+def _township_entries(path: Path) -> list[Entry]:
+    """Township and street names from the statistics division list; a name shared by two counties is
+    ambiguous and left out (it would place a project by chance)."""
+    counties: dict[str, set[str]] = defaultdict(set)
+    with path.open(encoding="utf-8") as fh:
+        for row in csv.DictReader(fh):
+            counties[row["name"]].add(row["county_adcode"])
+    entries = []
+    for name, codes in counties.items():
+        if len(codes) != 1:
+            continue
+        code = next(iter(codes))
+        kind = "township" if code.startswith("1401") else "outside"
+        entries.append(Entry(name, kind, code, 5))
+    return entries

@@ -1,0 +1,155 @@
+"""The geocoder: built once from the geodata layers, it places text, points and whole projects."""
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from registry import crs
+from registry.config import Settings
+from registry.errors import InvalidRecord
+from registry.geocode.decide import ZoneInfo, decide
+from registry.geocode.gazetteer import Gazetteer, normalise
+from registry.geocode.result import Placement
+from registry.geodata import load_admin_units, load_strategies, load_zones
+from registry.locate import DistrictIndex
+from registry.upsert import PlacementSpec
+from registry.validate import ProjectInput
+
+
+@dataclass(frozen=True)
+class Corridor:
+    code: str
+    members: frozenset[str]  # adcodes of member units (confirmed or inferred)
+
+
+class Geocoder:
+    def __init__(self, gazetteer: Gazetteer, index: DistrictIndex, names: Mapping[str, str],
+                 zones: Mapping[str, ZoneInfo], corridors: Sequence[Corridor]) -> None:
+        self.gazetteer = gazetteer
+        self.index = index
+        self.names = dict(names)
+        self.zones = dict(zones)
+        self.corridors = tuple(corridors)
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> "Geocoder":
+        return cls.from_geodata(settings.geodata_dir)
+
+    @classmethod
+    def from_geodata(cls, geodata_dir: Path) -> "Geocoder":
+        units, zones, strategies = (load_admin_units(geodata_dir), load_zones(geodata_dir),
+                                    load_strategies(geodata_dir))
+        parents = {z.code: z.parent for z in zones}
+        zone_info = {z.code: ZoneInfo(z.name, tuple(d.adcode for d in z.districts), _depth(z.code, parents),
+                                      z.geometry_status != "official") for z in zones}
+        names = {u.adcode: u.name for u in units} | {z.code: z.name for z in zones}
+        corridors = [Corridor(s.code, frozenset(m.adcode for m in s.member_units)) for s in strategies]
+        return cls(Gazetteer.build(units, zones, geodata_dir / "townships.csv"),
+                   DistrictIndex.from_geodata(geodata_dir), names, zone_info, corridors)
+
+    # -- text ---------------------------------------------------------------------------------------
+    def geocode_text(self, text: str) -> Placement:
+        clean = normalise(text)
+        decision = decide(clean, self.gazetteer.scan(clean), self.zones, self.names)
+        districts = decision.districts or ((decision.district_code,) if decision.district_code else ())
+        method = "zone_name" if decision.zone_code else ("place_name" if districts or decision.outside else "none")
+        return Placement(
+            district_code=decision.district_code, district=self._name(decision.district_code),
+            zone_code=decision.zone_code, zone=self._name(decision.zone_code),
+            corridors=self.corridors_of(districts), lon=None, lat=None, precision=decision.precision,
+            method=method, evidence=decision.evidence, needs_review=decision.needs_review, districts=districts,
+            outside_taiyuan=decision.outside, conflicts=decision.conflicts,
+        )
+
+    def geocode_texts(self, texts: Iterable[str]) -> list[Placement]:
+        return [self.geocode_text(t) for t in texts]
+
+    def corridors_of(self, districts: Sequence[str]) -> tuple[str, ...]:
+        """Strategic regions and corridors whose member units include any of these districts."""
+        # Region strategies list whole cities (140100) as members: a district belongs through its city.
+        touched = set(districts) | {d[:4] + "00" for d in districts}
+        return tuple(c.code for c in self.corridors if c.members & touched)
+
+    # -- points -------------------------------------------------------------------------------------
+    def geocode_point(self, lon: float, lat: float, input_crs: str = "wgs84", text: str | None = None) -> Placement:
+        system = crs.normalize_crs(input_crs)
+        problems = crs.check_lonlat(lon, lat, region=None)
+        if problems:
+            raise InvalidRecord("; ".join(problems))
+        w_lon, w_lat = crs.to_wgs84(float(lon), float(lat), system)
+        w_lon, w_lat = round(float(w_lon), 7), round(float(w_lat), 7)
+        found = self.index.locate([w_lon], [w_lat])
+        district = str(found.district[0]) or None
+        zone = str(found.zone[0]) or None
+        taiyuan = bool(district and district.startswith("1401"))
+        evidence = f"坐标（{system} → WGS-84 {w_lon:.6f}, {w_lat:.6f}）落在 {self._name(district) or '已知区县之外'}"
+        if zone:
+            evidence += f"、{self._name(zone)}（{'示意范围' if self.zones[zone].schematic else '正式边界'}）"
+        conflicts: list[str] = []
+        if text:
+            said = self.geocode_text(text)
+            if said.districts and district not in said.districts:
+                conflicts.append(f"文字指向 {'、'.join(self._name(d) or d for d in said.districts)}，坐标在 "
+                                 f"{self._name(district) or '区县之外'}")
+        return Placement(
+            district_code=district, district=self._name(district), zone_code=zone, zone=self._name(zone),
+            corridors=tuple(found.corridor_codes(0)), lon=w_lon, lat=w_lat,
+            precision=1 if taiyuan else 6, method="given_coordinates", evidence=evidence,
+            needs_review=bool(conflicts) or district is None, districts=(district,) if district else (),
+            outside_taiyuan=not taiyuan, input_crs=system, conflicts=tuple(conflicts),
+        )
+
+    # -- projects -----------------------------------------------------------------------------------
+    def place_project(self, item: ProjectInput) -> PlacementSpec:
+        """Where a project is: its coordinates when given, else its place words and name."""
+        lon, lat, system = getattr(item, "lon", None), getattr(item, "lat", None), getattr(item, "crs", None)
+        text = " ".join(t for t in (item.place_text, item.name) if t)
+        if lon is not None and lat is not None:
+            placement = self.geocode_point(lon, lat, system or "wgs84", text)
+        else:
+            placement = self.geocode_text(text)
+            placement = self._with_stated(item, placement)
+        return to_spec(placement, item.place_text)
+
+    def _with_stated(self, item: ProjectInput, placement: Placement) -> Placement:
+        """The parser's explicit statements (district/zone named for the site, outside Taiyuan) take part:
+        agreeing evidence stands, disagreeing evidence is reported."""
+        if item.outside_taiyuan:
+            return Placement(None, None, None, None, (), None, None, 6, "stated_in_text",
+                             placement.evidence + "；规划文本：位于太原市外", False, (), True)
+        if item.district_stated and item.district_stated != placement.district_code:
+            conflicts = placement.conflicts
+            if placement.district_code and placement.district_code != item.district_stated:
+                conflicts += (f"文本所述区县 {self._name(item.district_stated)} 与 {placement.district} 不一致",)
+            districts = tuple(dict.fromkeys((item.district_stated, *placement.districts)))
+            return Placement(item.district_stated, self._name(item.district_stated), placement.zone_code,
+                             placement.zone, self.corridors_of(districts), None, None,
+                             4 if placement.zone_code else 3, "stated_in_text", placement.evidence,
+                             bool(conflicts), districts, False, None, conflicts)
+        return placement
+
+    def _name(self, code: str | None) -> str | None:
+        return self.names.get(code, code) if code else None
+
+
+def _depth(code: str, parents: Mapping[str, str | None]) -> int:
+    depth, seen = 0, code
+    while parents.get(seen):
+        seen = parents[seen]  # type: ignore[assignment]
+        depth += 1
+    return depth
+
+
+def to_spec(placement: Placement, place_text: str | None) -> PlacementSpec:
+    geometry = (json.dumps({"type": "Point", "coordinates": [placement.lon, placement.lat]})
+                if placement.lon is not None and placement.lat is not None else None)
+    evidence = placement.evidence + ("；冲突：" + "；".join(placement.conflicts) if placement.conflicts else "")
+    return PlacementSpec(
+        lon=placement.lon, lat=placement.lat, geometry=geometry, input_crs=placement.input_crs,
+        place_text=place_text, district_code=placement.district_code,
+        districts=tuple((d, None) for d in placement.districts), zone_code=placement.zone_code,
+        precision=placement.precision, method=placement.method, evidence=evidence,
+        needs_review=placement.needs_review, place_strategies=placement.corridors,
+    )

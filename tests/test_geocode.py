@@ -1,0 +1,113 @@
+"""The geocoder on real strings from the plan documents and on points; rules pinned one by one."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from registry.cli import main
+from registry.geocode import Geocoder
+from registry.geocode.replace import replace_all
+from registry.models import Project
+
+GEODATA = Path(__file__).resolve().parents[1] / "geodata"
+
+
+@pytest.fixture(scope="module")
+def geocoder() -> Geocoder:
+    return Geocoder.from_geodata(GEODATA)
+
+
+def test_township_and_county_words(geocoder: Geocoder) -> None:
+    # 001 l.733: "终点位于太原市阳曲县大盂镇北"
+    p = geocoder.geocode_text("终点位于太原市阳曲县大盂镇北")
+    assert (p.district_code, p.precision, p.method, p.needs_review) == ("140122", 3, "place_name", False)
+    assert "阳曲县" in p.evidence
+
+
+def test_line_across_the_border_keeps_taiyuan_and_reports_outside(geocoder: Geocoder) -> None:
+    p = geocoder.geocode_text("阳泉市盂县梁家寨东；太原市阳曲县大盂镇北 阳曲大盂—盂县(晋冀界)高速公路项目")
+    assert p.district_code == "140122" and not p.outside_taiyuan
+    assert "盂县" in p.evidence and "太原市外" in p.evidence
+
+
+def test_zone_implies_district_only_when_it_lies_in_one(geocoder: Geocoder) -> None:
+    zb = geocoder.geocode_text("中北高新区")
+    assert (zb.zone_code, zb.district_code, zb.precision) == ("zbgx", "140108", 4)
+    zgq = geocoder.geocode_text("山西转型综改示范区建设1座生产制造高端自动化设施")
+    assert zgq.zone_code == "zgq" and zgq.district_code is None and zgq.needs_review
+
+
+def test_conflicting_zone_and_district_is_reported(geocoder: Geocoder) -> None:
+    p = geocoder.geocode_text("中北高新区 晋源区")
+    assert p.needs_review and p.conflicts and p.district_code == "140110"
+
+
+def test_city_alone_is_city_level_and_outside_is_never_forced_in(geocoder: Geocoder) -> None:
+    city = geocoder.geocode_text("太原机场改扩建及其配套建设项目")
+    assert (city.precision, city.district_code, city.needs_review) == (5, None, True)
+    for text in ("北京中关村", "晋中市榆次区", "忻州"):
+        out = geocoder.geocode_text(text)
+        assert out.precision == 6 and out.outside_taiyuan and out.district_code is None, text
+
+
+def test_bare_shifanqu_does_not_mean_the_reform_zone(geocoder: Geocoder) -> None:
+    # 004 专栏7-1 "长风城市发展与更新示范区" is not 山西转型综合改革示范区.
+    assert geocoder.geocode_text("长风城市发展与更新示范区").zone_code is None
+
+
+def test_point_wins_and_disagreeing_text_is_flagged(geocoder: Geocoder) -> None:
+    p = geocoder.geocode_point(112.55, 37.80, "wgs84")
+    assert (p.district_code, p.precision, p.method) == ("140105", 1, "given_coordinates")
+    assert "central_shanxi" in p.corridors
+    flagged = geocoder.geocode_point(112.55, 37.80, "wgs84", text="娄烦县")
+    assert flagged.needs_review and flagged.conflicts
+
+
+def test_gcj_point_is_converted_before_lookup(geocoder: Geocoder) -> None:
+    wgs = geocoder.geocode_point(112.55, 37.80, "wgs84")
+    from registry.crs import from_wgs84
+
+    glon, glat = from_wgs84(112.55, 37.80, "gcj02")
+    gcj = geocoder.geocode_point(float(glon), float(glat), "gcj02")
+    assert gcj.lon == pytest.approx(wgs.lon, abs=1e-7) and gcj.lat == pytest.approx(wgs.lat, abs=1e-7)
+
+
+def test_cli_prints_placement_json() -> None:
+    result = CliRunner().invoke(main, ["geocode", "阳曲县大盂镇北"])
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.output)
+    assert {"district_code", "district", "zone", "corridors", "lon", "lat", "precision", "method",
+            "evidence"} <= set(data)
+    bad = CliRunner().invoke(main, ["geocode", "--lon", "37.8", "--lat", "112.55"])
+    assert bad.exit_code != 0 and "swapped" in bad.output
+
+
+def test_replace_all_reports_what_moved(db_session: Session, seeded_url: str) -> None:
+    from registry.db import make_engine, make_session_factory
+
+    engine = make_engine(seeded_url)
+    with make_session_factory(engine)() as session:
+        project = session.scalar(select(Project).where(Project.code == "001-B1-01"))
+        assert project is not None and project.district_code == "140122"
+        project.stated_district_code = "140110"  # someone corrects the statement; the map must follow
+        moves = replace_all(session, Geocoder.from_geodata(GEODATA))
+        assert [m.code for m in moves] == ["001-B1-01"]
+        assert project.district_code == "140110" and project.locations[0].needs_review
+        session.rollback()
+    engine.dispose()
+
+
+def test_every_seeded_project_has_a_placement(seeded_url: str) -> None:
+    from registry.db import make_engine, make_session_factory
+
+    engine = make_engine(seeded_url)
+    with make_session_factory(engine)() as session:
+        projects = list(session.scalars(select(Project)))
+        assert projects and all(p.locations and p.locations[0].method for p in projects)
+        assert all(p.precision in (1, 2, 3, 4, 5, 6, 8) for p in projects)
+    engine.dispose()
