@@ -25,12 +25,12 @@ def crs_problems(index: DistrictIndex, lon: float, lat: float, stated_crs: str, 
         return []
     fits = [s for s, code in found.items() if code == stated_adcode]
     if fits:
-        return [
+        return [(
             f"point ({lon}, {lat}) given as {stated} lies in {found[stated] or 'no indexed district'}, "
             f"but lands in the stated district {stated_adcode} when read as {' or '.join(fits)}: "
             "the coordinate system may be mislabelled"
-        ]
-    return [
+        )]
+    return [(
         f"point ({lon}, {lat}) given as {stated} lies in {found[stated] or 'no indexed district'}, "
         f"not in the stated district {stated_adcode} (under no coordinate system)"
-    ]
+    )]

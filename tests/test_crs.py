@@ -91,7 +91,7 @@ def test_outside_china_is_left_unchanged() -> None:
 
 
 def test_nan_passes_through_without_spoiling_neighbours() -> None:
-    lon, lat = crs.gcj02_to_wgs84(np.array([112.5, np.nan]), np.array([37.8, 37.8]))
+    lon, _ = crs.gcj02_to_wgs84(np.array([112.5, np.nan]), np.array([37.8, 37.8]))
     assert math.isfinite(lon[0]) and math.isnan(lon[1])
 
 

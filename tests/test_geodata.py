@@ -8,6 +8,7 @@ import unicodedata
 from itertools import combinations
 from pathlib import Path
 
+import numpy as np
 import pytest
 import shapely
 import yaml
@@ -168,7 +169,7 @@ def test_import_zones_replaces_a_schematic_extent(tmp_path: Path, monkeypatch: p
     monkeypatch.setenv("KPR_GEODATA_DIR", str(tmp_path))
     # An "official" 清徐经济开发区 given in GCJ-02 under its alias, plus 综改区 by name.
     square = box(112.30, 37.58, 112.34, 37.62)
-    gcj = shapely.transform(square, lambda xy: __import__("numpy").column_stack(from_wgs84(xy[:, 0], xy[:, 1], "gcj02")))
+    gcj = shapely.transform(square, lambda xy: np.column_stack(from_wgs84(xy[:, 0], xy[:, 1], "gcj02")))
     doc = {"type": "FeatureCollection", "features": [
         {"type": "Feature", "properties": {"zone": "清徐经开区"}, "geometry": json.loads(shapely.to_geojson(gcj))},
     ]}

