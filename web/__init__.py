@@ -21,9 +21,10 @@ def create_app(settings: Settings | None = None, test_config: dict[str, Any] | N
     app.extensions["kpr_engine"] = engine
     app.extensions["kpr_sessions"] = make_session_factory(engine)
 
-    from web import errors, session, views
+    from web import api, errors, session, views
 
     session.init_app(app)
     errors.init_app(app)
     app.register_blueprint(views.bp)
+    app.register_blueprint(api.bp)
     return app

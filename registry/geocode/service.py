@@ -74,7 +74,10 @@ class Geocoder:
 
     # -- points -------------------------------------------------------------------------------------
     def geocode_point(self, lon: float, lat: float, input_crs: str = "wgs84", text: str | None = None) -> Placement:
-        system = crs.normalize_crs(input_crs)
+        try:
+            system = crs.normalize_crs(input_crs)
+        except ValueError as exc:
+            raise InvalidRecord(str(exc)) from None
         problems = crs.check_lonlat(lon, lat, region=None)
         if problems:
             raise InvalidRecord("; ".join(problems))
