@@ -5,6 +5,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
+from registry.crs import normalize_crs
 from registry.errors import Problem
 from registry.models import CONSTRUCTION_TYPES, STATUSES
 from registry.money import parse_yi
@@ -48,6 +49,10 @@ class ProjectInput:
     group: str | None = None
     description: str | None = None
     sources: tuple[SourceInput, ...] = field(default_factory=tuple)
+    # Given coordinates as stated, in the system `crs` names (placers convert them to WGS-84).
+    lon: float | None = None
+    lat: float | None = None
+    crs: str | None = None
 
 
 def _text(raw: dict[str, Any], key: str) -> str | None:
@@ -105,6 +110,37 @@ def _sources(raw: dict[str, Any], row: int | None, problems: list[Problem]) -> t
     return tuple(out)
 
 
+def _coords(raw: dict[str, Any], row: int | None,
+            problems: list[Problem]) -> tuple[float | None, float | None, str | None]:
+    """lon/lat as given, in the stated system (default WGS-84); both or neither, within range."""
+    lon_raw, lat_raw = raw.get("lon"), raw.get("lat")
+    if lon_raw in (None, "") and lat_raw in (None, ""):
+        return None, None, None
+    if lon_raw in (None, "") or lat_raw in (None, ""):
+        missing = "lon" if lon_raw in (None, "") else "lat"
+        problems.append(Problem(row, missing, None, "only one coordinate given", "both longitude and latitude"))
+        return None, None, None
+    try:
+        crs = normalize_crs(_text(raw, "crs") or "wgs84")
+    except ValueError as exc:
+        problems.append(Problem(row, "crs", raw.get("crs"), str(exc), "wgs84 / gcj02 / bd09"))
+        return None, None, None
+    values: list[float] = []
+    for key, low, high in (("lon", -180.0, 180.0), ("lat", -90.0, 90.0)):
+        try:
+            value = float(str(raw[key]).strip())
+        except ValueError:
+            problems.append(Problem(row, key, raw[key], "not a number", f"decimal degrees {low:g}…{high:g}"))
+            continue
+        if not low <= value <= high:  # also rejects nan
+            problems.append(Problem(row, key, raw[key], "out of range", f"decimal degrees {low:g}…{high:g}"))
+            continue
+        values.append(value)
+    if len(values) < 2:
+        return None, None, None
+    return values[0], values[1], crs
+
+
 def validate_project(raw: dict[str, Any], row: int | None = None) -> tuple[ProjectInput | None, list[Problem]]:
     """Every problem in one raw project, with row, field, value and what was expected."""
     problems: list[Problem] = []
@@ -134,6 +170,7 @@ def validate_project(raw: dict[str, Any], row: int | None = None) -> tuple[Proje
         outside = None
     lists = {key: str_list(raw, key, row, problems) for key in _LIST_FIELDS}
     sources = _sources(raw, row, problems)
+    lon, lat, crs = _coords(raw, row, problems)
     if problems or not code or not name:
         return None, problems
     return (
@@ -158,6 +195,9 @@ def validate_project(raw: dict[str, Any], row: int | None = None) -> tuple[Proje
             group=_text(raw, "group"),
             description=_text(raw, "description"),
             sources=sources,
+            lon=lon,
+            lat=lat,
+            crs=crs,
             **lists,
         ),
         [],
