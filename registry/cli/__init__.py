@@ -18,3 +18,4 @@ from registry.cli.serve import serve as _serve; main.add_command(_serve)  # noqa
 from registry.cli.geodata import geodata as _geodata; main.add_command(_geodata)  # noqa: E402,E702
 from registry.cli.plan import ingest_plan as _ingest_plan, seeds as _seeds; main.add_command(_ingest_plan); main.add_command(_seeds)  # noqa: E402,E702
 from registry.cli.geocode import geocode as _geocode; main.add_command(_geocode)  # noqa: E402,E702
+from registry.cli.exchange import export as _export, import_ as _import, import_template as _tpl; main.add_command(_export); main.add_command(_import); main.add_command(_tpl)  # noqa: E402,E702
