@@ -2,28 +2,35 @@
 from __future__ import annotations
 
 import io
+import json
 
-from flask import Blueprint, Response, jsonify, render_template, request, url_for
+from flask import Blueprint, Response, current_app, jsonify, render_template, request, url_for
 from sqlalchemy import select
 
 from registry.errors import NotFound
+from registry.maps.anchors import load_anchors
+from registry.maps.detail import location_data
+from registry.maps.labels import map_labels
+from registry.maps.page import MapOptions, Source, build_map, json_for_script, render_parts
 from registry.models import Project
 from registry.queries import ProjectFilter, describe, facets, fetch_rows, iter_rows, resolve, totals
 from registry.records import Names, project_row
 from registry.textout import LIST_COLUMNS, write_csv
+from web import assets, i18n, maps
+from web.i18n import current_lang
 from web.session import get_session
 
 bp = Blueprint("kpr", __name__)
+# The map pages, their assets and the interface language ride on this blueprint, so create_app's one
+# registration brings them all (endpoints kpr.maps.*, kpr.assets.*).
+bp.register_blueprint(maps.bp)
+bp.register_blueprint(assets.bp)
+bp.register_blueprint(i18n.bp)
 PAGE_SIZE = 50
 
 
 def _filter() -> ProjectFilter:
     return ProjectFilter.from_params(request.args.to_dict(flat=False))
-
-
-@bp.get("/")
-def index() -> str:
-    return projects_page()
 
 
 @bp.get("/projects")
@@ -32,11 +39,12 @@ def projects_page() -> str:
     rf = resolve(session, _filter())
     page = max(1, request.args.get("page", 1, type=int) or 1)
     sort = request.args.get("sort", "code")
+    group_by = maps.check_group_by(request.args.get("group_by"))
     rows = fetch_rows(session, rf, sort=sort, limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE)
     return render_template(
         "projects.html", rows=rows, totals=totals(session, rf), facets=facets(session, rf),
         filter_words=describe(rf), params=rf.raw.to_params(), page=page, page_size=PAGE_SIZE, sort=sort,
-        columns=LIST_COLUMNS,
+        columns=LIST_COLUMNS, group_by=group_by, vocab=rf.vocab, form_action=url_for("kpr.projects_page"),
     )
 
 
@@ -72,8 +80,20 @@ def _project_or_404(code: str) -> Project:
 
 @bp.get("/projects/<code>")
 def project_page(code: str) -> str:
-    row = project_row(_project_or_404(code), Names(get_session()))
-    return render_template("project.html", row=row, back=url_for("kpr.projects_page"))
+    session = get_session()
+    row = project_row(_project_or_404(code), Names(session))
+    crs = "gcj02" if current_app.config["KPR_SETTINGS"].tiles_crs == "gcj02" else "wgs84"
+    labels = map_labels(current_lang())
+    data = location_data(row, load_anchors(session), row.name, crs=crs)
+    settings = current_app.config["KPR_SETTINGS"]
+    fmap = build_map(MapOptions(
+        data=Source(element="kpr-detail-data"), base=Source(url=url_for("kpr.maps.base_json")), labels=labels,
+        shade="none", fit="points", remember_shade=False, compact=True, tiles_url=settings.tiles_url,
+        tiles_attribution=settings.tiles_attribution,
+    ))
+    return render_template("project.html", row=row, back=url_for("kpr.projects_page"),
+                           parts=render_parts(fmap, assets.asset_url), zip=zip,
+                           detail_data=json_for_script(json.dumps(data, ensure_ascii=False)))
 
 
 @bp.get("/projects/<code>.json")

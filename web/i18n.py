@@ -1,0 +1,96 @@
+"""Interface language: Chinese by default, English with ?lang=en (remembered in a cookie). Only the
+interface is translated; data (project names, plan excerpts, the filter in words) stays as recorded."""
+from __future__ import annotations
+
+from decimal import Decimal
+
+from flask import Blueprint, Response, request
+
+from registry.maps.labels import map_labels
+
+LANGS = ("zh", "en")
+COOKIE = "kpr_lang"
+
+STRINGS: dict[str, dict[str, str]] = {
+    "zh": {
+        "site": "太原重点项目库", "nav_map": "项目地图", "nav_list": "项目列表", "switch_lang": "English",
+        "footer": "数据来源：太原市规划文件（见各项目来源）。位置精度与方法逐项记录。",
+        "filter": "筛选", "count_prefix": "共", "count_suffix": "个项目", "sum": "总投资", "yi": "亿元",
+        "without": "未列投资额", "without_suffix": "个", "placed": "上图", "export": "导出", "search": "搜索",
+        "search_hint": "名称、别名、编号、建设单位", "clear": "清除筛选", "prev": "上一页", "next": "下一页",
+        "page": "第 {n} 页", "no_rows": "没有符合条件的项目。", "open_map": "在地图上查看",
+        "open_list": "在列表中查看", "group_by": "地图分组", "by_chain": "按产业链", "by_strategy": "按区域战略",
+        "min_inv": "总投资不少于（亿元）", "max_inv": "总投资不超过（亿元）", "apply": "应用筛选",
+        "any": "（全部）", "strategies": "区域战略", "corridors": "走廊/区域", "districts": "区县",
+        "zones": "开发区", "chains": "产业链", "statuses": "状态", "kinds": "类别",
+        "back": "← 项目列表", "aliases": "又名", "locations": "位置", "sources": "来源", "no_sources": "无来源记录",
+        "line": "第 {n} 行", "not_stated": "未列明", "undetermined": "未确定", "review": "待核实",
+        "f_code": "编号", "f_kind": "类别", "f_status": "状态", "f_investment": "总投资（亿元）",
+        "f_original": "原文", "f_capacity": "规模", "f_builder": "建设单位", "f_partners": "合作方",
+        "f_chains": "产业链", "f_strategies": "区域战略", "f_place": "地点（原文）", "f_district": "区县",
+        "f_zone": "开发区", "f_precision": "位置精度", "f_box": "专栏", "f_description": "说明",
+        "f_method": "方法", "f_evidence": "依据", "f_lonlat": "经纬度 (WGS-84)", "related": "相关列表",
+        "error": "出错了", "map_title": "项目地图", "loading": "地图数据加载中…",
+    },
+    "en": {
+        "site": "Taiyuan Key Projects", "nav_map": "Map", "nav_list": "Project list", "switch_lang": "中文",
+        "footer": "Sources: Taiyuan plan documents (cited per project). Location precision and method are recorded per project.",
+        "filter": "Filter", "count_prefix": "", "count_suffix": "projects", "sum": "total investment",
+        "yi": "亿元 (100M CNY)", "without": "without an amount", "without_suffix": "", "placed": "on the map",
+        "export": "Export", "search": "Search", "search_hint": "name, alias, code, builder", "clear": "Clear filters",
+        "prev": "Previous", "next": "Next", "page": "page {n}", "no_rows": "No project matches.",
+        "open_map": "Show on the map", "open_list": "Show as a list", "group_by": "Map groups",
+        "by_chain": "by industry chain", "by_strategy": "by regional strategy",
+        "min_inv": "Investment at least (亿元)", "max_inv": "Investment at most (亿元)", "apply": "Apply",
+        "any": "(any)", "strategies": "Regional strategy", "corridors": "Corridor / region",
+        "districts": "District", "zones": "Development zone", "chains": "Industry chain", "statuses": "Status",
+        "kinds": "Kind", "back": "← Project list", "aliases": "Also known as", "locations": "Locations",
+        "sources": "Sources", "no_sources": "No source recorded", "line": "line {n}", "not_stated": "not stated",
+        "undetermined": "undetermined", "review": "needs review", "f_code": "Code", "f_kind": "Kind",
+        "f_status": "Status", "f_investment": "Total investment (亿元)", "f_original": "as written",
+        "f_capacity": "Capacity", "f_builder": "Builder", "f_partners": "Partners", "f_chains": "Industry chains",
+        "f_strategies": "Regional strategies", "f_place": "Place (as written)", "f_district": "District",
+        "f_zone": "Development zone", "f_precision": "Location precision", "f_box": "Plan box",
+        "f_description": "Description", "f_method": "Method", "f_evidence": "Evidence",
+        "f_lonlat": "Lon, lat (WGS-84)", "related": "Related lists", "error": "Something went wrong",
+        "map_title": "Project map", "loading": "Loading map data…",
+    },
+}
+
+bp = Blueprint("i18n", __name__)
+
+
+def current_lang() -> str:
+    wanted = request.args.get("lang") or request.cookies.get(COOKIE) or "zh"
+    return wanted if wanted in LANGS else "zh"
+
+
+def format_yi(value: Decimal | float | str | None, lang: str | None = None) -> str:
+    """An amount in 亿元 as people write it: thousands separators, no trailing zeros (3,949.11)."""
+    if value is None or value == "":
+        return STRINGS[lang or current_lang()]["not_stated"]
+    amount = Decimal(str(value))
+    text = f"{amount:,f}"
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return text
+
+
+@bp.app_context_processor
+def _inject() -> dict[str, object]:
+    lang = current_lang()
+    return {"t": STRINGS[lang], "lang": lang, "other_lang": "en" if lang == "zh" else "zh",
+            "map_labels": map_labels(lang)}
+
+
+@bp.app_template_filter("yi")
+def _yi_filter(value: Decimal | float | str | None) -> str:
+    return format_yi(value)
+
+
+@bp.after_app_request
+def _remember(response: Response) -> Response:
+    lang = request.args.get("lang")
+    if lang in LANGS:
+        response.set_cookie(COOKIE, lang, max_age=365 * 24 * 3600, samesite="Lax")
+    return response
