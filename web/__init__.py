@@ -26,5 +26,6 @@ def create_app(settings: Settings | None = None, test_config: dict[str, Any] | N
     session.init_app(app)
     errors.init_app(app)
     app.register_blueprint(views.bp)
+    from web import exchange; app.register_blueprint(exchange.bp)  # noqa: E702
     app.register_blueprint(api.bp)
     return app
