@@ -11,6 +11,7 @@ def main() -> None:
 
 
 # Subcommand registration: one import per concern.
+from registry.cli.map import map_ as _map; main.add_command(_map)  # noqa: E402,E702
 from registry.cli.db import db as _db; main.add_command(_db)  # noqa: E402,E702
 from registry.cli.seed import seed as _seed; main.add_command(_seed)  # noqa: E402,E702
 from registry.cli.projects import projects as _projects; main.add_command(_projects)  # noqa: E402,E702
