@@ -18,6 +18,7 @@ class ZoneInfo:
     districts: tuple[str, ...]  # adcodes it lies in (stated or inferred)
     depth: int  # 0 zone, 1 park inside a zone: deeper is more specific
     schematic: bool = True  # no official boundary loaded
+    stated: tuple[str, ...] = ()  # the districts a source states: only these may be implied
 
 
 @dataclass(frozen=True)
@@ -39,8 +40,10 @@ def _unique(values: Sequence[str]) -> tuple[str, ...]:
 def decide(text: str, matches: Sequence[Match], zones: Mapping[str, ZoneInfo],
            names: Mapping[str, str]) -> TextDecision:
     counties = _unique([m.entry.code for m in matches if m.entry.kind in ("county", "township")])
-    zone_codes = _unique([m.entry.code for m in matches if m.entry.kind == "zone"])
+    zone_codes = _unique([m.entry.zone or m.entry.code for m in matches
+                          if m.entry.kind == "zone" or m.entry.zone])
     outside = _unique([m.entry.term for m in matches if m.entry.kind == "outside"])
+    outside_zone_unit = any(m.entry.kind == "outside" and m.entry.zone for m in matches)
     words = "、".join(_unique([m.entry.term for m in matches]))
     evidence = f"文字：{words}" if words else "文字中没有可识别的地名"
     conflicts: list[str] = []
@@ -49,26 +52,31 @@ def decide(text: str, matches: Sequence[Match], zones: Mapping[str, ZoneInfo],
         zone_code = max(zone_codes, key=lambda c: (zones[c].depth, -zone_codes.index(c)))
         zone = zones[zone_code]
         taiyuan_zone_districts = tuple(d for d in zone.districts if d.startswith("1401"))
+        stated = tuple(d for d in zone.stated if d.startswith("1401"))
+        if outside_zone_unit and not counties:
+            # e.g. 山西转型综合改革示范区晋中开发区: the zone's part that lies outside Taiyuan.
+            return TextDecision(None, (), zone_code, 6, False, True, evidence, ())
         if counties:
             agreeing = [c for c in counties if c in zone.districts]
             if agreeing:
                 return TextDecision(agreeing[0], counties, zone_code, 4, False, False, evidence, ())
             conflicts.append(f"{zone.name} 不在 {'、'.join(names.get(c, c) for c in counties)}")
             return TextDecision(counties[0], counties, zone_code, 3, True, False, evidence, tuple(conflicts))
-        if len(taiyuan_zone_districts) == 1:
-            district = taiyuan_zone_districts[0]
-            return TextDecision(district, (district,), zone_code, 4, False, False, evidence, ())
-        # A zone across several districts places the project at zone level with no single district.
+        if len(stated) == 1 and len(taiyuan_zone_districts) == 1:
+            return TextDecision(stated[0], stated, zone_code, 4, False, False, evidence, ())
+        # Across several districts, or in one only by our inference: zone level, no district claimed.
+        why = "跨多个区县" if len(taiyuan_zone_districts) > 1 else "所在区县未见来源明确（仅推断）"
         return TextDecision(None, taiyuan_zone_districts, zone_code, 4, True, False,
-                            evidence + f"；{zone.name} 跨多个区县", ())
+                            evidence + f"；{zone.name} {why}", ())
 
     if counties:
-        linear = any(word in text for word in LINEAR_WORDS)
-        if len(counties) > 1 and not linear:
-            conflicts.append("文字提到多个区县：" + "、".join(names.get(c, c) for c in counties))
         if outside:
             evidence += "；另及太原市外：" + "、".join(outside)
-        return TextDecision(counties[0], counties, None, 3, bool(conflicts), False, evidence, tuple(conflicts))
+        if len(counties) > 1 and not any(word in text for word in LINEAR_WORDS):
+            # Several places for one project: keep every district touched, claim none as its site.
+            conflicts.append("文字提到多个区县：" + "、".join(names.get(c, c) for c in counties))
+            return TextDecision(None, counties, None, 5, True, False, evidence, tuple(conflicts))
+        return TextDecision(counties[0], counties, None, 3, False, False, evidence, ())
 
     if outside:
         return TextDecision(None, (), None, 6, False, True, evidence, ())

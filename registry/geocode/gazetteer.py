@@ -28,6 +28,7 @@ class Entry:
     kind: str  # county | township | zone | city | outside
     code: str  # adcode, zone code or outside name
     rank: int  # higher wins ties between overlapping matches of equal length
+    zone: str | None = None  # a statistical unit that is a development zone (NBS lists zones as "streets")
 
 
 @dataclass(frozen=True)
@@ -85,7 +86,8 @@ class Gazetteer:
                     entries.append(Entry(term, "zone", zone.code, 4))
         entries += [Entry(name, "outside", name, 1) for name in OUTSIDE_NAMES]
         if townships is not None and townships.exists():
-            entries += _township_entries(townships)
+            zones_only = cls(e for e in entries if e.kind == "zone")
+            entries += [_with_zone(e, zones_only) for e in _township_entries(townships)]
         return cls(entries)
 
     def scan(self, text: str) -> list[Match]:
@@ -107,13 +109,22 @@ class Gazetteer:
         return out
 
 
+def _with_zone(entry: Entry, zones_only: "Gazetteer") -> Entry:
+    """A township-level unit named after a zone (太原中北高新技术产业开发区) places both zone and county."""
+    found = zones_only.scan(entry.term)
+    return Entry(entry.term, entry.kind, entry.code, entry.rank, found[0].entry.code) if found else entry
+
+
 def _township_entries(path: Path) -> list[Entry]:
     """Township and street names from the statistics division list; a name shared by two counties is
     ambiguous and left out (it would place a project by chance)."""
     counties: dict[str, set[str]] = defaultdict(set)
     with path.open(encoding="utf-8") as fh:
         for row in csv.DictReader(fh):
-            counties[row["name"]].add(row["county_adcode"])
+            # 140171 is the reform zone's statistical code, not a county: its "streets" (学府园区街道 …)
+            # are the zone's parks, which the zone names already place.
+            if row["county_adcode"] != "140171":
+                counties[row["name"]].add(row["county_adcode"])
     entries = []
     for name, codes in counties.items():
         if len(codes) != 1:

@@ -43,7 +43,8 @@ class Geocoder:
                                     load_strategies(geodata_dir))
         parents = {z.code: z.parent for z in zones}
         zone_info = {z.code: ZoneInfo(z.name, tuple(d.adcode for d in z.districts), _depth(z.code, parents),
-                                      z.geometry_status != "official") for z in zones}
+                                      z.geometry_status != "official",
+                                      tuple(d.adcode for d in z.districts if d.basis == "stated")) for z in zones}
         names = {u.adcode: u.name for u in units} | {z.code: z.name for z in zones}
         corridors = [Corridor(s.code, frozenset(m.adcode for m in s.member_units)) for s in strategies]
         return cls(Gazetteer.build(units, zones, geodata_dir / "townships.csv"),
