@@ -26,7 +26,7 @@ from registry.importer.vocab import Vocab
 from registry.models import DataVersion, Project
 from registry.queries import Vocabulary
 from registry.upsert import PlacementSpec, Placer, apply_project_dicts
-from registry.validate import ProjectInput
+from registry.validate import ProjectInput, validate_project
 
 BATCH = 1000
 # String columns with a length limit in the schema (PostgreSQL refuses longer values).
@@ -110,7 +110,9 @@ class _Run:
                 continue
             for p in row.problems:
                 self.problem(p)
-            if not row.problems and self._identify(row):
+            if row.problems:
+                self._more_problems(row)
+            elif self._identify(row):
                 pending.append(row)
         existing = load_existing(self.session, [r.values["code"] for r in pending])
         dicts: list[dict[str, Any]] = []
@@ -127,6 +129,16 @@ class _Run:
         if dicts:
             self._apply(dicts, numbers, keep)
         self.session.expunge_all()  # flushed already; drop identity-map entries so memory stays flat
+
+    def _more_problems(self, row: ParsedRow) -> None:
+        """A row already refused still gets its other fields checked, so one report lists everything."""
+        reported = {p.field for p in row.problems}
+        _, problems = validate_project({**row.values, "code": row.values.get("code") or "?"}, row.number)
+        for p in problems:
+            key = p.field.split("[")[0]
+            header = self.headers.header_for(_FIELD_OF.get(key, key))
+            if header not in reported:
+                self.problem(Problem(p.row, header, p.value, p.message, p.expected))
 
     def _identify(self, row: ParsedRow) -> bool:
         """Give the row its code: as written, else the existing project with the same name and district."""
