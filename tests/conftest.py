@@ -6,6 +6,7 @@ PostgreSQL fails the run instead of skipping it."""
 from __future__ import annotations
 
 import os
+import tempfile
 import uuid
 from collections.abc import Iterator
 from dataclasses import replace
@@ -21,6 +22,10 @@ from registry.config import Settings
 from registry.db import make_engine
 
 REPO = Path(__file__).resolve().parents[1]
+# No test may touch a developer's instance/ database: the default points at a throwaway folder.
+_SANDBOX = Path(tempfile.mkdtemp(prefix="kpr-tests-"))
+os.environ["KPR_INSTANCE_DIR"] = str(_SANDBOX)
+os.environ["KPR_DATABASE_URL"] = f"sqlite:///{_SANDBOX / 'default.sqlite3'}"
 SHARED = REPO.parent / "shared"
 PG_ADMIN_URL = os.environ.get("KPR_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 BACKENDS = ("sqlite", "postgresql")

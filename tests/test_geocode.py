@@ -111,3 +111,42 @@ def test_every_seeded_project_has_a_placement(seeded_url: str) -> None:
         assert projects and all(p.locations and p.locations[0].method for p in projects)
         assert all(p.precision in (1, 2, 3, 4, 5, 6, 8) for p in projects)
     engine.dispose()
+
+
+def test_import_zones_replaces_projects_placed_by_coordinates(fresh_url: str, tmp_path: Path) -> None:
+    """An official boundary moves the projects whose coordinates it covers into the zone."""
+    pytest.importorskip("geopandas")
+    import shutil
+
+    from shapely.geometry import box, mapping
+
+    from registry.db import make_engine, make_session_factory
+
+    geo = tmp_path / "geodata"
+    shutil.copytree(GEODATA, geo)
+    env = {"KPR_DATABASE_URL": fresh_url, "KPR_GEODATA_DIR": str(geo)}
+    runner = CliRunner()
+    assert runner.invoke(main, ["seed"], env=env).exit_code == 0
+    site = (112.36, 37.55)  # a point in 清徐县, outside the schematic circle of 清徐经济开发区
+    from registry.db import session_scope
+    from registry.placement import default_placer
+    from registry.upsert import apply_project_dicts
+    from tests.conftest import settings_for
+
+    settings = settings_for(fresh_url, geodata_dir=geo)
+    with session_scope(settings) as session:
+        apply_project_dicts(session, [{"code": "T-PT", "name": "测试坐标项目", "lon": site[0], "lat": site[1],
+                                       "crs": "wgs84", "sources": [{"document": "test"}]}],
+                            placer=default_placer(session, settings))
+    official = {"type": "FeatureCollection", "features": [{"type": "Feature", "properties": {"code": "qingxu_etdz"},
+                "geometry": mapping(box(site[0] - 0.01, site[1] - 0.01, site[0] + 0.01, site[1] + 0.01))}]}
+    path = tmp_path / "official.geojson"
+    path.write_text(json.dumps(official), encoding="utf-8")
+    result = runner.invoke(main, ["geodata", "import-zones", str(path), "--crs", "wgs84"], env=env)
+    assert result.exit_code == 0, result.output
+    assert "T-PT" in result.output and "1 个项目位置有变化" in result.output
+    engine = make_engine(fresh_url)
+    with make_session_factory(engine)() as session:
+        project = session.scalar(select(Project).where(Project.code == "T-PT"))
+        assert project is not None and project.zone_code == "qingxu_etdz" and project.precision == 1
+    engine.dispose()

@@ -50,3 +50,28 @@ def import_zones_command(file: Path, crs: str | None, code_field: str) -> None:
     for update in updates:
         click.echo(f"{update.code}: {update.old_status} → official")
     click.echo(f"stored in {geodata_dir() / 'zones_official.geojson'}")
+    _replace_projects()
+
+
+def _replace_projects() -> None:
+    """New zone boundaries change which projects lie in which zone: refresh the zones and re-place."""
+    from registry.config import Settings
+    from registry.db import session_scope
+    from registry.geocode import Geocoder
+    from registry.geocode.replace import replace_all
+    from registry.models import Zone
+    from registry.seeding import upsert_rows, zone_rows
+
+    from registry import migrate
+
+    settings = Settings.from_env()
+    if migrate.current_revision(settings.database_url) is None:
+        click.echo("数据库尚未建立：运行 `kpr seed` 后项目将按新边界定位 (no database yet: projects are placed when seeded)")
+        return
+    with session_scope(settings) as session:
+        upsert_rows(session, Zone, "code", zone_rows(settings))
+        moves = replace_all(session, Geocoder.from_settings(settings),
+                            progress=lambda it: tqdm(it, desc="重新定位 re-placing", unit="项", file=sys.stderr))
+    for move in moves:
+        click.echo(f"{move.code} {move.name}: {move.before} → {move.after}")
+    click.echo(f"{len(moves)} 个项目位置有变化 (projects moved)")

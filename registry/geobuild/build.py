@@ -76,8 +76,9 @@ def build_geodata(
     )
 
     say("manifest and licence notice")
-    for name in ("zones.yaml", "strategies.yaml"):
-        if (yaml_dir / name).resolve() != (out_dir / name).resolve():
+    # Curated inputs travel with the built layers so the folder is complete on its own.
+    for name in ("zones.yaml", "strategies.yaml", "townships.csv", "townships.SOURCE.md"):
+        if (yaml_dir / name).exists() and (yaml_dir / name).resolve() != (out_dir / name).resolve():
             shutil.copyfile(yaml_dir / name, out_dir / name)
     licence_path = out_dir / LICENCE_NOTICE
     _write_licence(licence_path, source)
@@ -101,6 +102,20 @@ def _write_licence(path: Path, source: CnmapsSource) -> None:
         "distributed under the following licence:\n\n"
     )
     path.write_text(header + text, encoding="utf-8")
+
+
+def _townships_entry(path: Path) -> dict[str, Any]:
+    """The township list is curated (copied from its source, not built): the manifest records it all the same."""
+    if not path.exists():
+        return {}
+    return {path.name: {
+        "file": path.name, "sha256": _sha256(path), "crs": None,
+        "source": {"name": "国家统计局 统计用区划代码 (via modood/Administrative-divisions-of-China dist/streets.csv)",
+                   "commit": "0b7fd75e6bd8fef6c63d7f02cfaf0a39b33fc199", "licence": "MIT (repository LICENSE; see "
+                   "townships.SOURCE.md)", "notes_file": "townships.SOURCE.md"},
+        "contents": "township/street names of Taiyuan, 阳泉, 晋中, 忻州, 吕梁 with their county adcodes (gazetteer)",
+        "steps": ["rows copied as published, sorted by code; city_adcode = cityCode + '00'"],
+    }}
 
 
 def _manifest(admin: Path, zones: Path, corridors: Path, licence: Path) -> dict[str, Any]:
@@ -143,6 +158,7 @@ def _manifest(admin: Path, zones: Path, corridors: Path, licence: Path) -> dict[
                     common_steps[1],
                 ],
             },
+            **_townships_entry(admin.parent / "townships.csv"),
             corridors.name: {
                 "file": corridors.name, "sha256": _sha256(corridors), "crs": "EPSG:4326",
                 "source": {"definitions": "geodata/strategies.yaml (hand-curated, each fact cited)", "units": cnmaps},

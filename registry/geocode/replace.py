@@ -24,15 +24,13 @@ class Move:
 def project_input(project: Project) -> ProjectInput:
     """What the geocoder needs to know about a stored project: its words, statements and coordinates."""
     primary = next((loc for loc in project.locations if loc.is_primary), None)
-    item = ProjectInput(code=project.code, name=project.name, place_text=project.place_text,
+    given = primary is not None and primary.method == "given_coordinates" and primary.lon is not None
+    return ProjectInput(code=project.code, name=project.name, place_text=project.place_text,
                         district_stated=project.stated_district_code, zone_stated=project.stated_zone_code,
-                        outside_taiyuan=project.outside_taiyuan)
-    if primary is not None and primary.method == "given_coordinates" and primary.lon is not None:
-        # Stored coordinates are WGS-84 whatever system they arrived in.
-        object.__setattr__(item, "lon", primary.lon)
-        object.__setattr__(item, "lat", primary.lat)
-        object.__setattr__(item, "crs", "wgs84")
-    return item
+                        outside_taiyuan=project.outside_taiyuan,
+                        # Stored coordinates are WGS-84 whatever system they arrived in.
+                        lon=primary.lon if given and primary else None,
+                        lat=primary.lat if given and primary else None, crs="wgs84" if given else None)
 
 
 def _sync_place_links(project: Project, spec: PlacementSpec) -> None:

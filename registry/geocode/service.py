@@ -108,10 +108,9 @@ class Geocoder:
     # -- projects -----------------------------------------------------------------------------------
     def place_project(self, item: ProjectInput) -> PlacementSpec:
         """Where a project is: its coordinates when given, else its place words and name."""
-        lon, lat, system = getattr(item, "lon", None), getattr(item, "lat", None), getattr(item, "crs", None)
         text = " ".join(t for t in (item.place_text, item.name) if t)
-        if lon is not None and lat is not None:
-            placement = self.geocode_point(lon, lat, system or "wgs84", text)
+        if item.lon is not None and item.lat is not None:
+            placement = self.geocode_point(item.lon, item.lat, item.crs or "wgs84", text)
         else:
             placement = self.geocode_text(text)
             placement = self._with_stated(item, placement)
