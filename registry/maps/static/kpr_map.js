@@ -73,6 +73,7 @@
       row[c.groups].forEach(function (g) {
         var m = L.circleMarker([row[c.lat], row[c.lon]], markerStyle(row[c.precision], data.groups[g].colour, renderer));
         m.kprRow = idx;
+        m.kprCode = row[c.code];  // lets tests and links find a project's marker
         layers[g].addLayer(m);
         drawn += 1;
       });
@@ -216,7 +217,7 @@
       });
       box.appendChild(sym);
       var unplaced = Object.keys(data.unplaced || {}).reduce(function (a, k) { return a + data.unplaced[k]; }, 0);
-      if (!cfg.compact || unplaced) box.appendChild(el("p", {"class": "kpr-unplaced", "data-testid": "unplaced"},
+      if (unplaced) box.appendChild(el("p", {"class": "kpr-unplaced", "data-testid": "unplaced"},
                          L_.unplaced.replace("{n}", unplaced)));
       L.DomEvent.disableClickPropagation(box);
       return box;
