@@ -13,6 +13,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from registry.crs import to_wgs84
+from registry.capacity import parse_capacity
 from registry.errors import InvalidRecord, Problem
 from registry.models import (
     IndustryChain,
@@ -179,6 +180,9 @@ def _apply(project: Project, item: ProjectInput, place: PlacementSpec) -> bool:
     for attr in _SCALARS:
         changed |= _set(project, attr, getattr(item, attr))
     changed |= _set(project, "group_name", item.group)
+    capacity = parse_capacity(item.capacity_text)
+    changed |= _set(project, "capacity_value", float(capacity[0]) if capacity else None)
+    changed |= _set(project, "capacity_unit", capacity[1] if capacity else None)
     changed |= _set(project, "stated_district_code", item.district_stated)
     changed |= _set(project, "stated_zone_code", item.zone_stated)
     changed |= _set(project, "aliases", list(item.aliases))
