@@ -1,0 +1,86 @@
+"""Web twins (.xlsx, .geojson, template) and the upload page, which is off unless enabled."""
+from __future__ import annotations
+
+import io
+
+import openpyxl
+import pytest
+from flask.testing import FlaskClient
+
+from registry.db import session_scope
+from tests.conftest import settings_for
+from web import create_app
+
+
+@pytest.fixture
+def client(seeded_url: str) -> FlaskClient:
+    return create_app(settings_for(seeded_url)).test_client()
+
+
+def test_xlsx_and_geojson_twins_match_the_json_count(client: FlaskClient) -> None:
+    count = client.get("/projects.json?strategy=jjj").get_json()["count"]
+    resp = client.get("/projects.xlsx?strategy=jjj")
+    assert resp.status_code == 200 and "spreadsheetml" in resp.mimetype
+    book = openpyxl.load_workbook(io.BytesIO(resp.data))
+    assert book["项目"].max_row - 1 == count
+    notes = {r[0]: r[1] for r in book["口径说明"].iter_rows(values_only=True) if r[0]}
+    assert notes["项目数（与网页一致）"] == count and notes["筛选条件"].startswith("区域战略")
+    geo = client.get("/projects.geojson?strategy=jjj")
+    assert geo.status_code == 200 and len(geo.get_json()["features"]) == count
+
+
+def test_bad_filter_on_geojson_is_400_json(client: FlaskClient) -> None:
+    resp = client.get("/projects.geojson?min_investment=lots")
+    assert resp.status_code == 400 and resp.get_json()["error"] == "invalid_filter"
+
+
+def test_template_has_drop_downs(client: FlaskClient) -> None:
+    resp = client.get("/import/template.xlsx")
+    book = openpyxl.load_workbook(io.BytesIO(resp.data))
+    sheet = book["项目"]
+    assert sheet["B1"].value == "项目名称"
+    assert len(sheet.data_validations.dataValidation) >= 6
+
+
+def test_upload_is_off_by_default(client: FlaskClient) -> None:
+    for resp in (client.get("/import"), client.post("/import", data={})):
+        assert resp.status_code == 403 and "KPR_ENABLE_UPLOAD" in resp.get_data(as_text=True)
+
+
+def test_upload_preview_report_and_apply(fresh_url: str) -> None:
+    # Its own seeded database: this test writes, and the upload runs the real geocoder.
+    from registry import migrate
+    from registry.placement import default_placer
+    from registry.seeding import seed
+
+    migrate.upgrade(fresh_url)
+    settings = settings_for(fresh_url, enable_upload=True)
+    with session_scope(settings) as session:
+        seed(session, settings, placer=default_placer(session, settings))
+    client = create_app(settings).test_client()
+    assert "import-form" in client.get("/import").get_data(as_text=True)
+    body = ("项目名称,区县,状态\n<script>alert(1)</script>,小店区,在建\n坏行,<script>火星区</script>,在建\n"
+            .encode("utf-8-sig"))
+
+    def post(action: str, skip: bool = False):  # type: ignore[no-untyped-def]
+        data = {"file": (io.BytesIO(body), "u.csv"), "action": action}
+        if skip:
+            data["skip_invalid"] = "1"
+        return client.post("/import", data=data, content_type="multipart/form-data")
+
+    page = post("preview").get_data(as_text=True)
+    assert "&lt;script&gt;火星区" in page and "<script>" not in page.split("<main>")[1]
+    report = post("report")
+    assert "spreadsheetml" in report.mimetype
+    assert post("apply").status_code == 422
+    assert client.get("/projects.json?q=script").get_json()["count"] == 0
+    assert post("apply", skip=True).status_code == 200
+    assert client.get("/projects.json?q=script").get_json()["count"] == 1
+    assert "未变 1" in post("preview").get_data(as_text=True)  # matched by name + district: unchanged
+
+
+def test_upload_refuses_other_types(migrated_url: str) -> None:
+    client = create_app(settings_for(migrated_url, enable_upload=True)).test_client()
+    resp = client.post("/import", data={"file": (io.BytesIO(b"x"), "a.exe"), "action": "preview"},
+                       content_type="multipart/form-data")
+    assert resp.status_code == 400 and ".xlsx" in resp.get_data(as_text=True)
