@@ -114,12 +114,12 @@ class _Run:
                 self._more_problems(row)
             elif self._identify(row):
                 pending.append(row)
-        existing = load_existing(self.session, [r.values["code"] for r in pending])
+        existing = load_existing(self.session, [r.values["code"] for r in pending if r.values.get("code")])
         dicts: list[dict[str, Any]] = []
         numbers: list[int] = []
         keep: dict[str, PlacementSpec] = {}
         for row in pending:
-            found = existing.get(row.values["code"])
+            found = existing.get(row.values.get("code") or "")
             merged, placement = _merge(found, row.values) if found else (row.values, None)
             if placement is not None:
                 keep[merged["code"]] = placement
