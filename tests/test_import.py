@@ -82,7 +82,7 @@ def test_rows_without_code_update_by_name_and_district(toy: Session, tmp_path: P
                                           ["信创产业园", "阳曲县", "1"]])
     report = _import(toy, path)
     assert report.updated == ["T-2"] and len(report.created) == 1
-    assert toy.scalar(select(Project.total_investment).where(Project.code == "T-2")) == Decimal("16")
+    assert toy.scalar(select(Project.total_investment).where(Project.code == "T-2")) == Decimal(16)
     assert [d.row for d in report.duplicates] == [3] and report.duplicates[0].matches[0].code == "T-2"
 
 

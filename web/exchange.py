@@ -35,7 +35,7 @@ class UploadDisabled(KprError):
 
 def _send(write: Callable[[IO[bytes]], Any], fmt: str, name: str) -> Response:
     """Write to a temp file (bounded memory for large exports) and send it as a download."""
-    out = tempfile.TemporaryFile()
+    out = tempfile.TemporaryFile()  # noqa: SIM115 - send_file closes it after the response
     try:
         write(out)
     except BaseException:

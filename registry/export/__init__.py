@@ -38,7 +38,8 @@ def export_rows(rows: Iterable[ProjectRow], path_or_stream: str | Path | IO[byte
         raise ExportError("a stream needs an explicit format")
     else:
         chosen = format_for("", fmt)
-    from registry.export import csv as csv_out, geojson, gpkg, xlsx
+    from registry.export import csv as csv_out
+    from registry.export import geojson, gpkg, xlsx
 
     if chosen == "xlsx":
         return xlsx.write_xlsx(rows, _binary_target(path_or_stream), context)
@@ -67,4 +68,4 @@ def _binary_target(target: str | Path | IO[bytes] | IO[str]) -> str | IO[bytes]:
     return target  # type: ignore[return-value]
 
 
-__all__ = ["ExportContext", "ExportError", "FORMATS", "MIMETYPES", "build_context", "export_rows", "format_for"]
+__all__ = ["FORMATS", "MIMETYPES", "ExportContext", "ExportError", "build_context", "export_rows", "format_for"]

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -15,7 +15,7 @@ from registry.queries import ResolvedFilter, Totals, describe, totals
 @dataclass(frozen=True)
 class ExportContext:
     filter_words: str = "全部项目（未筛选）"
-    exported_at: datetime = field(default_factory=lambda: datetime.now(timezone.utc))
+    exported_at: datetime = field(default_factory=lambda: datetime.now(UTC))
     data_version: str = "n/a"
     totals: Totals | None = None
     labels: Labels = field(default_factory=lambda: Labels(None))

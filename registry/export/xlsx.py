@@ -10,7 +10,6 @@ from decimal import Decimal
 from typing import IO, Any
 
 import xlsxwriter
-from xlsxwriter.format import Format
 from xlsxwriter.worksheet import Worksheet
 
 from registry.export.columns import BOOL_TEXT, LOCATION_COLUMNS, PROJECT_COLUMNS, Cell

@@ -14,3 +14,6 @@ class Limits:
     max_columns: int = 200
     max_cell_chars: int = 32_767  # Excel's own cell limit
     max_problems: int = 10_000  # beyond this, problems are counted, not kept
+
+
+DEFAULT_LIMITS = Limits()

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import codecs
 import csv
-import io
 import sys
 import zipfile
 from collections.abc import Iterator
@@ -16,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from registry.importer.errors import FileTooLarge, ImportRefused
-from registry.importer.limits import Limits
+from registry.importer.limits import DEFAULT_LIMITS, Limits
 
 MAGIC = {
     b"\x89PNG": "a PNG image", b"\xff\xd8\xff": "a JPEG image", b"GIF8": "a GIF image", b"%PDF": "a PDF document",
@@ -56,7 +55,7 @@ def _refuse_by_content(path: Path, head: bytes, size: int, limits: Limits) -> No
 
 
 @contextmanager
-def open_table(path: str | Path, sheet: str | None = None, limits: Limits = Limits()) -> Iterator[Table]:
+def open_table(path: str | Path, sheet: str | None = None, limits: Limits = DEFAULT_LIMITS) -> Iterator[Table]:
     path = Path(path)
     suffix = path.suffix.lower()
     if suffix in MACRO_EXTENSIONS:
@@ -118,7 +117,7 @@ def _open_xlsx(path: Path, sheet: str | None, limits: Limits) -> Iterator[Table]
 
     try:
         book = openpyxl.load_workbook(path, read_only=True, data_only=False, keep_links=False)
-    except Exception as exc:  # openpyxl raises many types for broken parts; all mean "unreadable"
+    except Exception as exc:  # noqa: BLE001 - openpyxl raises many types for broken parts; all mean "unreadable"
         raise ImportRefused(f"{path.name} 无法作为 Excel 工作簿打开：{type(exc).__name__}: {exc}") from None
     try:
         names = book.sheetnames

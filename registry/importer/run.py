@@ -18,7 +18,7 @@ from registry.errors import Problem
 from registry.importer.errors import FileTooLarge
 from registry.importer.existing import Existing, NameIndex, load_existing, new_code
 from registry.importer.headers import HeaderMap, map_headers
-from registry.importer.limits import Limits
+from registry.importer.limits import DEFAULT_LIMITS, Limits
 from registry.importer.read import open_table
 from registry.importer.report import ImportReport, LikelyDuplicate
 from registry.importer.rows import DICT_KEYS, LOCATION_KEYS, ParsedRow, RowParser
@@ -45,7 +45,7 @@ def import_file(
     skip_invalid: bool = False,
     settings: Settings | None = None,
     placer: Placer | None = None,
-    limits: Limits = Limits(),
+    limits: Limits = DEFAULT_LIMITS,
     progress: Callable[[int], None] | None = None,
     total_hint: Callable[[int | None], None] | None = None,
 ) -> ImportReport:
