@@ -1,0 +1,1 @@
+"""Benchmarks run by `make bench` (python -m benchmarks.run); each bench_*.py prints a markdown section."""
