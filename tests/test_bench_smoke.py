@@ -1,0 +1,70 @@
+"""The synthetic benchmark portfolio loads on both databases, the query layer filters it, and the real seed
+never contains or loads synthetic (SYN-) projects. No timings here: performance lives in benchmarks/."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import yaml
+from sqlalchemy import func, select
+
+from benchmarks import synth
+from registry import migrate
+from registry.db import make_engine, make_session_factory
+from registry.models import LocationDistrict, Project, ProjectChain, ProjectStrategy, Source
+from registry.queries import ProjectFilter, facets, fetch_rows, resolve, totals
+
+N = 200
+REPO = Path(__file__).resolve().parents[1]
+
+
+def test_synth_loads_and_queries(fresh_url: str) -> None:
+    migrate.upgrade(fresh_url)
+    report = synth.load(fresh_url, N)
+    assert report.counts["projects"] == N
+    engine = make_engine(fresh_url)
+    try:
+        with make_session_factory(engine)() as session:
+            codes = list(session.scalars(select(Project.code)))
+            assert len(codes) == N and all(c.startswith(synth.CODE_PREFIX) for c in codes)
+            for model in (Source, LocationDistrict, ProjectChain, ProjectStrategy):
+                assert session.scalar(select(func.count()).select_from(model)) > 0
+            placed = dict(session.execute(select(Project.district_code, func.count()).group_by(Project.district_code)
+                                          ).tuples().all())
+            assert {c for c in placed if c} <= {f"1401{k:02d}" for k in range(100)}  # Taiyuan's districts
+            assert len([c for c in placed if c]) >= 5  # spread, not piled into one district
+
+            everything = resolve(session, ProjectFilter())
+            assert totals(session, everything).count == N
+            assert len(fetch_rows(session, everything, limit=50)) == 50
+
+            busiest = max((c for c in placed if c), key=lambda c: placed[c])
+            by_district = resolve(session, ProjectFilter(districts=(busiest,)))
+            counted = totals(session, by_district).count
+            assert counted >= placed[busiest]  # + projects whose second site is there
+            district_facet = {v.code: v.count for v in facets(session, everything)["districts"]}
+            assert district_facet[busiest] == counted
+
+            status_facet = {v.code: v.count for v in facets(session, everything)["statuses"]}
+            in_progress = totals(session, resolve(session, ProjectFilter(statuses=("在建",)))).count
+            assert in_progress == status_facet["在建"] > 0
+            strategy_facet = facets(session, everything)["strategies"]
+            top = strategy_facet[0]
+            assert totals(session, resolve(session, ProjectFilter(strategies=(top.code,)))).count >= top.count
+    finally:
+        engine.dispose()
+
+
+def test_seed_files_hold_no_synthetic_projects() -> None:
+    seeds = yaml.safe_load((REPO / "seeds" / "projects.yaml").read_text(encoding="utf-8")) or []
+    assert seeds and not [p["code"] for p in seeds if str(p["code"]).startswith(synth.CODE_PREFIX)]
+
+
+def test_seeded_database_has_no_synthetic_projects(seeded_url: str) -> None:
+    engine = make_engine(seeded_url)
+    try:
+        with engine.connect() as conn:
+            total = conn.scalar(select(func.count()).select_from(Project))
+            synthetic = conn.scalar(select(func.count()).where(Project.code.like(f"{synth.CODE_PREFIX}%")))
+        assert total and synthetic == 0
+    finally:
+        engine.dispose()
