@@ -50,6 +50,15 @@ def test_localising_one_map_leaves_folium_class_lists_alone() -> None:
     assert "cdn.jsdelivr.net" in untouched and OFF_HOST.search(untouched)
 
 
+def test_jquery_is_linked_only_for_folium_popups() -> None:
+    ours = build_map(_options())
+    assert ("jquery", ("jquery", "jquery.min.js")) not in assets.collect(ours)[0]
+    with_popup = build_map(_options())
+    folium.Marker((37.8, 112.5), popup=folium.Popup("x")).add_to(with_popup)
+    js, _ = assets.collect(with_popup)
+    assert js[0] == ("jquery", ("jquery", "jquery.min.js")) and assets.package_file("jquery", "jquery.min.js")
+
+
 def test_unknown_or_unservable_assets_are_refused() -> None:
     fmap = build_map(_options())
     folium.Marker((37.8, 112.5), icon=folium.Icon(color="red")).add_to(fmap)

@@ -44,24 +44,27 @@ class Package:
 PACKAGES: dict[str, Package] = {
     "leaflet": Package("leaflet", lambda: _xstatic_dir("leaflet")),
     "leaflet-markercluster": Package("leaflet-markercluster", lambda: _xstatic_dir("leaflet_markercluster")),
+    "jquery": Package("jquery", lambda: _xstatic_dir("jquery")),
     "kpr": Package("kpr", lambda: _HERE / "static"),  # our own map script and styles
 }
 
 # Folium asset name → (package, file). Names are Folium's own keys in default_js/default_css.
 LOCAL: dict[str, tuple[str, str]] = {
     "leaflet": ("leaflet", "leaflet.js"),
+    "jquery": ("jquery", "jquery.min.js"),
     "leaflet_css": ("leaflet", "leaflet.css"),
     "markerclusterjs": ("leaflet-markercluster", "leaflet.markercluster.js"),
     "markerclustercss": ("leaflet-markercluster", "MarkerCluster.css"),
     "markerclusterdefaultcss": ("leaflet-markercluster", "MarkerCluster.Default.css"),
 }
-# Map-level defaults for features our maps do not use (folium.Icon's awesome-markers and its fonts, bootstrap
-# popups). awesome-markers has no package to serve it from, so those features are refused rather than
-# left half-working: see _refuse_unservable().
+# Map-level defaults that most maps never use: bootstrap, and folium.Icon's awesome-markers and fonts
+# (awesome-markers has no package to serve it from, so Icon is refused: see _refuse_unservable()).
+# jQuery is linked only when an element needs it (folium.Popup builds its content with $(...)).
 UNUSED: frozenset[str] = frozenset({
     "jquery", "bootstrap", "awesome_markers", "bootstrap_css", "glyphicons_css", "awesome_markers_font_css",
     "awesome_markers_css", "awesome_rotate_css",
 })
+NEEDS_JQUERY: tuple[type, ...] = (folium.Popup,)
 
 UrlFor = Callable[[str, str], str]  # (package, path) → URL
 
@@ -97,6 +100,8 @@ def collect(root: Element) -> tuple[list[tuple[str, str]], list[tuple[str, str]]
     _refuse_unservable(elements)
     js: dict[str, tuple[str, str]] = {}
     css: dict[str, tuple[str, str]] = {}
+    if any(isinstance(el, NEEDS_JQUERY) for el in elements):
+        js["jquery"] = LOCAL["jquery"]
     for el in elements:
         if not isinstance(el, JSCSSMixin):
             continue
