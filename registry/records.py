@@ -98,10 +98,10 @@ class Names:
     """Code → display name for districts, zones, chains and strategies (small tables, read once)."""
 
     def __init__(self, session: Session) -> None:
-        self.districts = dict(session.execute(select(AdminUnit.adcode, AdminUnit.name)).tuples().all())
-        self.zones = dict(session.execute(select(Zone.code, Zone.name)).tuples().all())
-        self.chains = dict(session.execute(select(IndustryChain.code, IndustryChain.name)).tuples().all())
-        self.strategies = dict(session.execute(select(Strategy.code, Strategy.name)).tuples().all())
+        self.districts = dict(session.execute(select(AdminUnit.adcode, AdminUnit.name)).all())
+        self.zones = dict(session.execute(select(Zone.code, Zone.name)).all())
+        self.chains = dict(session.execute(select(IndustryChain.code, IndustryChain.name)).all())
+        self.strategies = dict(session.execute(select(Strategy.code, Strategy.name)).all())
 
 
 def project_row(project: Project, names: Names) -> ProjectRow:
