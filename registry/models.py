@@ -196,6 +196,8 @@ class ProjectStrategy(Base):
     __table_args__ = (
         CheckConstraint("basis IN ('plan', 'place')", name="basis"),
         Index("ix_project_strategies_strategy", "strategy_code", "project_id"),
+        # Covers the strategy facet and filter, which read only basis = 'plan' links (benchmarks/RESULTS.md).
+        Index("ix_project_strategies_basis", "basis", "strategy_code", "project_id"),
     )
 
 
