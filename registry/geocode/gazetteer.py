@@ -115,6 +115,21 @@ def _with_zone(entry: Entry, zones_only: "Gazetteer") -> Entry:
     return Entry(entry.term, entry.kind, entry.code, entry.rank, found[0].entry.code) if found else entry
 
 
+# Short forms that are also everyday words in project names (中心, 新建 …) or city nicknames (龙城): a
+# township's short form is used only when it names nothing else.
+GENERIC_SHORT_FORMS = frozenset({"中心", "新建", "新城", "滨河", "龙城", "东山", "西山", "城西", "城东", "城南",
+                                 "城北", "路西", "路东", "南城", "北城", "东城", "西城", "新村", "新华"})
+_TOWNSHIP_SUFFIXES = ("街道办事处", "街道", "镇", "乡")
+
+
+def _short_township(name: str) -> str | None:
+    for suffix in _TOWNSHIP_SUFFIXES:
+        if name.endswith(suffix) and len(name) - len(suffix) >= 2:
+            short = name[: -len(suffix)]
+            return None if short in GENERIC_SHORT_FORMS else short
+    return None
+
+
 def _township_entries(path: Path) -> list[Entry]:
     """Township and street names from the statistics division list; a name shared by two counties is
     ambiguous and left out (it would place a project by chance)."""
@@ -126,10 +141,19 @@ def _township_entries(path: Path) -> list[Entry]:
             if row["county_adcode"] != "140171":
                 counties[row["name"]].add(row["county_adcode"])
     entries = []
+    shorts: dict[str, set[str]] = defaultdict(set)
     for name, codes in counties.items():
+        short = _short_township(name)
+        if short:
+            shorts[short] |= codes
         if len(codes) != 1:
             continue
         code = next(iter(codes))
         kind = "township" if code.startswith("1401") else "outside"
         entries.append(Entry(name, kind, code, 5))
+    # Short forms (晋祠 for 晋祠镇) only inside Taiyuan and only when one county has them; rank 1 lets a
+    # county's own short form (阳曲 for 阳曲县, not 阳曲镇 of 尖草坪区) win.
+    for short, codes in shorts.items():
+        if len(codes) == 1 and next(iter(codes)).startswith("1401"):
+            entries.append(Entry(short, "township", next(iter(codes)), 1))
     return entries
