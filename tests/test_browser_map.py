@@ -110,7 +110,7 @@ def guarded(browser: Any, tmp_path: Path) -> Iterator[tuple[Any, Guard]]:
 
 
 def _ready(page: Any) -> dict[str, Any]:
-    page.wait_for_function("document.body.dataset.kprReady", timeout=15000)
+    page.wait_for_function("document.body && document.body.dataset.kprReady", timeout=15000)
     assert page.evaluate("document.body.dataset.kprReady") == "1"
     return page.evaluate("({drawn: kprMap.drawn, placed: kprMap.placed, count: kprMap.count, groups: kprMap.groups})")
 
@@ -125,8 +125,8 @@ def _json(page: Any, server: str, path: str) -> Any:
 
 
 def _markers_on_map(page: Any) -> int:
-    return int(page.evaluate(
-        "Object.values(kprMap.map._layers).filter(l => l instanceof L.CircleMarker).length"))
+    """Points drawn on the canvas in the current view."""
+    return int(page.evaluate("kprMap.visible()"))
 
 
 def test_map_draws_grouped_layers_whose_counts_agree_with_the_list(guarded: tuple[Any, Guard], server: str) -> None:
@@ -202,9 +202,9 @@ def test_choropleth_switches_between_count_and_investment(guarded: tuple[Any, Gu
 def _click_project(page: Any, code: str) -> None:
     """Zoom to the project's marker and click it on the canvas, as a user would."""
     point = page.evaluate("""code => {
-        const m = Object.values(kprMap.map._layers).find(l => l instanceof L.CircleMarker && l.kprCode === code);
-        kprMap.map.setView(m.getLatLng(), 14, {animate: false});
-        const p = kprMap.map.latLngToContainerPoint(m.getLatLng());
+        const at = kprMap.points.pointOf(code);
+        kprMap.map.setView(kprMap.points.latLngOf(at.i), 14, {animate: false});
+        const p = kprMap.points.pointOf(code);
         const box = kprMap.map.getContainer().getBoundingClientRect();
         return {x: box.left + p.x, y: box.top + p.y};
     }""", code)
@@ -265,6 +265,7 @@ def test_english_switch(guarded: tuple[Any, Guard], server: str) -> None:
     page.goto(server + "/map")
     _ready(page)
     page.get_by_test_id("lang").click()
+    page.wait_for_url("**lang=en**")
     _ready(page)
     assert page.locator(".kpr-legend b").first.inner_text() == "Grouped by industry chain"
     assert page.locator("html").get_attribute("lang") == "en"

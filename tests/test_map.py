@@ -43,6 +43,7 @@ def test_localising_one_map_leaves_folium_class_lists_alone() -> None:
     parts = render_parts(fmap, lambda pkg, path: f"/assets/{pkg}/{path}")
     assert folium.Map.default_js == before_js and MarkerCluster.default_css == before_css
     assert "/assets/leaflet/leaflet.js" in parts.header
+    assert '"maxZoom": 18' in parts.script  # tiles=None: MarkerCluster and fitBounds need the map's own maxZoom
     assert "/assets/leaflet-markercluster/leaflet.markercluster.js" in parts.header
     assert not OFF_HOST.search(parts.header + parts.html + parts.script), parts.header
     # A second, untouched map still renders Folium's CDN links: nothing leaked globally.
@@ -235,3 +236,28 @@ def test_settings_replace_keeps_tiles_off_by_default(seeded_url: str) -> None:
     settings = settings_for(seeded_url)
     assert settings.tiles_url is None
     assert replace(settings, tiles_crs="gcj02").tiles_crs == "gcj02"
+
+
+def test_cached_map_data_follows_every_change(migrated_url: str) -> None:
+    """The data.json cache is keyed by a fingerprint of the projects: adding or editing one shows at once."""
+    from sqlalchemy import delete
+
+    from registry.models import Project
+    from registry.upsert import apply_project_dicts
+
+    settings = settings_for(migrated_url)
+    client = create_app(settings).test_client()
+    before = client.get("/map/data.json").get_json()["count"]
+    try:
+        with session_scope(settings) as session:
+            apply_project_dicts(session, [{"code": "CACHE-1", "name": "缓存测试", "lon": 112.55, "lat": 37.85}])
+        after = client.get("/map/data.json").get_json()
+        assert after["count"] == before + 1
+        with session_scope(settings) as session:
+            apply_project_dicts(session, [{"code": "CACHE-1", "name": "缓存测试二", "lon": 112.55, "lat": 37.85}])
+        names = [row[1] for row in client.get("/map/data.json").get_json()["rows"]]
+        assert "缓存测试二" in names and "缓存测试" not in names
+    finally:
+        with session_scope(settings) as session:
+            session.execute(delete(Project).where(Project.code == "CACHE-1"))
+    assert client.get("/map/data.json").get_json()["count"] == before

@@ -9,14 +9,15 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import BigInteger, and_, func, select, true
+import numpy as np
+from sqlalchemy import BigInteger, and_, func, select, true, type_coerce
 from sqlalchemy.orm import Session
 
 from registry.errors import InvalidFilter
 from registry.maps.anchors import Anchors, load_anchors
 from registry.maps.palette import colour
-from registry.models import PRECISIONS, Location, LocationDistrict, Project, ProjectChain, ProjectStrategy
-from registry.money import wan_to_yi
+from registry.models import PRECISIONS, DataVersion, Location, LocationDistrict, Project, ProjectChain, ProjectStrategy
+from registry.money import WAN_PER_YI, wan_to_yi
 from registry.queries import ResolvedFilter, Vocabulary, conditions, totals
 
 GROUP_BY = ("chain", "strategy")
@@ -70,42 +71,55 @@ def _group_names(vocab: Vocabulary, group_by: str) -> dict[str, str]:
 
 
 def _links(session: Session, rf: ResolvedFilter, group_by: str) -> dict[int, list[str]]:
-    matching = select(Project.id).where(and_(true(), *conditions(rf)))
     if group_by == "chain":
-        stmt = select(ProjectChain.project_id, ProjectChain.chain_code).where(ProjectChain.project_id.in_(matching))
+        link = ProjectChain.__table__
+        stmt = select(link.c.project_id, link.c.chain_code)
     else:
-        stmt = select(ProjectStrategy.project_id, ProjectStrategy.strategy_code).where(
-            ProjectStrategy.project_id.in_(matching), ProjectStrategy.basis == "plan")
+        link = ProjectStrategy.__table__
+        stmt = select(link.c.project_id, link.c.strategy_code).where(link.c.basis == "plan")
+    conds = conditions(rf)
+    if conds:  # unfiltered: every link, without an IN over every project id
+        stmt = stmt.where(link.c.project_id.in_(select(Project.id).where(and_(true(), *conds))))
     out: dict[int, list[str]] = defaultdict(list)
-    for pid, code in session.execute(stmt).tuples():
+    for pid, code in session.connection().execute(stmt):
         out[pid].append(code)
     return out
 
 
-def district_stats(session: Session, rf: ResolvedFilter) -> dict[str, tuple[int, int, int]]:
+def district_stats(session: Session, rf: ResolvedFilter,
+                   amounts: Mapping[int, int | None] | None = None) -> dict[str, tuple[int, int, int]]:
     """adcode → (projects touching it, their summed 万元, how many of them have an amount).
 
     Same rule as the district filter (any location touching the district), so a district's figures equal
-    the list's totals with that district added to the filter."""
-    pairs = (select(LocationDistrict.adcode, Location.project_id)
-             .join(Location, Location.id == LocationDistrict.location_id)
-             .where(Location.project_id.in_(select(Project.id).where(and_(true(), *conditions(rf)))))
-             .distinct().subquery())
-    raw = Project.__table__.c.total_investment
-    stmt = (select(pairs.c.adcode, func.count(), func.coalesce(func.sum(raw, type_=BigInteger), 0), func.count(raw))
-            .join(Project, Project.id == pairs.c.project_id).group_by(pairs.c.adcode))
-    return {code: (int(n), int(wan), int(known)) for code, n, wan, known in session.execute(stmt).tuples()}
+    the list's totals with that district added to the filter. `amounts` (project id → 万元, for exactly the
+    matching projects) lets the map reuse the rows it already read instead of a second join."""
+    loc, link = Location.__table__, LocationDistrict.__table__
+    if amounts is None:
+        t = Project.__table__
+        matching = select(t.c.id, type_coerce(t.c.total_investment, BigInteger)).where(and_(true(), *conditions(rf)))
+        amounts = dict(session.connection().execute(matching).tuples().all())
+    pairs = select(link.c.adcode, loc.c.project_id).join(loc, loc.c.id == link.c.location_id)
+    seen: dict[str, set[int]] = defaultdict(set)
+    for adcode, pid in session.connection().execute(pairs):
+        if pid in amounts:
+            seen[adcode].add(pid)
+    out: dict[str, tuple[int, int, int]] = {}
+    for adcode, pids in seen.items():
+        known = [amounts[p] for p in pids if amounts[p] is not None]
+        out[adcode] = (len(pids), sum(known), len(known))  # type: ignore[arg-type]
+    return out
 
 
-def _place(row: Any, anchors: Anchors) -> tuple[float, float] | None:
-    if row.lon is not None and row.lat is not None:
-        return row.lon, row.lat
-    if row.precision == 4 and row.zone_code in anchors.zones:
-        return anchors.zones[row.zone_code]
-    if row.district_code in anchors.districts:
-        return anchors.districts[row.district_code]
-    if row.zone_code in anchors.zones:
-        return anchors.zones[row.zone_code]
+def _place(lon: float | None, lat: float | None, precision: int, district: str | None, zone: str | None,
+           anchors: Anchors) -> tuple[float, float] | None:
+    if lon is not None and lat is not None:
+        return lon, lat
+    if precision == 4 and zone in anchors.zones:
+        return anchors.zones[zone]
+    if district in anchors.districts:
+        return anchors.districts[district]
+    if zone in anchors.zones:
+        return anchors.zones[zone]
     return None
 
 
@@ -137,39 +151,47 @@ def map_data(session: Session, rf: ResolvedFilter, group_by: str, *, crs: str = 
     roll = _roll_up(vocab, group_by)
     names = _group_names(vocab, group_by)
     links = _links(session, rf, group_by)
-    stmt = (select(Project.id, Project.code, Project.name, Project.lon, Project.lat, Project.precision,
-                   Project.total_investment, Project.status, Project.district_code, Project.zone_code)
-            .where(and_(true(), *conditions(rf))).order_by(Project.code))
-    result = session.execute(stmt).all()
-    keys: dict[str, int] = {}
+    t = Project.__table__
+    # Raw columns through Core (no ORM rows, no Decimal per row): this loop runs once per project.
+    stmt = (select(t.c.id, t.c.code, t.c.name, t.c.lon, t.c.lat, t.c.precision,
+                   type_coerce(t.c.total_investment, BigInteger), t.c.status, t.c.district_code, t.c.zone_code)
+            .where(and_(true(), *conditions(rf))).order_by(t.c.code))
     counts: dict[str, int] = defaultdict(int)
-    placed: list[tuple[Any, tuple[float, float], list[str]]] = []
+    placed: list[tuple[Any, ...]] = []
+    points: list[tuple[float, float]] = []
+    exact: list[bool] = []
     unplaced: dict[int, int] = defaultdict(int)
-    for row in result:
-        groups = list(dict.fromkeys(roll.get(c, c) for c in links.get(row.id, ()))) or [NO_GROUP]
+    amounts: dict[int, int | None] = {}
+    none = [NO_GROUP]
+    for pid, code, name, lon, lat, precision, wan, status, district, zone in session.connection().execute(stmt):
+        linked = links.get(pid)
+        if not linked:
+            groups = none
+        elif len(linked) == 1:
+            groups = [roll.get(linked[0], linked[0])]
+        else:
+            groups = list(dict.fromkeys(roll.get(c, c) for c in linked))
         for g in groups:
             counts[g] += 1
-        point = _place(row, anchors)
+        amounts[pid] = wan
+        point = _place(lon, lat, precision, district, zone, anchors)
         if point is None:
-            unplaced[row.precision] += 1
+            unplaced[precision] += 1
             continue
-        placed.append((row, point, groups))
+        placed.append((code, name, precision, None if wan is None else wan / WAN_PER_YI, status,
+                       vocab.districts.get(district) if district else None, groups))
+        points.append(point)
+        exact.append(lon is not None and precision <= 2)
     order = sorted(counts, key=lambda g: (g == NO_GROUP, -counts[g], g))
-    for i, g in enumerate(order):
-        keys[g] = i
-    points = _spread([p for _, p, _ in placed], [r.lon is not None and r.precision <= 2 for r, _, _ in placed])
-    points = _to_crs(points, crs)
-    rows = [
-        [r.code, r.name, round(lon, 5), round(lat, 5), r.precision,
-         None if r.total_investment is None else float(r.total_investment), r.status,
-         vocab.districts.get(r.district_code or "", None), [keys[g] for g in gs]]
-        for (r, _, gs), (lon, lat) in zip(placed, points)
-    ]
+    keys = {g: i for i, g in enumerate(order)}
+    xy = np.round(np.asarray(_to_crs(_spread(points, exact), crs), dtype=float).reshape(-1, 2), 5).tolist()
+    rows = [[code, name, x, y, precision, amount, status, district, [keys[g] for g in groups]]
+            for (code, name, precision, amount, status, district, groups), (x, y) in zip(placed, xy)]
     sums = totals(session, rf)
     none_label = {"chain": "未归产业链", "strategy": "未关联区域战略"}[group_by]
     groups_out = [Group(g, none_label if g == NO_GROUP else names.get(g, g), colour(i, g == NO_GROUP), counts[g])
                   for i, g in enumerate(order)]
-    districts = district_stats(session, rf)
+    districts = district_stats(session, rf, amounts)
     return {
         "group_by": group_by,
         "count": sums.count,
@@ -194,6 +216,16 @@ def _to_crs(points: list[tuple[float, float]], crs: str) -> list[tuple[float, fl
 
     lon, lat = from_wgs84([p[0] for p in points], [p[1] for p in points], crs)
     return list(zip((float(x) for x in lon), (float(y) for y in lat)))
+
+
+def data_fingerprint(session: Session) -> tuple[Any, ...]:
+    """Changes whenever the map data can have changed: a seed or import (data_versions), a project added,
+    deleted or edited (count, newest updated_at, the sum of optimistic-lock versions). One cheap scan."""
+    t = Project.__table__
+    projects = session.connection().execute(
+        select(func.count(), func.max(t.c.updated_at), func.sum(t.c.version))).one()
+    version = session.connection().execute(select(func.max(DataVersion.__table__.c.id))).scalar()
+    return (version, *projects)
 
 
 def group_counts(data: Mapping[str, Any]) -> dict[str, int]:

@@ -38,14 +38,11 @@
     return base + (base.indexOf("?") >= 0 ? "&" : "?") + encodeURIComponent(key) + "=" + encodeURIComponent(value);
   }
 
-  // Filled dot = exact or near site; hollow = district representative point; dashed hollow = zone.
-  function markerStyle(precision, colour, renderer) {
-    var s = {renderer: renderer, color: colour, fillColor: colour, weight: 1.5, radius: 5, fillOpacity: 0.85};
-    if (precision === 3) { s.fillOpacity = 0.08; s.radius = 6; s.weight = 2; }
-    if (precision === 4) { s.fillOpacity = 0.08; s.radius = 6; s.weight = 2; s.dashArray = "3 2"; }
-    if (precision >= 5) { s.fillOpacity = 0.08; s.radius = 8; s.weight = 1.5; s.dashArray = "1 3"; }
-    return s;
-  }
+  // Filled dot = exact or near site; hollow = district representative point; dashed hollow = zone;
+  // dotted = city-wide or outside. Index = style class of a precision.
+  var STYLES = [{fill: 0.85, r: 4.5, dash: null}, {fill: 0.08, r: 6, dash: null},
+                {fill: 0.08, r: 6, dash: [3, 2]}, {fill: 0.08, r: 8, dash: [1, 3]}];
+  function styleClass(precision) { return precision <= 2 ? 0 : precision === 3 ? 1 : precision === 4 ? 2 : 3; }
 
   function popupFor(row, data, cfg) {
     var L = cfg.labels, c = data.col;
@@ -64,36 +61,141 @@
     return box;
   }
 
-  function drawProjects(map, control, data, cfg, renderer) {
-    var layers = data.groups.map(function () { return L.featureGroup(); });
+  /* All project points on one canvas, drawn straight from the data arrays: 100,000 L.circleMarker objects
+   * take seconds to build; this draws them in tens of milliseconds. Each group is a light layer in the
+   * layer control that switches its points on or off; clicks and hovers find the nearest visible point. */
+  var PointCanvas = L.Layer.extend({
+    initialize: function (data) {
+      this._data = data;
+      this._shown = {};
+      var c = data.col, n = data.rows.length;
+      this._x = new Float64Array(n);  // Web Mercator pixels at zoom 0, projected once
+      this._y = new Float64Array(n);
+      this._members = data.groups.map(function () { return [[], [], [], []]; });
+      for (var i = 0; i < n; i++) {
+        var row = data.rows[i], p = L.CRS.EPSG3857.latLngToPoint(L.latLng(row[c.lat], row[c.lon]), 0);
+        this._x[i] = p.x; this._y[i] = p.y;
+        var cls = styleClass(row[c.precision]), gs = row[c.groups];
+        for (var k = 0; k < gs.length; k++) this._members[gs[k]][cls].push(i);
+      }
+      this.drawn = 0;
+    },
+    onAdd: function (map) {
+      var pane = map.getPane("kprPoints") || map.createPane("kprPoints");
+      pane.style.zIndex = 450;
+      pane.style.pointerEvents = "none";
+      this._canvas = L.DomUtil.create("canvas", "kpr-points", pane);
+      map.on("moveend zoomend resize viewreset", this.redraw, this);
+      map.on("zoomstart", this._hide, this);
+      this.redraw();
+    },
+    onRemove: function (map) {
+      L.DomUtil.remove(this._canvas);
+      map.off("moveend zoomend resize viewreset", this.redraw, this);
+      map.off("zoomstart", this._hide, this);
+    },
+    setGroup: function (g, on) { this._shown[g] = on; if (this._map) this.redraw(); },
+    _hide: function () { this._canvas.style.visibility = "hidden"; },
+    _frame: function () {
+      var map = this._map, size = map.getSize(), scale = Math.pow(2, map.getZoom());
+      var origin = map.getPixelBounds().min;
+      return {w: size.x, h: size.y, scale: scale, ox: origin.x, oy: origin.y};
+    },
+    redraw: function () {
+      var map = this._map, f = this._frame(), ratio = window.devicePixelRatio || 1, cv = this._canvas;
+      cv.width = f.w * ratio; cv.height = f.h * ratio;
+      cv.style.width = f.w + "px"; cv.style.height = f.h + "px";
+      L.DomUtil.setPosition(cv, map.containerPointToLayerPoint([0, 0]));
+      cv.style.visibility = "visible";
+      var ctx = cv.getContext("2d");
+      ctx.setTransform(ratio, 0, 0, ratio, 0, 0);
+      var drawn = 0, X = this._x, Y = this._y, groups = this._data.groups;
+      for (var g = 0; g < groups.length; g++) {
+        if (!this._shown[g]) continue;
+        for (var cls = 0; cls < 4; cls++) {
+          var idx = this._members[g][cls], st = STYLES[cls], r = st.r;
+          if (!idx.length) continue;
+          ctx.beginPath();
+          for (var k = 0; k < idx.length; k++) {
+            var x = X[idx[k]] * f.scale - f.ox, y = Y[idx[k]] * f.scale - f.oy;
+            if (x < -r || y < -r || x > f.w + r || y > f.h + r) continue;
+            ctx.moveTo(x + r, y);
+            ctx.arc(x, y, r, 0, 6.283185307179586);
+            drawn++;
+          }
+          ctx.setLineDash(st.dash || []);
+          ctx.globalAlpha = st.fill; ctx.fillStyle = groups[g].colour; ctx.fill();
+          ctx.globalAlpha = 1; ctx.lineWidth = cls === 0 ? 1 : 2; ctx.strokeStyle = groups[g].colour; ctx.stroke();
+        }
+      }
+      this.drawn = drawn;
+      document.body.setAttribute("data-kpr-visible", String(drawn));
+    },
+    // The topmost visible point within its radius of a container point, or -1.
+    hit: function (pt) {
+      var f = this._frame(), best = -1, bestD = Infinity, X = this._x, Y = this._y;
+      for (var g = 0; g < this._members.length; g++) {
+        if (!this._shown[g]) continue;
+        for (var cls = 0; cls < 4; cls++) {
+          var idx = this._members[g][cls], r = STYLES[cls].r + 2;
+          for (var k = 0; k < idx.length; k++) {
+            var dx = X[idx[k]] * f.scale - f.ox - pt.x, dy = Y[idx[k]] * f.scale - f.oy - pt.y, d = dx * dx + dy * dy;
+            if (d <= r * r && d <= bestD) { bestD = d; best = idx[k]; }
+          }
+        }
+      }
+      return best;
+    },
+    pointOf: function (code) {  // for tests and deep links: where a project's point is on screen
+      var c = this._data.col, f = this._frame();
+      for (var i = 0; i < this._data.rows.length; i++) {
+        if (this._data.rows[i][c.code] === code) return {x: this._x[i] * f.scale - f.ox, y: this._y[i] * f.scale - f.oy, i: i};
+      }
+      return null;
+    },
+    latLngOf: function (i) { var c = this._data.col, row = this._data.rows[i]; return L.latLng(row[c.lat], row[c.lon]); }
+  });
+
+  var GroupSwitch = L.Layer.extend({
+    initialize: function (points, g) { this._points = points; this._g = g; },
+    onAdd: function () { this._points.setGroup(this._g, true); },
+    onRemove: function () { this._points.setGroup(this._g, false); },
+    getBounds: function () { return null; }
+  });
+
+  function drawProjects(map, control, data, cfg) {
     data.col = {};
     data.columns.forEach(function (name, i) { data.col[name] = i; });
-    var c = data.col, drawn = 0;
-    data.rows.forEach(function (row, idx) {
-      row[c.groups].forEach(function (g) {
-        var m = L.circleMarker([row[c.lat], row[c.lon]], markerStyle(row[c.precision], data.groups[g].colour, renderer));
-        m.kprRow = idx;
-        m.kprCode = row[c.code];  // lets tests and links find a project's marker
-        layers[g].addLayer(m);
-        drawn += 1;
-      });
-    });
-    layers.forEach(function (layer, g) {
-      // Popups and tooltips are built on demand: 100,000 markers never hold 100,000 DOM trees.
-      layer.on("click", function (e) {
-        L.popup({maxWidth: 320}).setLatLng(e.latlng).setContent(popupFor(data.rows[e.layer.kprRow], data, cfg)).openOn(map);
-      });
-      layer.on("mouseover", function (e) {
-        var m = e.layer;
-        if (!m.getTooltip()) m.bindTooltip(el("span", {"class": "kpr-tip"}, data.rows[m.kprRow][c.name]));
-        m.openTooltip(e.latlng);
-      });
-      layer.addTo(map);
-      var g0 = data.groups[g];
-      control.addOverlay(layer, '<span class="kpr-swatch" style="background:' + esc(g0.colour) + '"></span>' +
+    var c = data.col, points = new PointCanvas(data);
+    activePoints = points;
+    var switches = data.groups.map(function (g0, g) {
+      points._shown[g] = true;
+      var sw = new GroupSwitch(points, g);
+      control.addOverlay(sw, '<span class="kpr-swatch" style="background:' + esc(g0.colour) + '"></span>' +
         esc(g0.name) + ' <span class="kpr-n">' + esc(g0.count) + "</span>");
+      return sw;
     });
-    return {drawn: drawn, layers: layers};
+    points.addTo(map);
+    switches.forEach(function (sw) { map.addLayer(sw); });
+    // Popups and tooltips are built on demand from the row, with textContent.
+    var tip = L.tooltip({direction: "top", offset: [0, -6]}), tipFor = -1;
+    map.on("mousemove", function (e) {
+      var i = points.hit(e.containerPoint);
+      map.getContainer().style.cursor = i >= 0 ? "pointer" : "";
+      if (i === tipFor) return;
+      tipFor = i;
+      if (i < 0) { map.closeTooltip(tip); return; }
+      tip.setContent(el("span", {"class": "kpr-tip"}, data.rows[i][c.name]));
+      map.openTooltip(tip, points.latLngOf(i));
+    });
+    map.on("click", function (e) {
+      var i = points.hit(e.containerPoint);
+      if (i < 0) return;
+      L.popup({maxWidth: 320}).setLatLng(points.latLngOf(i)).setContent(popupFor(data.rows[i], data, cfg)).openOn(map);
+    });
+    var placed = data.rows.map(function (row) { return L.latLng(row[c.lat], row[c.lon]); });
+    return {drawn: data.rows.reduce(function (a, row) { return a + row[c.groups].length; }, 0), points: points,
+            bounds: placed.length ? L.latLngBounds(placed) : null};
   }
 
   function shadeScale(values) {
@@ -105,6 +207,7 @@
     };
   }
   var cfgShades = [];
+  var activePoints = null;  // a click on a project point is not a click on the district under it
 
   function districtLayers(map, control, base, data, cfg) {
     var L_ = cfg.labels, stats = data.districts || {}, highlight = data.highlight || [];
@@ -126,6 +229,7 @@
           var p = f.properties, s = stats[p.adcode] || {count: 0, investment: "0", without_amount: 0};
           layer.bindTooltip(el("span", {}, p.name + " · " + s.count + " " + L_.projects_unit), {sticky: true});
           layer.on("click", function (e) {
+            if (activePoints && activePoints.hit(e.containerPoint) >= 0) return;
             var box = el("div", {"class": "kpr-popup"});
             box.appendChild(el("b", {}, p.name));
             box.appendChild(el("div", {}, L_.count + "：" + s.count));
@@ -227,7 +331,6 @@
 
   function start(map, control, cfg) {
     cfgShades = cfg.shades || ["#fee5d9", "#fcae91", "#fb6a4a", "#cb181d"];
-    var renderer = L.canvas({padding: 0.5});
     // A compact map has no layer control: layers are simply on.
     control = control || {addOverlay: function () {}, addBaseLayer: function () {}};
     window.kprMap = {ready: false, map: map};
@@ -239,12 +342,14 @@
       var zones = zoneLayer(base, cfg).addTo(map);
       control.addOverlay(zones, esc(cfg.labels.zones));
       corridorLayers(map, control, base, cfg);
-      var projects = drawProjects(map, control, data, cfg, renderer), drawn = projects.drawn;
+      if (cfg.fit === "points" && data.rows.length) {
+        var c0 = data.columns.indexOf("lat"), c1 = data.columns.indexOf("lon");
+        map.fitBounds(L.latLngBounds(data.rows.map(function (r) { return [r[c0], r[c1]]; })), {padding: [30, 30], maxZoom: 11});
+      } else if (base.districts.features.length) map.fitBounds(districts.getBounds(), {padding: [10, 10]});
+      var projects = drawProjects(map, control, data, cfg), drawn = projects.drawn;
       legend(map, data, cfg);
-      var points = L.featureGroup(projects.layers);
-      if (cfg.fit === "points" && drawn) map.fitBounds(points.getBounds(), {padding: [30, 30], maxZoom: 11});
-      else if (base.districts.features.length) map.fitBounds(districts.getBounds(), {padding: [10, 10]});
       window.kprMap = {ready: true, map: map, drawn: drawn, placed: data.rows.length, count: data.count,
+                       points: projects.points, visible: function () { return projects.points.drawn; },
                        groups: data.groups.map(function (g) { return {key: g.key, name: g.name, count: g.count}; })};
       document.body.setAttribute("data-kpr-ready", "1");
       document.body.setAttribute("data-kpr-drawn", String(drawn));
