@@ -24,7 +24,7 @@ from web import create_app
 
 # A tag that would make the browser fetch something off the host (links in text, like Leaflet's attribution
 # <a href>, fetch nothing; the browser tests watch the real requests).
-OFF_HOST = re.compile(r"""<(?:script|link|img|iframe|source)\b[^>]*\b(?:src|href)\s*=\s*["']?(?:https?:)?//""", re.I)
+OFF_HOST = re.compile(r"""<(?:script|link|img|iframe|source)\b[^>]*\b(?:src|href)\s*=\s*["']?(?:https?:)?//""", re.IGNORECASE)
 
 
 @pytest.fixture
@@ -67,7 +67,7 @@ def test_unknown_or_unservable_assets_are_refused() -> None:
         assets.collect(fmap)
 
     class Plugin(folium.elements.JSCSSMixin):
-        default_js = [("mystery", "https://cdn.example.com/mystery.js")]
+        default_js = [("mystery", "https://cdn.example.com/mystery.js")]  # noqa: RUF012 (Folium's own shape)
 
     other = build_map(_options())
     other.add_child(Plugin())

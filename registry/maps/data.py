@@ -16,7 +16,15 @@ from sqlalchemy.orm import Session
 from registry.errors import InvalidFilter
 from registry.maps.anchors import Anchors, load_anchors
 from registry.maps.palette import colour
-from registry.models import PRECISIONS, DataVersion, Location, LocationDistrict, Project, ProjectChain, ProjectStrategy
+from registry.models import (
+    PRECISIONS,
+    DataVersion,
+    Location,
+    LocationDistrict,
+    Project,
+    ProjectChain,
+    ProjectStrategy,
+)
 from registry.money import WAN_PER_YI, wan_to_yi
 from registry.queries import ResolvedFilter, Vocabulary, conditions, totals
 

@@ -11,7 +11,7 @@ MAP_LABELS: dict[str, dict[str, str]] = {
         "zones": "开发区（虚线为示意范围）", "schematic": "示意范围", "corridor": "走廊", "region": "区域",
         "by_chain": "按产业链分组", "by_strategy": "按区域战略分组",
         "sym_exact": "实心点：精确位置", "sym_district": "空心圈：区县代表点（位置仅到区县）",
-        "sym_zone": "虚线圈：开发区代表点", "schematic_note": "虚线边界：示意范围，非官方边界",
+        "sym_zone": "空心方框：开发区代表点（位置仅到开发区）", "schematic_note": "虚线边界：示意范围，非官方边界",
         "unplaced": "另有 {n} 个项目位置未知，未上图（见列表）", "load_failed": "地图数据加载失败：",
     },
     "en": {
@@ -23,7 +23,7 @@ MAP_LABELS: dict[str, dict[str, str]] = {
         "zones": "Development zones (dashed = schematic)", "schematic": "schematic extent",
         "corridor": "Corridor", "region": "Region", "by_chain": "Grouped by industry chain",
         "by_strategy": "Grouped by regional strategy", "sym_exact": "Filled dot: exact site",
-        "sym_district": "Ring: district representative point", "sym_zone": "Dashed ring: zone representative point",
+        "sym_district": "Ring: district representative point", "sym_zone": "Square: development zone representative point",
         "schematic_note": "Dashed outline: schematic extent, not an official boundary",
         "unplaced": "{n} more projects have no known location and are not drawn (see the list)",
         "load_failed": "Could not load the map data:",

@@ -72,8 +72,9 @@ def build_map(options: MapOptions) -> folium.Map:
     if options.shade not in SHADE_CHOICES:
         raise ValueError(f"shade={options.shade!r}: expected one of {', '.join(SHADE_CHOICES)}")
     figure = Figure()
-    fmap = folium.Map(location=TAIYUAN, zoom_start=9, tiles=None, max_zoom=MAX_ZOOM, min_zoom=5,
-                      prefer_canvas=True, control_scale=True)
+    # max_zoom only reaches a tile layer; with tiles=None the map itself needs maxZoom.
+    fmap = folium.Map(location=TAIYUAN, zoom_start=9, tiles=None, max_zoom=MAX_ZOOM, maxZoom=MAX_ZOOM,
+                      min_zoom=5, prefer_canvas=True, control_scale=True)
     figure.add_child(fmap)
     if options.tiles_url:
         folium.TileLayer(options.tiles_url, attr=options.tiles_attribution or " ", max_zoom=MAX_ZOOM,

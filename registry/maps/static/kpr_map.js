@@ -319,7 +319,7 @@
       });
       if (!cfg.compact) box.appendChild(list);
       var sym = el("ul", {"class": "kpr-symbols"});
-      var symbols = [["kpr-dot", L_.sym_exact, 1], ["kpr-ring", L_.sym_district, 3], ["kpr-ring kpr-dashed", L_.sym_zone, 4],
+      var symbols = [["kpr-dot", L_.sym_exact, 1], ["kpr-ring", L_.sym_district, 3], ["kpr-square", L_.sym_zone, 4],
                      ["kpr-zone-line", L_.schematic_note, 0]];
       if (cfg.compact) {  // only the symbols this project's locations use
         var used = data.rows.map(function (r) { return Math.min(r[data.col.precision], 4) <= 2 ? 1 : Math.min(r[data.col.precision], 4); });
