@@ -68,3 +68,19 @@ def test_project_named_script_shows_as_text(migrated_url: str) -> None:
         from registry.models import Project
         with session_scope(settings) as session:
             session.execute(delete(Project).where(Project.code == "XSS-1"))
+
+
+def test_review_list_shows_only_projects_whose_location_needs_checking(client: FlaskClient) -> None:
+    page = client.get("/projects").get_data(as_text=True)
+    assert "待核实位置" in page and "review=1" in page
+    everything = client.get("/projects.json").get_json()
+    review = client.get("/projects.json?review=1").get_json()
+    assert 0 < review["count"] < everything["count"]
+    assert all(p["needs_review"] for p in review["projects"])
+    assert "仅待核实位置" in review["filter"]
+
+
+def test_list_page_links_every_data_twin(client: FlaskClient) -> None:
+    page = client.get("/projects?district=140122").get_data(as_text=True)
+    for twin in ("/projects.json?", "/projects.csv?", "/projects.xlsx?", "/projects.geojson?"):
+        assert twin + "district=140122" in page, twin

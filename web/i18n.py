@@ -13,7 +13,7 @@ COOKIE = "kpr_lang"
 
 STRINGS: dict[str, dict[str, str]] = {
     "zh": {
-        "site": "太原重点项目库", "nav_map": "项目地图", "nav_list": "项目列表", "switch_lang": "English",
+        "site": "太原重点项目库", "nav_map": "项目地图", "nav_list": "项目列表", "nav_review": "待核实位置", "switch_lang": "English",
         "footer": "数据来源：太原市规划文件（见各项目来源）。位置精度与方法逐项记录。",
         "filter": "筛选", "count_prefix": "共", "count_suffix": "个项目", "sum": "总投资", "yi": "亿元",
         "without": "未列投资额", "without_suffix": "个", "placed": "上图", "export": "导出", "search": "搜索",
@@ -33,7 +33,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "error": "出错了", "map_title": "项目地图", "loading": "地图数据加载中…",
     },
     "en": {
-        "site": "Taiyuan Key Projects", "nav_map": "Map", "nav_list": "Project list", "switch_lang": "中文",
+        "site": "Taiyuan Key Projects", "nav_map": "Map", "nav_list": "Project list", "nav_review": "Locations to verify", "switch_lang": "中文",
         "footer": "Sources: Taiyuan plan documents (cited per project). Location precision and method are recorded per project.",
         "filter": "Filter", "count_prefix": "", "count_suffix": "projects", "sum": "total investment",
         "yi": "亿元 (100M CNY)", "without": "without an amount", "without_suffix": "", "placed": "on the map",
