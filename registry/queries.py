@@ -7,7 +7,7 @@ from dataclasses import dataclass, field, fields, replace
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import BigInteger, Select, Text, and_, func, or_, select
+from sqlalchemy import BigInteger, Select, Text, and_, func, or_, select, true
 from sqlalchemy.orm import Session, selectinload
 from sqlalchemy.sql.elements import ColumnElement
 
@@ -104,13 +104,13 @@ class Vocabulary:
     @classmethod
     def load(cls, session: Session) -> Vocabulary:
         return cls(
-            districts=dict(session.execute(select(AdminUnit.adcode, AdminUnit.name)).tuples().all()),
+            districts=dict(session.execute(select(AdminUnit.adcode, AdminUnit.name)).all()),
             zones={c: (n, tuple(a or ()), p) for c, n, a, p in session.execute(
-                select(Zone.code, Zone.name, Zone.aliases, Zone.parent_code)).tuples()},
+                select(Zone.code, Zone.name, Zone.aliases, Zone.parent_code))},
             strategies={c: (n, tuple(a or ()), p, k) for c, n, a, p, k in session.execute(
-                select(Strategy.code, Strategy.name, Strategy.aliases, Strategy.parent_code, Strategy.kind)).tuples()},
+                select(Strategy.code, Strategy.name, Strategy.aliases, Strategy.parent_code, Strategy.kind))},
             chains={c: (n, p, lv) for c, n, p, lv in session.execute(
-                select(IndustryChain.code, IndustryChain.name, IndustryChain.parent_code, IndustryChain.level)).tuples()},
+                select(IndustryChain.code, IndustryChain.name, IndustryChain.parent_code, IndustryChain.level))},
         )
 
 
@@ -227,7 +227,7 @@ def conditions(rf: ResolvedFilter, skip: str | None = None) -> list[ColumnElemen
 
 
 def select_projects(rf: ResolvedFilter, sort: str | None = None) -> Select[tuple[Project]]:
-    stmt = select(Project).where(and_(*conditions(rf)))
+    stmt = select(Project).where(and_(true(), *conditions(rf)))
     key = (sort or "code").lstrip("-")
     if key not in SORTABLE:
         raise InvalidFilter(f"sort={sort!r}: unknown column (expected one of {', '.join(SORTABLE)})")
@@ -281,7 +281,7 @@ def totals(session: Session, rf: ResolvedFilter) -> Totals:
     raw_amount = Project.__table__.c.total_investment
     count, wan, known = session.execute(
         select(func.count(Project.id), func.coalesce(func.sum(raw_amount, type_=BigInteger), 0), func.count(raw_amount))
-        .where(and_(*conditions(rf)))
+        .where(and_(true(), *conditions(rf)))
     ).one()
     return Totals(count=int(count), investment_sum=wan_to_yi(int(wan)), without_amount=int(count) - int(known))
 
@@ -321,14 +321,14 @@ def facets(session: Session, rf: ResolvedFilter) -> dict[str, list[FacetValue]]:
         stmt = select(sub.c[0], counted).group_by(sub.c[0])
         if where:  # unfiltered: every link row belongs to a project (foreign keys), no semi-join needed
             stmt = stmt.where(sub.c[1].in_(select(Project.id).where(and_(*where))))
-        out[key] = _facet_values(session.execute(stmt).tuples().all(), labels, getattr(rf, key))
+        out[key] = _facet_values(session.execute(stmt).all(), labels, getattr(rf, key))
     for key, column, labels in (("zones", Project.zone_code, {c: v[0] for c, v in vocab.zones.items()}),
                                 ("statuses", Project.status, {s: s for s in STATUSES}),
                                 ("kinds", Project.kind, {})):
-        stmt = (select(column, func.count(Project.id)).where(and_(*conditions(rf, skip=key)), column.is_not(None))
+        stmt = (select(column, func.count(Project.id)).where(and_(true(), *conditions(rf, skip=key)), column.is_not(None))
                 .group_by(column))
         selected = getattr(rf, key) if key == "zones" else getattr(rf.raw, key)
-        out[key] = _facet_values(session.execute(stmt).tuples().all(), labels, selected)
+        out[key] = _facet_values(session.execute(stmt).all(), labels, selected)
     return out
 
 
