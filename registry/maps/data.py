@@ -105,7 +105,7 @@ def district_stats(session: Session, rf: ResolvedFilter,
     if amounts is None:
         t = Project.__table__
         matching = select(t.c.id, type_coerce(t.c.total_investment, BigInteger)).where(and_(true(), *conditions(rf)))
-        amounts = dict(session.connection().execute(matching).tuples().all())
+        amounts = dict(session.connection().execute(matching).all())
     pairs = select(link.c.adcode, loc.c.project_id).join(loc, loc.c.id == link.c.location_id)
     seen: dict[str, set[int]] = defaultdict(set)
     for adcode, pid in session.connection().execute(pairs):
