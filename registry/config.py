@@ -28,7 +28,7 @@ class Settings:
     extra: dict[str, str] = field(default_factory=dict)
 
     @classmethod
-    def from_env(cls, env: dict[str, str] | None = None) -> "Settings":
+    def from_env(cls, env: dict[str, str] | None = None) -> Settings:
         env = dict(os.environ if env is None else env)
         instance_dir = Path(env.get("KPR_INSTANCE_DIR") or _default_instance_dir())
         default_db = f"sqlite:///{instance_dir / 'kpr.sqlite3'}"

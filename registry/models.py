@@ -2,9 +2,9 @@
 answer every query with plain SQL; district/zone codes are computed in Python at write time."""
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from decimal import Decimal
-from typing import Any
+from typing import Any, ClassVar
 
 from sqlalchemy import (
     JSON,
@@ -39,7 +39,7 @@ PRECISIONS: dict[int, str] = {
 
 
 def utcnow() -> datetime:
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 class AdminUnit(Base):
@@ -159,7 +159,7 @@ class Project(Base):
     )
 
     # Optimistic locking: an UPDATE carrying a stale version raises StaleDataError.
-    __mapper_args__ = {"version_id_col": version}
+    __mapper_args__: ClassVar[dict[str, Any]] = {"version_id_col": version}
     __table_args__ = (
         CheckConstraint(
             "status IN ('谋划', '前期', '在建', '竣工', '投产', 'unknown')", name="status"

@@ -12,8 +12,8 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
-from registry.crs import to_wgs84
 from registry.capacity import parse_capacity
+from registry.crs import to_wgs84
 from registry.errors import InvalidRecord, Problem
 from registry.models import (
     IndustryChain,

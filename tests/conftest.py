@@ -38,7 +38,7 @@ def _pg_available() -> str | None:
             conn.execute(text("SELECT 1"))
         engine.dispose()
         return None
-    except Exception as exc:  # any connection failure: report it, below
+    except Exception as exc:  # noqa: BLE001 — any connection failure is reported below
         return f"{type(exc).__name__}: {exc}"
 
 

@@ -6,8 +6,8 @@ from registry.capacity import parse_capacity
 
 
 @pytest.mark.parametrize("text, expected", [
-    ("路线全长约85公里", (Decimal("85"), "公里")),           # 001 专栏1 (1)
-    ("年产10GW高效单晶硅棒、片项目", (Decimal("10"), "GW")),
+    ("路线全长约85公里", (Decimal(85), "公里")),           # 001 专栏1 (1)
+    ("年产10GW高效单晶硅棒、片项目", (Decimal(10), "GW")),
     ("路线全长24.3公里", (Decimal("24.3"), "公里")),
     ("规划用地面积570亩；总建筑面积113580平方米", None),     # two quantities: not clear, left empty
     ("小学6轨、初中10轨、高中12轨", None),

@@ -37,7 +37,7 @@ def test_apply_twice_changes_nothing(db_session: Session) -> None:
     first = apply_project_dicts(db_session, [ROAD])
     assert first.created == ["001-B1-01"]
     project = db_session.scalar(select(Project).where(Project.code == "001-B1-01"))
-    assert project is not None and project.total_investment == Decimal("120") and project.version == 1
+    assert project is not None and project.total_investment == Decimal(120) and project.version == 1
     assert project.district_code == "140122" and project.precision == 3
     second = apply_project_dicts(db_session, [dict(ROAD)])
     assert second.unchanged == ["001-B1-01"] and not second.updated

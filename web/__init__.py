@@ -21,11 +21,11 @@ def create_app(settings: Settings | None = None, test_config: dict[str, Any] | N
     app.extensions["kpr_engine"] = engine
     app.extensions["kpr_sessions"] = make_session_factory(engine)
 
-    from web import api, errors, session, views
+    # Imported here so that importing `web` alone configures nothing.
+    from web import api, errors, exchange, session, views
 
     session.init_app(app)
     errors.init_app(app)
-    app.register_blueprint(views.bp)
-    from web import exchange; app.register_blueprint(exchange.bp)  # noqa: E702
-    app.register_blueprint(api.bp)
+    for blueprint in (views.bp, exchange.bp, api.bp):
+        app.register_blueprint(blueprint)
     return app

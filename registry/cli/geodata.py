@@ -55,14 +55,13 @@ def import_zones_command(file: Path, crs: str | None, code_field: str) -> None:
 
 def _replace_projects() -> None:
     """New zone boundaries change which projects lie in which zone: refresh the zones and re-place."""
+    from registry import migrate
     from registry.config import Settings
     from registry.db import session_scope
     from registry.geocode import Geocoder
     from registry.geocode.replace import replace_all
     from registry.models import Zone
     from registry.seeding import upsert_rows, zone_rows
-
-    from registry import migrate
 
     settings = Settings.from_env()
     if migrate.current_revision(settings.database_url) is None:

@@ -66,7 +66,7 @@ class Gazetteer:
         self._index = {ch: sorted(es, key=lambda e: -len(e.term)) for ch, es in index.items()}
 
     @classmethod
-    def build(cls, units: Iterable[AdminUnit], zones: Iterable[Zone], townships: Path | None) -> "Gazetteer":
+    def build(cls, units: Iterable[AdminUnit], zones: Iterable[Zone], townships: Path | None) -> Gazetteer:
         entries: list[Entry] = []
         county_codes: set[str] = set()
         for unit in units:
@@ -109,7 +109,7 @@ class Gazetteer:
         return out
 
 
-def _with_zone(entry: Entry, zones_only: "Gazetteer") -> Entry:
+def _with_zone(entry: Entry, zones_only: Gazetteer) -> Entry:
     """A township-level unit named after a zone (太原中北高新技术产业开发区) places both zone and county."""
     found = zones_only.scan(entry.term)
     return Entry(entry.term, entry.kind, entry.code, entry.rank, found[0].entry.code) if found else entry

@@ -34,11 +34,11 @@ class Geocoder:
         self.corridors = tuple(corridors)
 
     @classmethod
-    def from_settings(cls, settings: Settings) -> "Geocoder":
+    def from_settings(cls, settings: Settings) -> Geocoder:
         return cls.from_geodata(settings.geodata_dir)
 
     @classmethod
-    def from_geodata(cls, geodata_dir: Path) -> "Geocoder":
+    def from_geodata(cls, geodata_dir: Path) -> Geocoder:
         units, zones, strategies = (load_admin_units(geodata_dir), load_zones(geodata_dir),
                                     load_strategies(geodata_dir))
         parents = {z.code: z.parent for z in zones}
