@@ -132,7 +132,7 @@ class DistrictIndex:
             (u for u in load_admin_units(path) if u.level == "county" or not counties_only), key=lambda u: u.adcode
         )
         zones = sorted(
-            (z for z in load_zones(path) if z.geometry is not None), key=lambda z: (round(z.geometry.area, 12), z.code)
+            (z for z in load_zones(path) if z.geometry is not None), key=lambda z: (round(z.geometry.area, 12) if z.geometry is not None else 0.0, z.code)
         )
         strategies = sorted((s for s in load_strategies(path) if s.geometry is not None), key=lambda s: s.code)
         by_code = {u.adcode: u.geometry for u in units}

@@ -1,8 +1,8 @@
 """Alembic driven from Python: `kpr db upgrade|downgrade|current|check` and the test suite use this."""
 from __future__ import annotations
 
-import io
 from pathlib import Path
+from typing import TextIO
 
 from alembic import command
 from alembic.config import Config
@@ -14,7 +14,7 @@ import migrations
 MIGRATIONS_DIR = Path(migrations.__file__).resolve().parent
 
 
-def alembic_config(url: str, stdout: io.TextIOBase | None = None) -> Config:
+def alembic_config(url: str, stdout: TextIO | None = None) -> Config:
     cfg = Config(stdout=stdout) if stdout is not None else Config()
     cfg.set_main_option("script_location", str(MIGRATIONS_DIR))
     # ConfigParser treats % as interpolation: escape it (passwords in URLs may contain it).

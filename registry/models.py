@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 from decimal import Decimal
-from typing import Any, ClassVar
+from typing import Any
 
 from sqlalchemy import (
     JSON,
@@ -159,7 +159,7 @@ class Project(Base):
     )
 
     # Optimistic locking: an UPDATE carrying a stale version raises StaleDataError.
-    __mapper_args__: ClassVar[dict[str, Any]] = {"version_id_col": version}
+    __mapper_args__ = {"version_id_col": version}  # noqa: RUF012 — SQLAlchemy reads this class attribute
     __table_args__ = (
         CheckConstraint(
             "status IN ('谋划', '前期', '在建', '竣工', '投产', 'unknown')", name="status"

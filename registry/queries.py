@@ -86,7 +86,8 @@ class ProjectFilter:
         return out
 
     def without(self, attr: str) -> ProjectFilter:
-        return replace(self, **{attr: () if isinstance(getattr(self, attr), tuple) else None})
+        empty: Any = () if isinstance(getattr(self, attr), tuple) else None
+        return replace(self, **{attr: empty})
 
     def is_empty(self) -> bool:
         return self == ProjectFilter()
@@ -226,7 +227,7 @@ def conditions(rf: ResolvedFilter, skip: str | None = None) -> list[ColumnElemen
     return out
 
 
-def select_projects(rf: ResolvedFilter, sort: str | None = None) -> Select[tuple[Project]]:
+def select_projects(rf: ResolvedFilter, sort: str | None = None) -> Select[Project]:
     stmt = select(Project).where(and_(true(), *conditions(rf)))
     key = (sort or "code").lstrip("-")
     if key not in SORTABLE:
@@ -240,7 +241,7 @@ def select_projects(rf: ResolvedFilter, sort: str | None = None) -> Select[tuple
     return stmt.order_by(column.is_(None), ordered, Project.code)
 
 
-def _with_children(stmt: Select[tuple[Project]]) -> Select[tuple[Project]]:
+def _with_children(stmt: Select[Project]) -> Select[Project]:
     return stmt.options(
         selectinload(Project.chains), selectinload(Project.strategies), selectinload(Project.sources),
         selectinload(Project.locations).selectinload(Location.districts),

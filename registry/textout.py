@@ -2,11 +2,10 @@
 from __future__ import annotations
 
 import csv
-import io
 import json
 import unicodedata
 from collections.abc import Iterable, Sequence
-from typing import Any
+from typing import Any, TextIO
 
 from registry.records import ProjectRow
 
@@ -63,7 +62,7 @@ def table(rows: Sequence[ProjectRow], columns: Sequence[tuple[str, str]] = LIST_
     return "\n".join(line.rstrip() for line in lines)
 
 
-def write_csv(rows: Iterable[ProjectRow], out: io.TextIOBase, columns: Sequence[tuple[str, str]] = LIST_COLUMNS) -> int:
+def write_csv(rows: Iterable[ProjectRow], out: TextIO, columns: Sequence[tuple[str, str]] = LIST_COLUMNS) -> int:
     writer = csv.writer(out)
     writer.writerow([title for _, title in columns])
     count = 0
@@ -73,7 +72,7 @@ def write_csv(rows: Iterable[ProjectRow], out: io.TextIOBase, columns: Sequence[
     return count
 
 
-def write_json(rows: Iterable[ProjectRow], out: io.TextIOBase) -> int:
+def write_json(rows: Iterable[ProjectRow], out: TextIO) -> int:
     """A JSON array written row by row, so large lists are never held as one string."""
     out.write("[")
     count = 0

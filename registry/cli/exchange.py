@@ -69,7 +69,7 @@ def import_(file: Path, dry_run: bool, sheet: str | None, skip_invalid: bool, re
     for dup in report.duplicates[:20]:
         click.echo(f"  疑似重复：{dup.describe()}", err=True)
     if report_path is not None:
-        write_report_xlsx(report, report_path)
+        write_report_xlsx(report, str(report_path))
         click.echo(f"问题报告 → {report_path}", err=True)
     click.echo(report.summary())
     if report.problem_count and not skip_invalid:
@@ -81,7 +81,7 @@ def import_(file: Path, dry_run: bool, sheet: str | None, skip_invalid: bool, re
 def import_template(output: Path) -> None:
     try:
         with session_scope() as session:
-            write_template(Vocabulary.load(session), output)
+            write_template(Vocabulary.load(session), str(output))
     except KprError as exc:
         raise click.ClickException(exc.message) from None
     click.echo(f"模板 → {output}", err=True)

@@ -53,7 +53,7 @@ def export_rows(rows: Iterable[ProjectRow], path_or_stream: str | Path | IO[byte
             return writer(rows, out, context)
     if isinstance(path_or_stream, io.TextIOBase):
         return writer(rows, path_or_stream, context)
-    wrapper = io.TextIOWrapper(path_or_stream, encoding="utf-8", newline="", write_through=True)  # type: ignore[arg-type]
+    wrapper = io.TextIOWrapper(path_or_stream, encoding="utf-8", newline="", write_through=True)  # type: ignore[arg-type,type-var]
     try:
         return writer(rows, wrapper, context)
     finally:

@@ -30,7 +30,7 @@ from registry.validate import ProjectInput, validate_project
 
 BATCH = 1000
 # String columns with a length limit in the schema (PostgreSQL refuses longer values).
-_LENGTHS = {key: Project.__table__.c[column].type.length for key, column in (
+_LENGTHS = {key: getattr(Project.__table__.c[column].type, "length", None) for key, column in (
     ("code", "code"), ("name", "name"), ("kind", "kind"), ("status", "status"),
     ("construction_type", "construction_type"), ("builder", "builder"), ("box", "box"), ("group", "group_name"))}
 _FIELD_OF = {v: k for k, v in DICT_KEYS.items()}

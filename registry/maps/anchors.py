@@ -27,4 +27,4 @@ def _point(geojson: str) -> tuple[float, float]:
 def load_anchors(session: Session) -> Anchors:
     units = session.execute(select(AdminUnit.adcode, AdminUnit.geometry).where(AdminUnit.geometry.is_not(None)))
     zones = session.execute(select(Zone.code, Zone.geometry).where(Zone.geometry.is_not(None)))
-    return Anchors(districts={c: _point(g) for c, g in units}, zones={c: _point(g) for c, g in zones})
+    return Anchors(districts={c: _point(g) for c, g in units if g}, zones={c: _point(g) for c, g in zones if g})

@@ -94,7 +94,10 @@ def _refuse_unservable(elements: list[Element]) -> None:
                                    "use CircleMarker or the default Leaflet icon")
 
 
-def collect(root: Element) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
+Assets = list[tuple[str, tuple[str, str]]]  # (name, (package, file))
+
+
+def collect(root: Element) -> tuple[Assets, Assets]:
     """Every (name, package file) the tree's elements need, in render order, and empty their lists."""
     elements = _walk(root)
     _refuse_unservable(elements)
