@@ -29,9 +29,9 @@ ARGS: dict[str, list[str]] = {
     "bench_crs": ["--n", "1000000", "--loop-n", "100000"],
     "bench_locate": ["--n", "1000000"],
     "bench_geocode": ["--repeat", "300"],
-    "bench_export": ["--n", "100000"],
+    "bench_export": ["--n", "50000"],  # 100k takes ~5 min here (pandas.to_excel)
     "bench_map": ["--n", "100000", "--anchor-n", "10000"],
-    "bench_queries": ["--sizes", "1000,10000,100000", "--backends", "sqlite,postgresql", "--repeat", "20"],
+    "bench_queries": ["--sizes", "1000,10000,100000", "--backends", "sqlite,postgresql", "--repeat", "15"],
     "bench_load": ["--size", "100000", "--clients", "50", "--duration", "60", "--backends", "sqlite,postgresql"],
 }
 TIMEOUT_S = 600
