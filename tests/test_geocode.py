@@ -150,3 +150,29 @@ def test_import_zones_replaces_projects_placed_by_coordinates(fresh_url: str, tm
         project = session.scalar(select(Project).where(Project.code == "T-PT"))
         assert project is not None and project.zone_code == "qingxu_etdz" and project.precision == 1
     engine.dispose()
+
+
+def test_mislabelled_coordinate_system_is_flagged(geocoder: Geocoder) -> None:
+    """A BD-09 point sent as WGS-84 lands ~1 km off; if the stated district fits as BD-09, say so."""
+    import json as _json
+
+    from registry.crs import from_wgs84
+    from tests.conftest import SHARED
+
+    records = _json.loads((SHARED / "testdata" / "reference_places.json").read_text(encoding="utf-8"))
+    flagged = 0
+    for rec in records:
+        if not (rec.get("crs") or "").startswith("BD-09"):
+            continue
+        honest = geocoder.geocode_point(rec["lon"], rec["lat"], "bd09")
+        if not honest.district_code:
+            continue
+        mislabelled = geocoder.geocode_point(rec["lon"], rec["lat"], "wgs84", stated_district=honest.district_code)
+        if mislabelled.district_code != honest.district_code:
+            assert mislabelled.needs_review
+            assert any("mislabelled" in c for c in mislabelled.conflicts), mislabelled.conflicts
+            flagged += 1
+    assert flagged >= 1  # the shared data has points near borders where 600 m changes the district
+    wlon, wlat = from_wgs84(112.55, 37.80, "wgs84")
+    clean = geocoder.geocode_point(float(wlon), float(wlat), "wgs84", stated_district="140105")
+    assert not clean.conflicts

@@ -14,6 +14,7 @@ from registry.geocode.gazetteer import Gazetteer, normalise
 from registry.geocode.result import Placement
 from registry.geodata import load_admin_units, load_strategies, load_zones
 from registry.locate import DistrictIndex
+from registry.placecheck import crs_problems
 from registry.upsert import PlacementSpec
 from registry.validate import ProjectInput
 
@@ -74,7 +75,8 @@ class Geocoder:
         return tuple(c.code for c in self.corridors if c.members & touched)
 
     # -- points -------------------------------------------------------------------------------------
-    def geocode_point(self, lon: float, lat: float, input_crs: str = "wgs84", text: str | None = None) -> Placement:
+    def geocode_point(self, lon: float, lat: float, input_crs: str = "wgs84", text: str | None = None,
+                      stated_district: str | None = None) -> Placement:
         try:
             system = crs.normalize_crs(input_crs)
         except ValueError as exc:
@@ -92,11 +94,12 @@ class Geocoder:
         if zone:
             evidence += f"、{self._name(zone)}（{'示意范围' if self.zones[zone].schematic else '正式边界'}）"
         conflicts: list[str] = []
-        if text:
-            said = self.geocode_text(text)
-            if said.districts and district not in said.districts:
-                conflicts.append(f"文字指向 {'、'.join(self._name(d) or d for d in said.districts)}，坐标在 "
-                                 f"{self._name(district) or '区县之外'}")
+        expected = [stated_district] if stated_district else list(self.geocode_text(text).districts) if text else []
+        if expected and district not in expected:
+            conflicts.append(f"文字指向 {'、'.join(self._name(d) or d for d in expected)}，坐标在 "
+                             f"{self._name(district) or '区县之外'}")
+            # A point that lands in the stated district under another system was probably mislabelled.
+            conflicts += crs_problems(self.index, float(lon), float(lat), system, expected[0])
         return Placement(
             district_code=district, district=self._name(district), zone_code=zone, zone=self._name(zone),
             corridors=tuple(found.corridor_codes(0)), lon=w_lon, lat=w_lat,
@@ -110,7 +113,7 @@ class Geocoder:
         """Where a project is: its coordinates when given, else its place words and name."""
         text = " ".join(t for t in (item.place_text, item.name) if t)
         if item.lon is not None and item.lat is not None:
-            placement = self.geocode_point(item.lon, item.lat, item.crs or "wgs84", text)
+            placement = self.geocode_point(item.lon, item.lat, item.crs or "wgs84", text, item.district_stated)
         else:
             placement = self.geocode_text(text)
             placement = self._with_stated(item, placement)
