@@ -24,6 +24,7 @@ from sqlalchemy import Table, func, insert, select, text
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.orm import Session
 
+from registry import stamp
 from registry.config import Settings
 from registry.db import make_engine
 from registry.geodata import load_admin_units, load_zones
@@ -261,6 +262,7 @@ def load(url: str, n: int, *, seed: int = 1, settings: Settings | None = None, c
                 for table in ("projects", "locations", "sources"):
                     conn.execute(text(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
                                       f"(SELECT max(id) FROM {table}))"))
+            stamp.bump(conn)  # Core inserts bypass the ORM's stamp: tell caches the data changed
         analyze(engine)
         return LoadReport(data.counts(), generated - began, time.perf_counter() - generated)
     finally:

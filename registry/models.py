@@ -263,3 +263,13 @@ class DataVersion(Base):
     kind: Mapped[str] = mapped_column(String(32))
     summary: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class DataStamp(Base):
+    """A counter bumped in the same transaction as any registry write (see registry/stamp.py): readers
+    such as the facet index know their copy is current by comparing one integer."""
+
+    __tablename__ = "data_stamp"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    value: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), nullable=False, default=0)

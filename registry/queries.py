@@ -227,8 +227,11 @@ def conditions(rf: ResolvedFilter, skip: str | None = None) -> list[ColumnElemen
     return out
 
 
-def select_projects(rf: ResolvedFilter, sort: str | None = None) -> Select[Project]:
-    stmt = select(Project).where(and_(true(), *conditions(rf)))
+def select_projects(rf: ResolvedFilter, sort: str | None = None,
+                    ids: Sequence[int] | None = None) -> Select[Project]:
+    """Matching projects in list order; `ids` (already matched, e.g. by the facet index) replaces the filter."""
+    where = Project.id.in_([int(i) for i in ids]) if ids is not None else and_(true(), *conditions(rf))
+    stmt = select(Project).where(where)
     key = (sort or "code").lstrip("-")
     if key not in SORTABLE:
         raise InvalidFilter(f"sort={sort!r}: unknown column (expected one of {', '.join(SORTABLE)})")
@@ -249,8 +252,8 @@ def _with_children(stmt: Select[Project]) -> Select[Project]:
 
 
 def fetch_rows(session: Session, rf: ResolvedFilter, *, sort: str | None = None,
-               limit: int | None = None, offset: int = 0) -> list[ProjectRow]:
-    stmt = _with_children(select_projects(rf, sort)).offset(offset)
+               limit: int | None = None, offset: int = 0, ids: Sequence[int] | None = None) -> list[ProjectRow]:
+    stmt = _with_children(select_projects(rf, sort, ids)).offset(offset)
     if limit is not None:
         stmt = stmt.limit(limit)
     names = Names(session)

@@ -7,6 +7,7 @@ from flask import Flask
 
 from registry.config import Settings
 from registry.db import make_engine, make_session_factory
+from registry.facetindex import IndexCache
 
 
 def create_app(settings: Settings | None = None, test_config: dict[str, Any] | None = None) -> Flask:
@@ -20,6 +21,7 @@ def create_app(settings: Settings | None = None, test_config: dict[str, Any] | N
     engine = make_engine(settings.database_url)
     app.extensions["kpr_engine"] = engine
     app.extensions["kpr_sessions"] = make_session_factory(engine)
+    app.extensions["kpr_facet_index"] = IndexCache()
 
     # Imported here so that importing `web` alone configures nothing.
     from web import api, errors, exchange, session, views

@@ -13,7 +13,7 @@ from registry.maps.detail import location_data
 from registry.maps.labels import map_labels
 from registry.maps.page import MapOptions, Source, build_map, json_for_script, render_parts
 from registry.models import Project
-from registry.queries import ProjectFilter, describe, facets, fetch_rows, iter_rows, resolve, totals
+from registry.queries import ProjectFilter, describe, fetch_rows, iter_rows, resolve, totals
 from registry.records import Names, project_row
 from registry.textout import LIST_COLUMNS, write_csv
 from web import assets, i18n, maps
@@ -27,6 +27,7 @@ bp.register_blueprint(maps.bp)
 bp.register_blueprint(assets.bp)
 bp.register_blueprint(i18n.bp)
 PAGE_SIZE = 50
+ID_LIST_LIMIT = 2000
 
 
 def _filter() -> ProjectFilter:
@@ -40,9 +41,13 @@ def projects_page() -> str:
     page = max(1, request.args.get("page", 1, type=int) or 1)
     sort = request.args.get("sort", "code")
     group_by = maps.check_group_by(request.args.get("group_by"))
-    rows = fetch_rows(session, rf, sort=sort, limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE)
+    index = current_app.extensions["kpr_facet_index"].get(session)
+    ids = index.matching_ids(rf)
+    # A short id list is cheaper than re-running the filter (free text scans every row); a long one is not.
+    rows = fetch_rows(session, rf, sort=sort, limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE,
+                      ids=ids if len(ids) <= ID_LIST_LIMIT else None)
     return render_template(
-        "projects.html", rows=rows, totals=totals(session, rf), facets=facets(session, rf),
+        "projects.html", rows=rows, totals=index.totals(rf), facets=index.facets(rf),
         filter_words=describe(rf), params=rf.raw.to_params(), page=page, page_size=PAGE_SIZE, sort=sort,
         columns=LIST_COLUMNS, group_by=group_by, vocab=rf.vocab, form_action=url_for("kpr.projects_page"),
     )
