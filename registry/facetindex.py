@@ -76,6 +76,9 @@ class FacetIndex:
             # The raw integer 万元, not the 亿元 Decimal the column type would give.
             type_coerce(Project.__table__.c.total_investment, BigInteger))).all()
         self.ids = np.array([r[0] for r in rows], dtype=np.int64)
+        # Position of each project in code order (codes are ASCII: the same order in every collation).
+        self.code_rank = np.empty(len(rows), dtype=np.int64)
+        self.code_rank[sorted(range(len(rows)), key=lambda i: rows[i].code)] = np.arange(len(rows))
         row_of = {int(pid): i for i, pid in enumerate(self.ids)}
         self.size = len(rows)
         self.status, self.kinds, self.zones = Codes(), Codes(), Codes()
@@ -102,46 +105,90 @@ class FacetIndex:
             select(Location.project_id).where(Location.needs_review.is_(True)))}
         self.review = np.array([int(pid) in review for pid in self.ids], dtype=bool)
 
-    # -- matching ---------------------------------------------------------------------------------------
-    def mask(self, rf: ResolvedFilter, skip: str | None = None) -> Mask:
-        """The same rows as queries.conditions(rf, skip): OR within a filter, AND across filters."""
-        flt = rf.raw
-        mask = np.ones(self.size, dtype=bool)
-        for key in ("strategies", "corridors", "districts", "chains"):
-            wanted = getattr(rf, key)
-            if wanted and skip != key:
-                pairs, codes = self.links[key]
-                mask &= pairs.any_of(codes.lookup(wanted), self.size)
-        if rf.zones and skip != "zones":
-            mask &= np.isin(self.zone_idx, self.zones.lookup(rf.zones))
-        if flt.statuses and skip != "statuses":
-            mask &= np.isin(self.status_idx, self.status.lookup(flt.statuses))
-        if flt.kinds and skip != "kinds":
-            mask &= np.isin(self.kind_idx, self.kinds.lookup(flt.kinds))
-        if flt.min_investment is not None:
-            mask &= (self.wan >= 0) & (self.wan >= int(flt.min_investment * 10_000))
-        if flt.max_investment is not None:
-            mask &= (self.wan >= 0) & (self.wan <= int(flt.max_investment * 10_000))
-        if flt.q:
-            for word in flt.q.lower().split():
-                mask &= np.fromiter((word in t for t in self.text), dtype=bool, count=self.size)
-        if flt.needs_review:
-            mask &= self.review
-        return mask
+    def evaluate(self, rf: ResolvedFilter) -> Evaluation:
+        return Evaluation(self, rf)
 
     def matching_ids(self, rf: ResolvedFilter) -> Ints:
-        return self.ids[self.mask(rf)]
+        return self.evaluate(rf).matching_ids()
 
-    # -- aggregates -------------------------------------------------------------------------------------
     def totals(self, rf: ResolvedFilter) -> Totals:
-        mask = self.mask(rf)
-        known = mask & (self.wan >= 0)
-        count = int(mask.sum())
-        return Totals(count=count, investment_sum=wan_to_yi(int(self.wan[known].sum())),
-                      without_amount=count - int(known.sum()))
+        return self.evaluate(rf).totals()
 
     def facets(self, rf: ResolvedFilter) -> dict[str, list[FacetValue]]:
-        vocab = rf.vocab
+        return self.evaluate(rf).facets()
+
+
+class Evaluation:
+    """One filter against one index: each filter's mask is computed once, then combined per question."""
+
+    def __init__(self, index: FacetIndex, rf: ResolvedFilter) -> None:
+        self.index, self.rf = index, rf
+        self.parts = self._parts()
+        self.full = self.mask()
+
+    def _parts(self) -> dict[str, Mask]:
+        """One mask per filter, as queries.conditions builds one clause per filter (OR within, AND across)."""
+        ix, rf, flt = self.index, self.rf, self.rf.raw
+        parts: dict[str, Mask] = {}
+        for key in ("strategies", "corridors", "districts", "chains"):
+            if getattr(rf, key):
+                pairs, codes = ix.links[key]
+                parts[key] = pairs.any_of(codes.lookup(getattr(rf, key)), ix.size)
+        if rf.zones:
+            parts["zones"] = np.isin(ix.zone_idx, ix.zones.lookup(rf.zones))
+        if flt.statuses:
+            parts["statuses"] = np.isin(ix.status_idx, ix.status.lookup(flt.statuses))
+        if flt.kinds:
+            parts["kinds"] = np.isin(ix.kind_idx, ix.kinds.lookup(flt.kinds))
+        known = ix.wan >= 0
+        if flt.min_investment is not None:
+            parts["min_investment"] = known & (ix.wan >= int(flt.min_investment * 10_000))
+        if flt.max_investment is not None:
+            parts["max_investment"] = known & (ix.wan <= int(flt.max_investment * 10_000))
+        if flt.q:
+            text = np.ones(ix.size, dtype=bool)
+            for word in flt.q.lower().split():
+                text &= np.fromiter((word in t for t in ix.text), dtype=bool, count=ix.size)
+            parts["q"] = text
+        if flt.needs_review:
+            parts["review"] = ix.review
+        return parts
+
+    def mask(self, skip: str | None = None) -> Mask:
+        out = np.ones(self.index.size, dtype=bool)
+        for key, part in self.parts.items():
+            if key != skip:
+                out &= part
+        return out
+
+    def matching_ids(self) -> Ints:
+        return self.index.ids[self.full]
+
+    def page_ids(self, sort: str | None, offset: int, limit: int) -> Ints | None:
+        """The ids of one page in list order, or None for sorts the index does not hold (string columns
+        other than the ASCII code sort by the database's collation, which only the database knows)."""
+        key = (sort or "code").lstrip("-")
+        if key not in ("code", "total_investment"):
+            return None
+        ix = self.index
+        descending = (sort or "").startswith("-")
+        if key == "code":
+            order = np.argsort(-ix.code_rank if descending else ix.code_rank)
+        else:
+            value = -ix.wan if descending else ix.wan
+            order = np.lexsort((ix.code_rank, value, ix.wan < 0))  # NULL amounts last, then value, then code
+        chosen = order[self.full[order]]
+        return ix.ids[chosen[offset:offset + limit]]
+
+    def totals(self) -> Totals:
+        wan = self.index.wan
+        known = self.full & (wan >= 0)
+        count = int(self.full.sum())
+        return Totals(count=count, investment_sum=wan_to_yi(int(wan[known].sum())),
+                      without_amount=count - int(known.sum()))
+
+    def facets(self) -> dict[str, list[FacetValue]]:
+        ix, vocab = self.index, self.rf.vocab
         labels = {
             "strategies": {c: v[0] for c, v in vocab.strategies.items()}, "districts": vocab.districts,
             "chains": {c: v[0] for c, v in vocab.chains.items()}, "zones": {c: v[0] for c, v in vocab.zones.items()},
@@ -149,13 +196,13 @@ class FacetIndex:
         }
         out: dict[str, list[FacetValue]] = {}
         for key in ("strategies", "districts", "chains"):
-            pairs, codes = self.links[key]
-            counts = pairs.counts(self.mask(rf, skip=key), len(codes.values))
-            out[key] = _facet_values(_nonzero(codes, counts), labels[key], getattr(rf, key))
-        for key, idx, codes, selected in (("zones", self.zone_idx, self.zones, rf.zones),
-                                          ("statuses", self.status_idx, self.status, rf.raw.statuses),
-                                          ("kinds", self.kind_idx, self.kinds, rf.raw.kinds)):
-            mask = self.mask(rf, skip=key) & (idx >= 0)
+            pairs, codes = ix.links[key]
+            counts = pairs.counts(self.mask(skip=key), len(codes.values))
+            out[key] = _facet_values(_nonzero(codes, counts), labels[key], getattr(self.rf, key))
+        for key, idx, codes, selected in (("zones", ix.zone_idx, ix.zones, self.rf.zones),
+                                          ("statuses", ix.status_idx, ix.status, self.rf.raw.statuses),
+                                          ("kinds", ix.kind_idx, ix.kinds, self.rf.raw.kinds)):
+            mask = self.mask(skip=key) & (idx >= 0)
             counts = np.bincount(idx[mask], minlength=len(codes.values))
             out[key] = _facet_values(_nonzero(codes, counts), labels[key], selected)
         return out

@@ -1,6 +1,7 @@
 """The facet index gives exactly the SQL answers (rows, totals, every facet) on both databases."""
 from __future__ import annotations
 
+import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -69,3 +70,19 @@ def test_cache_rebuilds_when_data_changes(seeded_url: str) -> None:
             session.delete(session.scalar(select(Project).where(Project.code == "FI-1")))
             session.commit()
         engine.dispose()
+
+
+@pytest.mark.parametrize("sort", ["code", "-code", "total_investment", "-total_investment"])
+def test_index_pages_equal_sql_pages(seeded_url: str, sort: str) -> None:
+    engine = make_engine(seeded_url)
+    with make_session_factory(engine)() as session:
+        index = FacetIndex(session, stamp.read(session))
+        for params in ({}, {"strategy": ["jjj"]}, {"district": ["小店区"]}):
+            rf = resolve(session, ProjectFilter.from_params(params))
+            for offset in (0, 50):
+                sql = list(session.scalars(select_projects(rf, sort).with_only_columns(Project.id)
+                                           .offset(offset).limit(50)))
+                page = index.evaluate(rf).page_ids(sort, offset, 50)
+                assert page is not None and page.tolist() == sql, (params, sort, offset)
+        assert index.evaluate(resolve(session, ProjectFilter())).page_ids("name", 0, 50) is None
+    engine.dispose()

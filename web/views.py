@@ -27,7 +27,6 @@ bp.register_blueprint(maps.bp)
 bp.register_blueprint(assets.bp)
 bp.register_blueprint(i18n.bp)
 PAGE_SIZE = 50
-ID_LIST_LIMIT = 2000
 
 
 def _filter() -> ProjectFilter:
@@ -41,13 +40,15 @@ def projects_page() -> str:
     page = max(1, request.args.get("page", 1, type=int) or 1)
     sort = request.args.get("sort", "code")
     group_by = maps.check_group_by(request.args.get("group_by"))
-    index = current_app.extensions["kpr_facet_index"].get(session)
-    ids = index.matching_ids(rf)
-    # A short id list is cheaper than re-running the filter (free text scans every row); a long one is not.
-    rows = fetch_rows(session, rf, sort=sort, limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE,
-                      ids=ids if len(ids) <= ID_LIST_LIMIT else None)
+    found = current_app.extensions["kpr_facet_index"].get(session).evaluate(rf)
+    offset = (page - 1) * PAGE_SIZE
+    page_ids = found.page_ids(sort, offset, PAGE_SIZE)
+    if page_ids is not None:  # the index knows the order: load just this page's rows
+        rows = fetch_rows(session, rf, sort=sort, ids=page_ids)
+    else:  # string sorts follow the database's collation
+        rows = fetch_rows(session, rf, sort=sort, limit=PAGE_SIZE, offset=offset)
     return render_template(
-        "projects.html", rows=rows, totals=index.totals(rf), facets=index.facets(rf),
+        "projects.html", rows=rows, totals=found.totals(), facets=found.facets(),
         filter_words=describe(rf), params=rf.raw.to_params(), page=page, page_size=PAGE_SIZE, sort=sort,
         columns=LIST_COLUMNS, group_by=group_by, vocab=rf.vocab, form_action=url_for("kpr.projects_page"),
     )
