@@ -164,6 +164,7 @@ class Measured:
     load_s: float
     per_case: dict[str, list[float]]  # case name → ms
     anchor: dict[str, list[float]] | None  # Datasette, SQLite only
+    index_build_s: float = 0.0  # what the first list request after a data change pays, per worker
 
     def all_ms(self, anchor: bool = False) -> list[float]:
         source = self.anchor if anchor else self.per_case
@@ -175,6 +176,7 @@ def measure(size: int, backend: str, workdir: Path, repeat: int, workers: int) -
         started = time.perf_counter()
         synth.load(url, size)
         load_s = time.perf_counter() - started
+        index_build_s = facet_index_build_seconds(url)
         port = free_port()
         with server(gunicorn_argv(port, workers), port, {"KPR_DATABASE_URL": url}, "/projects?district=小店区"), \
                 httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=120) as client:
@@ -190,7 +192,23 @@ def measure(size: int, backend: str, workdir: Path, repeat: int, workers: int) -
                 urls = [f"/{path.stem}/projects?{urlencode([*case.datasette, *DS_FACETS])}" for case in CASES]
                 got = timed_gets(client, urls, repeat)
                 anchor = {case.name: got[url] for case, url in zip(CASES, urls)}
-        return Measured(size, backend, load_s, per_case, anchor)
+        return Measured(size, backend, load_s, per_case, anchor, index_build_s)
+
+
+def facet_index_build_seconds(url: str) -> float:
+    """Build the list page's facet index once, as a server worker does after start or a data change."""
+    from registry import stamp
+    from registry.db import make_engine, make_session_factory
+    from registry.facetindex import FacetIndex
+
+    engine = make_engine(url)
+    try:
+        with make_session_factory(engine)() as session:
+            started = time.perf_counter()
+            FacetIndex(session, stamp.read(session))
+            return time.perf_counter() - started
+    finally:
+        engine.dispose()
 
 
 def fmt(ms: float) -> str:
@@ -203,11 +221,15 @@ def report(results: Sequence[Measured], args: argparse.Namespace) -> str:
              ("One client, requests in sequence; milliseconds from request to last byte. Datasette (same SQLite "
              "file, table page with 3 column facets, 50 rows) is the anchor; ratio = Datasette p95 / ours p95 "
              "(>1: ours faster). Target: p95 ≤ 50 ms at 100k on both databases.\n"),
-             "| projects | database | load (s) | p50 | p95 | p99 | Datasette p50 | Datasette p95 | ratio (p95) |",
-             "|---:|---|---:|---:|---:|---:|---:|---:|---:|"]
+             ("The list page answers from an in-memory facet index rebuilt when the data changes; the first request "
+              "after a change pays its build (column 'index build', per server worker), excluded from the "
+              "percentiles.\n"),
+             "| projects | database | load (s) | index build (s) | p50 | p95 | p99 | Datasette p50 | Datasette p95 | ratio (p95) |",
+             "|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|"]
     for m in results:
         ours = m.all_ms()
-        row = [f"{m.size:,}", m.backend, f"{m.load_s:.1f}", fmt(percentile(ours, 50)), fmt(percentile(ours, 95)),
+        row = [f"{m.size:,}", m.backend, f"{m.load_s:.1f}", f"{m.index_build_s:.2f}", fmt(percentile(ours, 50)),
+               fmt(percentile(ours, 95)),
                fmt(percentile(ours, 99))]
         if m.anchor:
             theirs = m.all_ms(anchor=True)
