@@ -134,3 +134,13 @@ def seeded_url(request: pytest.FixtureRequest, databases: Databases) -> str:
     with session_scope(settings) as session:
         seed(session, settings, placer=default_placer(session, settings))
     return url
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Iterator[None]:
+    """Under CI=true nothing may be skipped: a skip there means an install step is missing."""
+    outcome = yield
+    report = outcome.get_result()  # type: ignore[attr-defined]
+    if report.skipped and os.environ.get("CI", "").lower() == "true" and not hasattr(report, "wasxfail"):
+        report.outcome = "failed"
+        report.longrepr = f"skipped under CI (a dependency or file is missing): {report.longrepr}"
