@@ -3,7 +3,7 @@ they are turned into a ProjectRow here, the one shape of a project for the CLI, 
 from __future__ import annotations
 
 import json
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass
 from decimal import Decimal
 from typing import Any
 
@@ -82,12 +82,10 @@ class ProjectRow:
     sources: tuple[SourceRef, ...]
     version: int
     needs_review: bool = False
-    extra: dict[str, Any] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON shape (issue 2): amounts are numbers in 亿元 or null, never 0 for unknown."""
         data = asdict(self)
-        data.pop("extra")
         data["total_investment"] = (
             None if self.total_investment is None else float(self.total_investment)
         )
