@@ -17,9 +17,9 @@ from sqlalchemy import BigInteger, select, type_coerce
 from sqlalchemy.orm import Session
 
 from registry import stamp
-from registry.models import STATUSES, Location, LocationDistrict, Project, ProjectChain, ProjectStrategy
+from registry.models import Location, LocationDistrict, Project, ProjectChain, ProjectStrategy
 from registry.money import wan_to_yi
-from registry.queries import FacetValue, ResolvedFilter, Totals, _facet_values
+from registry.queries import FacetValue, ResolvedFilter, Totals, _facet_values, facet_labels
 
 Mask = npt.NDArray[np.bool_]
 Ints = npt.NDArray[np.int64]
@@ -188,12 +188,7 @@ class Evaluation:
                       without_amount=count - int(known.sum()))
 
     def facets(self) -> dict[str, list[FacetValue]]:
-        ix, vocab = self.index, self.rf.vocab
-        labels = {
-            "strategies": {c: v[0] for c, v in vocab.strategies.items()}, "districts": vocab.districts,
-            "chains": {c: v[0] for c, v in vocab.chains.items()}, "zones": {c: v[0] for c, v in vocab.zones.items()},
-            "statuses": {s: s for s in STATUSES}, "kinds": {},
-        }
+        ix, labels = self.index, facet_labels(self.rf.vocab)
         out: dict[str, list[FacetValue]] = {}
         for key in ("strategies", "districts", "chains"):
             pairs, codes = ix.links[key]

@@ -3,7 +3,7 @@ count facets and totals, and say the filter in words."""
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass, field, fields, replace
+from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
@@ -84,13 +84,6 @@ class ProjectFilter:
         if self.needs_review:
             out.append(("review", "1"))
         return out
-
-    def without(self, attr: str) -> ProjectFilter:
-        empty: Any = () if isinstance(getattr(self, attr), tuple) else None
-        return replace(self, **{attr: empty})
-
-    def is_empty(self) -> bool:
-        return self == ProjectFilter()
 
 
 @dataclass(frozen=True)
@@ -298,25 +291,18 @@ class FacetValue:
     selected: bool
 
 
-FACETS: dict[str, str] = {
-    "strategies": "区域战略", "districts": "区县", "zones": "开发区", "chains": "产业链", "statuses": "状态",
-    "kinds": "类别",
-}
-
-
 def facets(session: Session, rf: ResolvedFilter) -> dict[str, list[FacetValue]]:
     """Counts per value under every other filter (Datasette-style), largest first."""
-    vocab = rf.vocab
+    labels = facet_labels(rf.vocab)
     out: dict[str, list[FacetValue]] = {}
-    specs: dict[str, tuple[Any, Any, Mapping[str, str]]] = {
-        "strategies": (ProjectStrategy.strategy_code, select(ProjectStrategy.strategy_code, ProjectStrategy.project_id)
-                       .where(ProjectStrategy.basis == "plan"), {c: v[0] for c, v in vocab.strategies.items()}),
-        "districts": (LocationDistrict.adcode, select(LocationDistrict.adcode, Location.project_id)
-                      .join(Location, Location.id == LocationDistrict.location_id), vocab.districts),
-        "chains": (ProjectChain.chain_code, select(ProjectChain.chain_code, ProjectChain.project_id),
-                   {c: v[0] for c, v in vocab.chains.items()}),
+    links: dict[str, Any] = {
+        "strategies": select(ProjectStrategy.strategy_code, ProjectStrategy.project_id)
+        .where(ProjectStrategy.basis == "plan"),
+        "districts": select(LocationDistrict.adcode, Location.project_id)
+        .join(Location, Location.id == LocationDistrict.location_id),
+        "chains": select(ProjectChain.chain_code, ProjectChain.project_id),
     }
-    for key, (column, link, labels) in specs.items():
+    for key, link in links.items():
         sub = link.subquery()
         # A project has at most one link row per chain, and per strategy with basis 'plan' (primary keys):
         # count(*) then equals count(DISTINCT) without its per-group sort. Districts can repeat (two sites).
@@ -325,15 +311,22 @@ def facets(session: Session, rf: ResolvedFilter) -> dict[str, list[FacetValue]]:
         stmt = select(sub.c[0], counted).group_by(sub.c[0])
         if where:  # unfiltered: every link row belongs to a project (foreign keys), no semi-join needed
             stmt = stmt.where(sub.c[1].in_(select(Project.id).where(and_(*where))))
-        out[key] = _facet_values(session.execute(stmt).all(), labels, getattr(rf, key))
-    for key, column, labels in (("zones", Project.zone_code, {c: v[0] for c, v in vocab.zones.items()}),
-                                ("statuses", Project.status, {s: s for s in STATUSES}),
-                                ("kinds", Project.kind, {})):
+        out[key] = _facet_values(session.execute(stmt).all(), labels[key], getattr(rf, key))
+    for key, column in (("zones", Project.zone_code), ("statuses", Project.status), ("kinds", Project.kind)):
         stmt = (select(column, func.count(Project.id)).where(and_(true(), *conditions(rf, skip=key)), column.is_not(None))
                 .group_by(column))
         selected = getattr(rf, key) if key == "zones" else getattr(rf.raw, key)
-        out[key] = _facet_values(session.execute(stmt).all(), labels, selected)
+        out[key] = _facet_values(session.execute(stmt).all(), labels[key], selected)
     return out
+
+
+def facet_labels(vocab: Vocabulary) -> dict[str, Mapping[str, str]]:
+    """Code → display name for each facet (kinds are shown as stored)."""
+    return {
+        "strategies": {c: v[0] for c, v in vocab.strategies.items()}, "districts": vocab.districts,
+        "chains": {c: v[0] for c, v in vocab.chains.items()}, "zones": {c: v[0] for c, v in vocab.zones.items()},
+        "statuses": {s: s for s in STATUSES}, "kinds": {},
+    }
 
 
 def _facet_values(pairs: Sequence[tuple[Any, Any]], labels: Mapping[str, str],
@@ -364,5 +357,3 @@ def describe(rf: ResolvedFilter) -> str:
 
 FACETS_WORDS = {"strategies": "区域战略", "corridors": "走廊/区域（含位置所在）", "districts": "区县",
                 "zones": "开发区", "chains": "产业链"}
-
-FILTER_FIELDS = tuple(f.name for f in fields(ProjectFilter))
