@@ -74,7 +74,8 @@ class FacetIndex:
             Project.id, Project.code, Project.name, Project.builder, Project.aliases, Project.status, Project.kind,
             Project.zone_code,
             # The raw integer 万元, not the 亿元 Decimal the column type would give.
-            type_coerce(Project.__table__.c.total_investment, BigInteger))).all()
+            type_coerce(Project.__table__.c.total_investment, BigInteger))
+            .where(Project.archived_at.is_(None))).all()
         self.ids = np.array([r[0] for r in rows], dtype=np.int64)
         # Position of each project in code order (codes are ASCII: the same order in every collation).
         self.code_rank = np.empty(len(rows), dtype=np.int64)

@@ -188,7 +188,7 @@ def resolve(session: Session, flt: ProjectFilter, vocab: Vocabulary | None = Non
 def conditions(rf: ResolvedFilter, skip: str | None = None) -> list[ColumnElement[bool]]:
     """WHERE clauses: OR within one filter, AND across filters. `skip` leaves one out (for its facet)."""
     flt = rf.raw
-    out: list[ColumnElement[bool]] = []
+    out: list[ColumnElement[bool]] = [Project.archived_at.is_(None)]  # archived projects are in no view
     if rf.strategies and skip != "strategies":
         out.append(Project.id.in_(select(ProjectStrategy.project_id).where(
             ProjectStrategy.strategy_code.in_(rf.strategies), ProjectStrategy.basis == "plan")))

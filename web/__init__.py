@@ -24,10 +24,12 @@ def create_app(settings: Settings | None = None, test_config: dict[str, Any] | N
     app.extensions["kpr_facet_index"] = IndexCache()
 
     # Imported here so that importing `web` alone configures nothing.
-    from web import api, errors, exchange, session, views
+    from web import api, auth, edit, errors, exchange, review, security, session, views
 
     session.init_app(app)
     errors.init_app(app)
-    for blueprint in (views.bp, exchange.bp, api.bp):
+    security.init_app(app, settings)
+    auth.init_app(app)
+    for blueprint in (views.bp, exchange.bp, api.bp, edit.bp, review.bp):
         app.register_blueprint(blueprint)
     return app

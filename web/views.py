@@ -5,18 +5,19 @@ import io
 import json
 
 from flask import Blueprint, Response, current_app, jsonify, render_template, request, url_for
-from sqlalchemy import select
 
-from registry.errors import NotFound
+from registry.editing import get_project
+from registry.historyview import history_rows
 from registry.maps.anchors import load_anchors
 from registry.maps.detail import location_data
 from registry.maps.labels import map_labels
 from registry.maps.page import MapOptions, Source, build_map, json_for_script, render_parts
 from registry.models import Project
-from registry.queries import ProjectFilter, describe, fetch_rows, iter_rows, resolve, totals
+from registry.queries import ProjectFilter, Vocabulary, describe, fetch_rows, iter_rows, resolve, totals
 from registry.records import Names, project_row
 from registry.textout import LIST_COLUMNS, write_csv
 from web import assets, i18n, maps
+from web.auth import can
 from web.i18n import current_lang
 from web.session import get_session
 
@@ -78,10 +79,8 @@ def projects_csv() -> Response:
 
 
 def _project_or_404(code: str) -> Project:
-    project = get_session().scalar(select(Project).where(Project.code == code))
-    if project is None:
-        raise NotFound(f"没有编号为 {code} 的项目 (no project with code {code!r})")
-    return project
+    """Archived projects stay reachable by code for admins only."""
+    return get_project(get_session(), code, include_archived=can("admin"))
 
 
 @bp.get("/projects/<code>")
@@ -97,9 +96,13 @@ def project_page(code: str) -> str:
         shade="none", fit="points", remember_shade=False, compact=True, tiles_url=settings.tiles_url,
         tiles_attribution=settings.tiles_attribution,
     ))
+    project = _project_or_404(code)
     return render_template("project.html", row=row, back=url_for("kpr.projects_page"),
                            parts=render_parts(fmap, assets.asset_url), zip=zip,
-                           detail_data=json_for_script(json.dumps(data, ensure_ascii=False)))
+                           detail_data=json_for_script(json.dumps(data, ensure_ascii=False)),
+                           archived_at=project.archived_at, history=history_rows(session, project.id),
+                           vocab=Vocabulary.load(session) if can("editor") else None,
+                           map_crs=crs, draw_assets=assets.draw_assets() if can("editor") else None)
 
 
 @bp.get("/projects/<code>.json")
