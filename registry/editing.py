@@ -149,7 +149,8 @@ def update_project(session: Session, code: str, form: Mapping[str, Any], expecte
     raw, problems = raw_from_form({**form, "code": project.code})
     item = _validated(session, raw, problems)
     history.begin(session, "edit", user=actor.user, comment=actor.comment)
-    _apply(project, item, None, keep=NOT_IN_FORM, sources=False)
+    with session.no_autoflush:  # one flush, below, where a concurrent save shows as a conflict
+        _apply(project, item, None, keep=NOT_IN_FORM, sources=False)
     project.updated_at = utcnow()  # always an UPDATE, so the version check runs even for link-only edits
     flush_or_conflict(session, project)
     return project

@@ -58,3 +58,24 @@ def history_rows(session: Session, project_id: int, limit: int = 500) -> list[Hi
     return [HistoryRow(c.id, s.id, s.kind, KIND_LABELS.get(s.kind, s.kind), s.at, s.username, c.field,
                        FIELD_LABELS.get(c.field, c.field), c.old, c.new, s.comment, s.file_name, c.reverted_by_id)
             for c, s in session.execute(stmt)]
+
+
+@dataclass(frozen=True)
+class FieldChange:
+    code: str
+    name: str
+    field: str
+    field_label: str
+    old: Any
+    new: Any
+
+
+def change_rows(session: Session, change_set_id: int) -> list[FieldChange]:
+    """Every field one change set changed, project by project (the import preview's before/after)."""
+    from registry.models import Project
+
+    stmt = (select(Project.code, Project.name, Change.field, Change.old, Change.new)
+            .join(Project, Project.id == Change.project_id).where(Change.change_set_id == change_set_id)
+            .order_by(Project.code, Change.id))
+    return [FieldChange(code, name, field, FIELD_LABELS.get(field, field), old, new)
+            for code, name, field, old, new in session.execute(stmt)]

@@ -194,8 +194,9 @@ def save(session: Session, code: str, req: PlaceRequest, expected_version: int, 
     evidence = f"人工核实：{actor.user.username}，{at}" + (f"；{found.spec.evidence}" if found.spec.evidence else "")
     spec = PlacementSpec(**{**found.spec.__dict__, "evidence": evidence, "place_text": project.place_text})
     history.begin(session, "place", user=actor.user, comment=actor.comment)
-    apply_placement(project, spec)
-    set_place_links(project, spec.place_strategies)
+    with session.no_autoflush:  # one flush, below, where a concurrent save shows as a conflict
+        apply_placement(project, spec)
+        set_place_links(project, spec.place_strategies)
     project.updated_at = utcnow()
     flush_or_conflict(session, project)
     return project, found

@@ -1,7 +1,7 @@
 """Spreadsheet twins of the project list (.xlsx, .geojson), the import template, and the upload page.
 
-The upload page writes to the registry, so it is off unless the server was started with KPR_ENABLE_UPLOAD=1
-(there are no accounts yet); the CLI import is always available."""
+The upload page writes to the registry: editors and admins only. Its preview applies the file inside the
+request's transaction, reads the per-field changes the history recorded, and rolls back."""
 from __future__ import annotations
 
 import tempfile
@@ -11,26 +11,22 @@ from typing import IO, Any
 
 from flask import Blueprint, Response, current_app, render_template, request, send_file
 
-from registry.config import Settings
-from registry.errors import KprError
+from registry import history
 from registry.export import MIMETYPES, build_context, export_rows
+from registry.historyview import change_rows
 from registry.importer.errors import FileTooLarge, ImportRefused
 from registry.importer.limits import Limits
 from registry.importer.report import ImportReport, write_report_xlsx
 from registry.importer.run import import_file
 from registry.importer.template import write_template
 from registry.queries import Vocabulary, iter_rows, resolve
+from web.auth import current_record, require
 from web.session import get_session
 from web.views import _filter
 
 bp = Blueprint("exchange", __name__)
 UPLOAD_SUFFIXES = (".xlsx", ".csv")
 LIMITS = Limits()
-
-
-class UploadDisabled(KprError):
-    code = "upload_disabled"
-    status = 403
 
 
 def _send(write: Callable[[IO[bytes]], Any], fmt: str, name: str) -> Response:
@@ -69,13 +65,6 @@ def template_xlsx() -> Response:
     return _send(lambda out: write_template(vocab, out), "xlsx", "kpr-import-template.xlsx")
 
 
-def _require_upload() -> None:
-    settings: Settings = current_app.config["KPR_SETTINGS"]
-    if not settings.enable_upload:
-        raise UploadDisabled("上传导入未开启：在有账户和权限之前，需以 KPR_ENABLE_UPLOAD=1 启动服务；"
-                             "命令行 `kpr import` 始终可用 (upload is off: start the server with KPR_ENABLE_UPLOAD=1)")
-
-
 def _save_upload(tmpdir: Path) -> Path:
     upload = request.files.get("file")
     if upload is None or not upload.filename:
@@ -95,24 +84,29 @@ def _save_upload(tmpdir: Path) -> Path:
 
 
 @bp.get("/import")
+@require("editor")
 def import_page() -> str:
-    _require_upload()
     return render_template("import.html", report=None, action=None)
 
 
 @bp.post("/import")
+@require("editor")
 def import_post() -> Response | str:
-    _require_upload()
     action = request.form.get("action", "preview")
     skip_invalid = request.form.get("skip_invalid") == "1"
     session = get_session()
     with tempfile.TemporaryDirectory(prefix="kpr-upload-") as tmp:
         path = _save_upload(Path(tmp))
         name = Path(request.files["file"].filename or "upload").name
+        change_set = history.begin(session, "import", user=current_record(), file_name=name,
+                                   comment=request.form.get("comment") or None)
         try:
-            report = import_file(session, path, dry_run=action != "apply", sheet=request.form.get("sheet") or None,
+            # Applied inside this transaction either way: the preview reads what the history recorded.
+            report = import_file(session, path, dry_run=False, sheet=request.form.get("sheet") or None,
                                  skip_invalid=skip_invalid, settings=current_app.config["KPR_SETTINGS"],
                                  limits=LIMITS)
+            session.flush()
+            diffs = change_rows(session, change_set.id) if report.applied else []
         except BaseException:
             session.rollback()
             raise
@@ -121,11 +115,12 @@ def import_post() -> Response | str:
             session.commit()
         else:
             session.rollback()
+            report.applied = False
     if action == "report":
         return _send(lambda out: write_report_xlsx(report, out), "xlsx", "kpr-import-report.xlsx")
     status = 200 if report.applied or not report.problem_count or action != "apply" else 422
-    return Response(render_template("import.html", report=report, action=action,
-                                    result=_view(report)), status=status)
+    return Response(render_template("import.html", report=report, action=action, diffs=diffs[:2000],
+                                    more_diffs=max(0, len(diffs) - 2000), result=_view(report)), status=status)
 
 
 def _view(report: ImportReport) -> dict[str, Any]:

@@ -12,6 +12,7 @@ from registry.cli.plan import ingest_plan, seeds
 from registry.cli.projects import projects
 from registry.cli.seed import seed
 from registry.cli.serve import serve
+from registry.cli.users import users
 
 
 @click.group(help="KPR 太原重点项目库 — key-project registry for Taiyuan.")
@@ -22,5 +23,5 @@ def main() -> None:
 
 # `kpr --help` lists them alphabetically; each module documents its own options.
 for command in (db, seed, serve, projects, map_, export, import_, import_template, geocode, geodata,
-                ingest_plan, seeds):
+                ingest_plan, seeds, users):
     main.add_command(command)

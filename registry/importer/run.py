@@ -12,6 +12,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from registry import history
 from registry.config import Settings
 from registry.crs import normalize_crs
 from registry.errors import Problem
@@ -51,6 +52,8 @@ def import_file(
 ) -> ImportReport:
     """Import one .xlsx/.csv file; the caller commits. Raises ImportRefused for files that cannot be read."""
     report = ImportReport(file=Path(path).name, dry_run=dry_run, skip_invalid=skip_invalid)
+    if history.current(session) is None:  # one change set per file, named after it
+        history.begin(session, "import", file_name=report.file)
     with open_table(path, sheet, limits) as table:
         headers = map_headers(table.headers, limits.max_columns)
         report.sheet, report.encoding = table.sheet, table.encoding
