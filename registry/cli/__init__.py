@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import click
 
+from registry.cli.backup import backup, restore
 from registry.cli.db import db
 from registry.cli.exchange import export, import_, import_template
 from registry.cli.geocode import geocode
@@ -23,5 +24,5 @@ def main() -> None:
 
 # `kpr --help` lists them alphabetically; each module documents its own options.
 for command in (db, seed, serve, projects, map_, export, import_, import_template, geocode, geodata,
-                ingest_plan, seeds, users):
+                ingest_plan, seeds, backup, restore, users):
     main.add_command(command)
