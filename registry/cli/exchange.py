@@ -2,8 +2,9 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import click
 from tqdm import tqdm
@@ -19,6 +20,15 @@ from registry.importer.template import write_template
 from registry.queries import SORTABLE, Vocabulary, iter_rows, resolve
 
 PROGRESS_FROM = 2000  # rows; smaller jobs finish before a bar would help
+T = TypeVar("T")
+
+
+def _counted(items: Iterable[T], bar: tqdm) -> Iterator[T]:
+    """Pass items through unchanged, advancing the bar. (tqdm.update() returns a bool once the bar is shown,
+    so `bar.update(1) or row` put True into the row stream: issue 16.)"""
+    for item in items:
+        bar.update(1)
+        yield item
 
 
 @click.command(help="Export the filtered projects; the format follows the extension: .xlsx .csv .geojson .gpkg")
@@ -36,8 +46,7 @@ def export(output: Path, sort: str, **kwargs: Any) -> None:
             count = context.totals.count if context.totals else 0
             with tqdm(total=count, unit="行", file=sys.stderr, disable=count < PROGRESS_FROM,
                       desc="导出") as bar:
-                rows = (bar.update(1) or row for row in iter_rows(session, rf, sort=sort))
-                written = export_rows(rows, output, fmt, context)
+                written = export_rows(_counted(iter_rows(session, rf, sort=sort), bar), output, fmt, context)
         click.echo(f"已导出 {written} 个项目 → {output}（筛选：{context.filter_words}）", err=True)
     except KprError as exc:
         raise click.ClickException(exc.message) from None
