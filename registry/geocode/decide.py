@@ -37,8 +37,19 @@ def _unique(values: Sequence[str]) -> tuple[str, ...]:
     return tuple(dict.fromkeys(values))
 
 
+def full_names_win(matches: Sequence[Match]) -> list[Match]:
+    """When the text names one district or county in full (万柏林区, or a township's full name), short forms
+    that point elsewhere are words inside street or building names (迎泽 in 迎泽西大街): drop them."""
+    local = ("county", "township")
+    stated = {m.entry.code for m in matches if m.entry.kind in local and not m.entry.short}
+    if len(stated) != 1:
+        return list(matches)
+    return [m for m in matches if not (m.entry.kind in local and m.entry.short and m.entry.code not in stated)]
+
+
 def decide(text: str, matches: Sequence[Match], zones: Mapping[str, ZoneInfo],
            names: Mapping[str, str]) -> TextDecision:
+    matches = full_names_win(matches)
     counties = _unique([m.entry.code for m in matches if m.entry.kind in ("county", "township")])
     zone_codes = _unique([m.entry.zone or m.entry.code for m in matches
                           if m.entry.kind == "zone" or m.entry.zone])
