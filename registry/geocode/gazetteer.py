@@ -118,7 +118,9 @@ class Gazetteer:
             if found.short and self._overlapped(text, i, found):
                 i += 1
                 continue
-            if found.kind != "word" and not (found.short and STREET_AFTER.match(text, end)):
+            # A township's short form before 路 is kept: 坞城路 runs in 坞城街道, the street its name came from.
+            street = found.short and found.kind != "township" and STREET_AFTER.match(text, end)
+            if found.kind != "word" and not street:
                 out.append(Match(i, found))
             i = end
         return out
