@@ -62,7 +62,7 @@ def test_plan_item_is_not_put_beyond_shanxi_on_a_name_alone(geocoder: Geocoder) 
     assert geocoder.geocode_text(name).outside_taiyuan  # the words alone name 深圳 …
     spec = geocoder.place_project(ProjectInput(code="T", name=name))
     assert (spec.precision, spec.district_code, spec.needs_review) == (8, None, True)  # … the item is unplaced
-    assert "未说明项目位于该地" in spec.evidence
+    assert "未说明项目位于该地" in (spec.evidence or "")
     # With a stated site outside Taiyuan (001 专栏1 (11): 选址于清华校园周边的同方科技广场) it is outside.
     stated = geocoder.place_project(ProjectInput(code="T2", name="京晋电子信息产业协同创新中心项目",
                                                  place_text="清华校园周边的同方科技广场", outside_taiyuan=True))
@@ -86,7 +86,7 @@ def test_stated_zone_wins_and_a_park_inside_it_stays(geocoder: Geocoder) -> None
     park = geocoder.place_project(ProjectInput(code="T", name="潇河产业园五大中心", zone_stated="zgq"))
     assert park.zone_code == "xiaohe"  # a park of 综改区 named in the text is more specific and agrees
     other = geocoder.place_project(ProjectInput(code="T", name="中北高新区某项目", zone_stated="zgq"))
-    assert other.zone_code == "zgq" and other.needs_review and "中北高新技术产业开发区" in other.evidence
+    assert other.zone_code == "zgq" and other.needs_review and "中北高新技术产业开发区" in (other.evidence or "")
 
 
 def test_seeded_projects_keep_their_stated_zone(seeded_url: str) -> None:
