@@ -7,7 +7,6 @@ attribute and (project, code) pair arrays for the many-valued links, is built on
 from __future__ import annotations
 
 import json
-import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -20,6 +19,7 @@ from registry import stamp
 from registry.models import Location, LocationDistrict, Project, ProjectChain, ProjectStrategy
 from registry.money import wan_to_yi
 from registry.queries import FacetValue, ResolvedFilter, Totals, _facet_values, facet_labels
+from registry.stampcache import StampedCache
 
 Mask = npt.NDArray[np.bool_]
 Ints = npt.NDArray[np.int64]
@@ -68,7 +68,7 @@ def _pairs(raw: Sequence[tuple[int, str]], row_of: dict[int, int], codes: Codes)
 
 
 class FacetIndex:
-    def __init__(self, session: Session, data_stamp: int) -> None:
+    def __init__(self, session: Session, data_stamp: stamp.Stamp) -> None:
         self.stamp = data_stamp
         rows = session.execute(select(
             Project.id, Project.code, Project.name, Project.builder, Project.aliases, Project.status, Project.kind,
@@ -209,18 +209,12 @@ def _nonzero(codes: Codes, counts: Ints) -> list[tuple[str, int]]:
 
 
 class IndexCache:
-    """One index per process, rebuilt when the data stamp moves (one tiny query per request)."""
+    """One index per process for the newest data stamp seen; each request gets the index of its own
+    snapshot's stamp (one tiny query per request), and an older build never replaces a newer one."""
 
     def __init__(self) -> None:
-        self._index: FacetIndex | None = None
-        self._lock = threading.Lock()
+        self._cache: StampedCache[FacetIndex] = StampedCache(size=1)
 
     def get(self, session: Session) -> FacetIndex:
         current = stamp.read(session)
-        index = self._index
-        if index is None or index.stamp != current:
-            with self._lock:
-                index = self._index
-                if index is None or index.stamp != current:
-                    index = self._index = FacetIndex(session, current)
-        return index
+        return self._cache.get(None, current, lambda: FacetIndex(session, current))

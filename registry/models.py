@@ -270,13 +270,14 @@ class DataVersion(Base):
 
 
 class DataStamp(Base):
-    """A counter bumped in the same transaction as any registry write (see registry/stamp.py): readers
-    such as the facet index know their copy is current by comparing one integer."""
+    """A counter bumped when any registry write commits (see registry/stamp.py), with a random epoch that
+    migration 0005 sets: caches compare (epoch, value), which never repeats even after a downgrade resets it."""
 
     __tablename__ = "data_stamp"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     value: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), nullable=False, default=0)
+    epoch: Mapped[str] = mapped_column(String(32), nullable=False)
 
 
 ROLES = ("viewer", "editor", "admin")
