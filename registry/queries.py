@@ -88,9 +88,9 @@ class ProjectFilter:
             items = [v.strip() for raw in params.get(param, ()) for v in str(raw).replace("，", ",").split(",")]
             values[attr] = tuple(dict.fromkeys(v for v in items if v))
         for bound in ("min_investment", "max_investment"):
-            raw = [v for v in params.get(bound, ()) if str(v).strip()]
-            if raw:
-                values[bound] = _amount(bound, str(raw[-1]))
+            given = [str(v) for v in params.get(bound, ()) if str(v).strip()]
+            if given:
+                values[bound] = _amount(bound, given[-1])
         q = " ".join(str(v).strip() for v in params.get("q", ()) if str(v).strip())
         if len(q) > MAX_Q_CHARS or len(q.split()) > MAX_Q_WORDS:
             raise BadFilterValue(f"搜索词过长：最多 {MAX_Q_CHARS} 个字、{MAX_Q_WORDS} 个词，收到 {len(q)} 个字、"
@@ -237,7 +237,9 @@ def _codes(values: Sequence[str], names: Mapping[str, Sequence[str]], what: str,
 
 def canonical(rf: ResolvedFilter) -> ProjectFilter:
     """The filter with every name replaced by the code it resolved to: what a form or a link should carry."""
-    return replace(rf.raw, **{attr: rf.chosen.get(attr, ()) for attr in FACETS_WORDS})
+    chosen = rf.chosen
+    return replace(rf.raw, strategies=chosen.get("strategies", ()), corridors=chosen.get("corridors", ()),
+                   districts=chosen.get("districts", ()), zones=chosen.get("zones", ()), chains=chosen.get("chains", ()))
 
 
 def conditions(rf: ResolvedFilter, skip: str | None = None) -> list[ColumnElement[bool]]:
