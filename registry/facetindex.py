@@ -15,8 +15,8 @@ import numpy.typing as npt
 from sqlalchemy import BigInteger, select, type_coerce
 from sqlalchemy.orm import Session
 
-from registry import stamp
-from registry.models import Location, LocationDistrict, Project, ProjectChain, ProjectStrategy
+from registry import sorting, stamp
+from registry.models import Location, LocationDistrict, Project, ProjectChain, ProjectStrategy, Zone
 from registry.money import wan_to_yi
 from registry.queries import FacetValue, ResolvedFilter, Totals, _facet_values, facet_labels
 from registry.stampcache import StampedCache
@@ -74,7 +74,8 @@ class FacetIndex:
             Project.id, Project.code, Project.name, Project.builder, Project.aliases, Project.status, Project.kind,
             Project.zone_code,
             # The raw integer 万元, not the 亿元 Decimal the column type would give.
-            type_coerce(Project.__table__.c.total_investment, BigInteger))
+            type_coerce(Project.__table__.c.total_investment, BigInteger),
+            Project.group_name, Project.description)
             .where(Project.archived_at.is_(None))).all()
         self.ids = np.array([r[0] for r in rows], dtype=np.int64)
         # Position of each project in code order (codes are ASCII: the same order in every collation).
@@ -87,9 +88,14 @@ class FacetIndex:
         self.kind_idx = np.array([self.kinds.of(r.kind) for r in rows], dtype=np.int64)
         self.zone_idx = np.array([self.zones.of(r.zone_code) for r in rows], dtype=np.int64)
         self.wan = np.array([-1 if r[8] is None else int(r[8]) for r in rows], dtype=np.int64)
-        # The text SQL's q searches: name, code, builder and the aliases' JSON, lower-cased like ILIKE.
-        self.text = ["\x00".join((r.name, r.code, r.builder or "", json.dumps(r.aliases or [], ensure_ascii=False)))
+        # The text SQL's q searches (queries._word_matches), lower-cased like ILIKE.
+        zone_text = {code: "\x00".join((name, json.dumps(aliases or [], ensure_ascii=False)))
+                     for code, name, aliases in session.execute(select(Zone.code, Zone.name, Zone.aliases))}
+        self.text = ["\x00".join((r.name, r.code, r.builder or "", json.dumps(r.aliases or [], ensure_ascii=False),
+                                  r.group_name or "", r.description or "", zone_text.get(r.zone_code or "", "")))
                      .lower() for r in rows]
+        self.codes = [str(r.code) for r in rows]
+        self._orders: dict[tuple[str, bool], Ints] = {}  # (sort key, descending) → row positions in list order
         self.links: dict[str, tuple[Pairs, Codes]] = {}
         link_queries = {
             "strategies": select(ProjectStrategy.project_id, ProjectStrategy.strategy_code)
@@ -105,6 +111,19 @@ class FacetIndex:
         review = {int(pid) for pid in session.scalars(
             select(Location.project_id).where(Location.needs_review.is_(True)))}
         self.review = np.array([int(pid) in review for pid in self.ids], dtype=bool)
+
+    def order(self, key: str, descending: bool, session: Session) -> Ints:
+        """Every row in list order for a column Python sorts (pinyin), computed on first use and kept."""
+        found = self._orders.get((key, descending))
+        if found is None:
+            ids = [int(pid) for pid in self.ids]
+            codes = dict(zip(ids, self.codes, strict=True))
+            values = sorting.column_values(session, key)
+            row_of = {pid: i for i, pid in enumerate(ids)}
+            found = np.array([row_of[pid] for pid in sorting.ordered(ids, codes, values, descending)],
+                             dtype=np.int64)
+            self._orders[(key, descending)] = found
+        return found
 
     def evaluate(self, rf: ResolvedFilter) -> Evaluation:
         return Evaluation(self, rf)
@@ -165,19 +184,20 @@ class Evaluation:
     def matching_ids(self) -> Ints:
         return self.index.ids[self.full]
 
-    def page_ids(self, sort: str | None, offset: int, limit: int) -> Ints | None:
-        """The ids of one page in list order, or None for sorts the index does not hold (string columns
-        other than the ASCII code sort by the database's collation, which only the database knows)."""
-        key = (sort or "code").lstrip("-")
-        if key not in ("code", "total_investment"):
-            return None
+    def page_ids(self, sort: str | None, offset: int, limit: int, session: Session | None = None) -> Ints | None:
+        """The ids of one page in list order. Code and amount orders come from the index; other columns
+        need `session` once to read their values (then kept), without it the answer is None."""
+        key, descending = sorting.parse_sort(sort)
         ix = self.index
-        descending = (sort or "").startswith("-")
         if key == "code":
             order = np.argsort(-ix.code_rank if descending else ix.code_rank)
-        else:
+        elif key == "total_investment":
             value = -ix.wan if descending else ix.wan
             order = np.lexsort((ix.code_rank, value, ix.wan < 0))  # NULL amounts last, then value, then code
+        elif session is None:
+            return None
+        else:
+            order = ix.order(key, descending, session)
         chosen = order[self.full[order]]
         return ix.ids[chosen[offset:offset + limit]]
 

@@ -31,6 +31,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "f_zone": "开发区", "f_precision": "位置精度", "f_box": "专栏", "f_description": "说明",
         "f_method": "方法", "f_evidence": "依据", "f_lonlat": "经纬度 (WGS-84)", "related": "相关列表",
         "error": "出错了", "map_title": "项目地图", "loading": "地图数据加载中…",
+        "remove": "移除此筛选条件", "bad_value": "无法按此筛选", "did_you_mean": "您是不是要找：",
     },
     "en": {
         "site": "Taiyuan Key Projects", "nav_map": "Map", "nav_list": "Project list", "nav_review": "Locations to verify", "switch_lang": "中文",
@@ -54,7 +55,15 @@ STRINGS: dict[str, dict[str, str]] = {
         "f_description": "Description", "f_method": "Method", "f_evidence": "Evidence",
         "f_lonlat": "Lon, lat (WGS-84)", "related": "Related lists", "error": "Something went wrong",
         "map_title": "Project map", "loading": "Loading map data…",
+        "remove": "Remove this filter", "bad_value": "Cannot filter by this", "did_you_mean": "Did you mean:",
     },
+}
+
+# Statuses as stored → as shown; the Chinese ones are the plans' own words, "unknown" is not.
+STATUS_WORDS = {
+    "zh": {"unknown": "未注明"},
+    "en": {"谋划": "planned", "前期": "preparation", "在建": "under construction", "竣工": "completed",
+           "投产": "in operation", "unknown": "not stated"},
 }
 
 bp = Blueprint("i18n", __name__)
@@ -80,7 +89,7 @@ def format_yi(value: Decimal | float | str | None, lang: str | None = None) -> s
 def _inject() -> dict[str, object]:
     lang = current_lang()
     return {"t": STRINGS[lang], "lang": lang, "other_lang": "en" if lang == "zh" else "zh",
-            "map_labels": map_labels(lang)}
+            "map_labels": map_labels(lang), "status_label": lambda s: STATUS_WORDS[lang].get(s, s)}
 
 
 @bp.app_template_filter("yi")

@@ -19,6 +19,7 @@ from registry.maps.labels import map_labels
 from registry.maps.page import SHADE_CHOICES, MapOptions, Source, build_map, render_parts
 from registry.queries import ProjectFilter, describe, facets, resolve, totals
 from registry.stampcache import StampedCache
+from web import filterform
 from web.assets import asset_url
 from web.i18n import current_lang
 from web.session import get_session
@@ -59,7 +60,10 @@ def map_page() -> str:
     rf = resolve(session, ProjectFilter.from_params(request.args.to_dict(flat=False)))
     group_by = check_group_by(request.args.get("group_by"))
     shade = _shade()
-    params = rf.raw.to_params()
+    found = facets(session, rf)
+    keep = [(k, v) for k, v in (("group_by", group_by), ("shade", shade)) if v not in ("chain", "count")]
+    form = filterform.build(rf, found, keep)
+    params = form.params
     query = urlencode(params)
     list_url = url_for("kpr.projects_page") + ("?" + query if query else "")
     settings = _settings()
@@ -71,9 +75,9 @@ def map_page() -> str:
         corridors=rf.corridors, tiles_url=settings.tiles_url, tiles_attribution=settings.tiles_attribution,
     ))
     return render_template(
-        "map.html", parts=render_parts(fmap, asset_url), totals=totals(session, rf), facets=facets(session, rf),
+        "map.html", parts=render_parts(fmap, asset_url), totals=totals(session, rf), facets=found,
         filter_words=describe(rf), params=params, group_by=group_by, shade=shade, list_url=list_url,
-        vocab=rf.vocab, form_action=url_for("kpr.maps.map_page"),
+        vocab=rf.vocab, form_action=url_for("kpr.maps.map_page"), form=form,
     )
 
 

@@ -3,9 +3,14 @@ from __future__ import annotations
 
 import io
 import json
+import re
+from typing import Any
 
 from flask import Blueprint, Response, current_app, jsonify, render_template, request, url_for
+from sqlalchemy.orm import Session
+from werkzeug.datastructures import MultiDict
 
+from registry.badvalue import BadFilterValue
 from registry.editing import get_project
 from registry.historyview import history_rows
 from registry.maps.anchors import load_anchors
@@ -15,8 +20,9 @@ from registry.maps.page import MapOptions, Source, build_map, json_for_script, r
 from registry.models import Project
 from registry.queries import ProjectFilter, Vocabulary, describe, fetch_rows, iter_rows, resolve, totals
 from registry.records import Names, project_row
+from registry.sorting import parse_sort
 from registry.textout import LIST_COLUMNS, write_csv
-from web import assets, i18n, maps
+from web import assets, filterform, guards, i18n, maps
 from web.auth import can
 from web.i18n import current_lang
 from web.session import get_session
@@ -27,6 +33,7 @@ bp = Blueprint("kpr", __name__)
 bp.register_blueprint(maps.bp)
 bp.register_blueprint(assets.bp)
 bp.register_blueprint(i18n.bp)
+bp.register_blueprint(guards.bp)
 PAGE_SIZE = 50
 
 
@@ -34,25 +41,66 @@ def _filter() -> ProjectFilter:
     return ProjectFilter.from_params(request.args.to_dict(flat=False))
 
 
-@bp.get("/projects")
-def projects_page() -> str:
-    session = get_session()
-    rf = resolve(session, _filter())
-    page = max(1, request.args.get("page", 1, type=int) or 1)
-    sort = request.args.get("sort", "code")
-    group_by = maps.check_group_by(request.args.get("group_by"))
+def _page(args: MultiDict[str, str]) -> int:
+    raw = (args.get("page") or "1").strip()
+    if not re.fullmatch(r"[0-9]{1,7}", raw) or int(raw) < 1:
+        raise BadFilterValue(f"页码 page={raw!r} 应为 1 到 9999999 之间的整数 (expected a page number)", "page", raw)
+    return int(raw)
+
+
+def _list_context(session: Session, args: MultiDict[str, str]) -> dict[str, Any]:
+    """Everything the list page shows for these query arguments; BadFilterValue names a value it cannot use."""
+    rf = resolve(session, ProjectFilter.from_params(args.to_dict(flat=False)))
+    sort = (args.get("sort") or "code").strip() or "code"
+    parse_sort(sort)
+    group_by = maps.check_group_by(args.get("group_by"))
+    page = _page(args)
     found = current_app.extensions["kpr_facet_index"].get(session).evaluate(rf)
     offset = (page - 1) * PAGE_SIZE
-    page_ids = found.page_ids(sort, offset, PAGE_SIZE)
+    page_ids = found.page_ids(sort, offset, PAGE_SIZE, session)
     if page_ids is not None:  # the index knows the order: load just this page's rows
-        rows = fetch_rows(session, rf, sort=sort, ids=page_ids)
-    else:  # string sorts follow the database's collation
+        rows = fetch_rows(session, rf, sort=sort, ids=[int(i) for i in page_ids])
+    else:
         rows = fetch_rows(session, rf, sort=sort, limit=PAGE_SIZE, offset=offset)
-    return render_template(
-        "projects.html", rows=rows, totals=found.totals(), facets=found.facets(),
-        filter_words=describe(rf), params=rf.raw.to_params(), page=page, page_size=PAGE_SIZE, sort=sort,
-        columns=LIST_COLUMNS, group_by=group_by, vocab=rf.vocab, form_action=url_for("kpr.projects_page"),
-    )
+    facets = found.facets()
+    keep = [(k, v) for k, v in (("sort", sort), ("group_by", group_by)) if v not in ("code", "chain")]
+    form = filterform.build(rf, facets, keep)
+    return {
+        "rows": rows, "totals": found.totals(), "facets": facets, "filter_words": describe(rf),
+        "params": form.params, "form": form, "keep": keep, "page": page, "page_size": PAGE_SIZE, "sort": sort,
+        "columns": LIST_COLUMNS, "group_by": group_by, "vocab": rf.vocab, "form_action": url_for("kpr.projects_page"),
+    }
+
+
+@bp.get("/projects")
+def projects_page() -> str | tuple[str, int]:
+    session = get_session()
+    try:
+        return render_template("projects.html", **_list_context(session, request.args))
+    except BadFilterValue as exc:
+        # Stay on the list, without just the value that cannot be used, and say which it was.
+        error = exc
+    args = MultiDict(request.args)
+    for _ in range(8):  # each pass drops one bad value; a URL holds only a few
+        bad = [(k, v) for k, v in args.items(multi=True) if k == error.param and error.value in _split(v)]
+        remaining = [(k, v) for k, v in args.items(multi=True) if (k, v) not in bad]
+        remaining += [(k, ",".join(x for x in _split(v) if x != error.value)) for k, v in bad]
+        args = MultiDict([(k, v) for k, v in remaining if v.strip()] if bad else
+                         [(k, v) for k, v in remaining if k != error.param])
+        try:
+            context = _list_context(session, args)
+            break
+        except BadFilterValue as again:
+            error = again
+    else:
+        context = _list_context(session, MultiDict())
+    fixes = [(label, filterform.query([*context["params"], (error.param, code), *context["keep"]]))
+             for code, label in error.suggestions]
+    return render_template("projects.html", error=error, fixes=fixes, **context), 400
+
+
+def _split(value: str) -> list[str]:
+    return [v.strip() for v in value.replace("，", ",").split(",")]
 
 
 @bp.get("/projects.json")
