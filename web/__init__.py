@@ -24,10 +24,10 @@ def create_app(settings: Settings | None = None, test_config: dict[str, Any] | N
     app.extensions["kpr_facet_index"] = IndexCache()
 
     # Imported here so that importing `web` alone configures nothing.
-    from web import api, errors, exchange, session, views
+    from web import api, errors, exchange, printview, session, stats, views
 
     session.init_app(app)
     errors.init_app(app)
-    for blueprint in (views.bp, exchange.bp, api.bp):
+    for blueprint in (views.bp, exchange.bp, api.bp, printview.bp, stats.bp):
         app.register_blueprint(blueprint)
     return app
