@@ -28,12 +28,12 @@ def create_app(settings: Settings | None = None, test_config: dict[str, Any] | N
     app.extensions["kpr_map_base"] = StampedCache(size=4)  # /map/base.json, per CRS
 
     # Imported here so that importing `web` alone configures nothing.
-    from web import api, auth, edit, errors, exchange, review, security, session, views
+    from web import api, auth, edit, errors, exchange, printview, review, security, session, stats, views
 
     session.init_app(app)
     errors.init_app(app)
     security.init_app(app, settings)
     auth.init_app(app)
-    for blueprint in (views.bp, exchange.bp, api.bp, edit.bp, review.bp):
+    for blueprint in (views.bp, exchange.bp, api.bp, edit.bp, review.bp, printview.bp, stats.bp):
         app.register_blueprint(blueprint)
     return app

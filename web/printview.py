@@ -1,0 +1,33 @@
+"""The print view of any filtered list: every row (not a page), 序号, a 合计 row, the filter as its title."""
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from urllib.parse import urlencode
+
+from flask import Blueprint, render_template, request, url_for
+
+from registry.printout import MEETING_COLUMNS, data_date, stamp_text, summarise, title_for
+from registry.queries import describe, iter_rows, resolve, totals
+from web.session import get_session
+from web.views import _filter
+
+bp = Blueprint("printview", __name__)
+
+
+@bp.get("/projects/print")
+def print_page() -> str:
+    session = get_session()
+    rf = resolve(session, _filter())
+    rows = list(iter_rows(session, rf, sort=request.args.get("sort")))
+    summary = summarise(rows)
+    changed = data_date(session)
+    qs = rf.raw.to_params()
+    return render_template(
+        "print.html", rows=rows, columns=MEETING_COLUMNS, summary=summary, totals=totals(session, rf),
+        title=title_for(describe(rf)), printed=stamp_text(datetime.now(UTC)),
+        data_date=stamp_text(changed) if changed else "无数据", back=url_for("kpr.projects_page") + _qs(qs),
+    )
+
+
+def _qs(params: list[tuple[str, str]]) -> str:
+    return "?" + urlencode(params) if params else ""
