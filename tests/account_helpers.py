@@ -88,9 +88,7 @@ def form_fields(html: str, form_testid: str) -> dict[str, Any]:
 
         def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
             a = dict(attrs)
-            if tag == "input" and a.get("name") and a.get("type") not in ("radio", "checkbox", "submit"):
-                fields[a["name"]] = a.get("value") or ""
-            elif tag == "input" and a.get("type") == "radio" and "checked" in a:
+            if tag == "input" and a.get("name") and a.get("type") not in ("radio", "checkbox", "submit") or tag == "input" and a.get("type") == "radio" and "checked" in a:
                 fields[a["name"]] = a.get("value") or ""
             elif tag == "select":
                 self.select, self.multiple = a.get("name"), "multiple" in a

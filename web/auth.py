@@ -69,6 +69,7 @@ def require(role: str) -> Callable[[F], F]:
             if not can(role):
                 abort(403)
             return view(*args, **kwargs)
+        wrapper.kpr_required_role = role  # type: ignore[attr-defined]  # read by the route-matrix test
         return cast(F, wrapper)
     return decorate
 
