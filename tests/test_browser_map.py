@@ -110,7 +110,7 @@ def guarded(browser: Any, tmp_path: Path) -> Iterator[tuple[Any, Guard]]:
 
 
 def _ready(page: Any) -> dict[str, Any]:
-    page.wait_for_function("document.body && document.body.dataset.kprReady", timeout=15000)
+    page.wait_for_function("() => document.body && document.body.dataset.kprReady", timeout=15000)
     assert page.evaluate("document.body.dataset.kprReady") == "1"
     return page.evaluate("({drawn: kprMap.drawn, placed: kprMap.placed, count: kprMap.count, groups: kprMap.groups})")
 
