@@ -31,6 +31,15 @@ NOT_IN_FORM = frozenset({"box", "group_name", "specificity", "outside_taiyuan", 
                          "stated_zone_code"})
 
 
+# The shared validator's messages, as the Chinese form shows them next to each field.
+MESSAGES_ZH = {
+    "missing": "必填", "unknown status": "未知状态", "unknown type": "未知建设性质", "not a year": "不是年份",
+    "year out of range": "年份超出范围", "ends before it starts": "竣工早于开工", "not a list": "应为列表",
+    "not a number": "不是数字", "out of range": "超出范围", "unknown industry chain": "产业链不存在",
+    "unknown strategy": "区域战略不存在", "not a yes/no value": "应为是/否",
+}
+
+
 class InvalidForm(InvalidRecord):
     """Every problem of one submitted form, by field, so the page can show each next to its field."""
 
@@ -41,7 +50,10 @@ class InvalidForm(InvalidRecord):
     def by_field(self) -> dict[str, list[str]]:
         out: dict[str, list[str]] = {}
         for p in self.problems:
-            out.setdefault(p.field.split("[")[0], []).append(f"{p.message}（{p.expected}）" if p.expected else p.message)
+            message = MESSAGES_ZH.get(p.message, p.message)
+            shown = "" if p.value in (None, "") else f"“{p.value}”："
+            out.setdefault(p.field.split("[")[0], []).append(
+                f"{shown}{message}（应为 {p.expected}）" if p.expected else f"{shown}{message}")
         return out
 
 

@@ -16,6 +16,7 @@ from flask_login import LoginManager, UserMixin, current_user, login_user, logou
 from werkzeug.wrappers import Response as WerkzeugResponse
 
 from registry.config import Settings
+from registry.historyview import METHOD_LABELS
 from registry.users import ROLE_LABELS, UserRecord, authenticate, load_user
 from web.forms import ActionForm, LoginForm
 from web.session import get_session
@@ -119,7 +120,7 @@ def _read_gate() -> WerkzeugResponse | None:
 
 def _inject() -> dict[str, Any]:
     return {"current_account": current_record(), "can_edit": can("editor"), "can_admin": can("admin"),
-            "role_labels": ROLE_LABELS, "action_form": ActionForm}
+            "role_labels": ROLE_LABELS, "action_form": ActionForm, "method_labels": METHOD_LABELS}
 
 
 def init_app(app: Flask) -> None:
