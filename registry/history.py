@@ -45,10 +45,10 @@ _SET_KEY, _SEEN_KEY = "kpr_change_set", "kpr_changes"
 
 def begin(session: Session, kind: str, *, user: UserRecord | None = None, comment: str | None = None,
           file_name: str | None = None, reverts: int | None = None) -> ChangeSet:
-    """Open the change set the next writes of this transaction are recorded in."""
+    """Open the change set the next writes of this transaction are recorded in. It is stored only once a
+    change is recorded in it (a seed run that changes nothing leaves no empty change set behind)."""
     change_set = ChangeSet(kind=kind, user_id=user.id if user else None, username=user.username if user else None,
                            comment=(comment or "").strip() or None, file_name=file_name, reverts_id=reverts)
-    session.add(change_set)
     session.info[_SET_KEY] = change_set
     session.info[_SEEN_KEY] = {}
     return change_set

@@ -94,6 +94,7 @@ def revert(session: Session, actor: Actor, *, change_id: int | None = None,
         target = change_set_id
     comment = actor.comment or (f"撤销修改 #{change_id}" if change_id is not None else f"撤销批次 #{change_set_id}")
     change_set = history.begin(session, "revert", user=actor.user, comment=comment, reverts=target)
+    session.add(change_set)
     session.flush()  # the change set needs its id before changes point at it
     for change in changes:
         _revert_one(session, change, change_set)
