@@ -117,10 +117,11 @@ def _sqlite_path(url: str) -> Path:
     return Path(database)
 
 
-def _open_sqlite(path: Path, mode: str) -> sqlite3.Connection:
-    # mode=ro/rw never creates a file: a mistyped path is an error, not a new empty database.
+def _open_readonly(path: Path) -> sqlite3.Connection:
+    # mode=ro never creates a file (a mistyped path is an error, not a new empty database) and a backup needs
+    # only read access to the registry.
     try:
-        return sqlite3.connect(f"file:{quote(str(path.resolve()))}?mode={mode}", uri=True, timeout=30)
+        return sqlite3.connect(f"file:{quote(str(path.resolve()))}?mode=ro", uri=True, timeout=30)
     except sqlite3.Error as exc:
         raise BackupError(f"无法打开 SQLite 数据库 {path} (cannot open SQLite database: {exc})") from None
 
@@ -138,7 +139,7 @@ def _backup_sqlite(url: str, part: Path, progress: Progress | None) -> Summary:
     if not path.is_file():
         raise BackupError(f"数据库文件不存在 {path} (database file not found)")
     try:
-        with closing(_open_sqlite(path, "rw")) as source, closing(sqlite3.connect(part)) as target:
+        with closing(_open_readonly(path)) as source, closing(sqlite3.connect(part)) as target:
             _sqlite_copy(source, target, progress)
             # The copy keeps the source's WAL flag; a backup should be one self-contained file.
             target.execute("PRAGMA journal_mode=DELETE")
@@ -187,7 +188,7 @@ def inspect_file(path: Path) -> tuple[str, str | None]:
     kind = kind_of_file(path)
     if kind == "sqlite":
         try:
-            with closing(_open_sqlite(path, "ro")) as conn:
+            with closing(_open_readonly(path)) as conn:
                 check = conn.execute("PRAGMA quick_check").fetchone()
                 if not check or check[0] != "ok":
                     raise BackupError(f"备份文件已损坏 {path} (backup file is damaged: {check})")
@@ -271,7 +272,7 @@ def _restore_sqlite(path: Path, url: str, progress: Progress | None) -> None:
         refuse_unless_empty(url)
     target_path.parent.mkdir(parents=True, exist_ok=True)
     try:
-        with closing(_open_sqlite(path, "ro")) as source, closing(sqlite3.connect(target_path)) as target:
+        with closing(_open_readonly(path)) as source, closing(sqlite3.connect(target_path)) as target:
             _sqlite_copy(source, target, progress)
     except sqlite3.Error as exc:
         raise BackupError(f"SQLite 恢复失败 (SQLite restore failed: {exc})") from None
