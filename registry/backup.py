@@ -26,7 +26,7 @@ from registry.pgdump import Progress
 SQLITE_MAGIC = b"SQLite format 3\x00"
 PGDMP_MAGIC = b"PGDMP"
 VERSION_TABLE = "alembic_version"
-_SQLITE_STEP_PAGES = 4096  # pages copied per step; a write by another connection between steps restarts it
+_SQLITE_STEP_PAGES = 1024  # pages copied per step (4 MiB at the default page size): the progress grain
 
 
 class BackupError(KprError):
@@ -131,7 +131,14 @@ def _sqlite_copy(source: sqlite3.Connection, target: sqlite3.Connection, progres
         if progress:
             progress(total - remaining, total)
 
-    source.backup(target, pages=_SQLITE_STEP_PAGES, progress=report)
+    # One read transaction for the whole copy: every step then reads the same snapshot, so writers that commit
+    # meanwhile (WAL mode lets them) neither leak into the copy nor restart it.
+    source.execute("BEGIN")
+    source.execute("SELECT count(*) FROM sqlite_master").fetchone()
+    try:
+        source.backup(target, pages=_SQLITE_STEP_PAGES, progress=report)
+    finally:
+        source.rollback()
 
 
 def _backup_sqlite(url: str, part: Path, progress: Progress | None) -> Summary:
