@@ -9,7 +9,7 @@ from __future__ import annotations
 import os
 import sqlite3
 from collections.abc import Iterator
-from contextlib import closing, contextmanager
+from contextlib import closing, contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import quote
@@ -98,16 +98,19 @@ def _require_registry(summary: Summary, where: str) -> None:
 def backup(url: str, output: Path, progress: Progress | None = None) -> Summary:
     """Write a consistent copy of the database at url to output (replaced atomically); return what it holds."""
     kind = backend_of(url)
-    output.parent.mkdir(parents=True, exist_ok=True)
     # Write beside the target and rename: a failed or interrupted backup never leaves a half file under its name.
     part = output.with_name(f".{output.name}.{os.getpid()}.part")
     try:
+        output.parent.mkdir(parents=True, exist_ok=True)
         summary = (_backup_sqlite(url, part, progress) if kind == "sqlite"
                    else _backup_postgresql(url, part, progress))
         os.replace(part, output)
         return summary
+    except OSError as exc:
+        raise BackupError(f"无法写入备份文件 {output} (cannot write the backup file: {exc.strerror or exc})") from None
     finally:
-        part.unlink(missing_ok=True)
+        with suppress(OSError):
+            part.unlink(missing_ok=True)
 
 
 def _sqlite_path(url: str) -> Path:

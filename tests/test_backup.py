@@ -268,6 +268,8 @@ def test_backup_refuses_what_it_cannot_copy(fresh_url: str, tmp_path: Path) -> N
     result = kpr(fresh_url, "backup", "-o", str(file))
     assert result.exit_code != 0 and "--force" in result.output
     ok(kpr(fresh_url, "backup", "-o", str(file), "--force"))
+    result = kpr(fresh_url, "backup", "-o", str(file / "inside-a-file.backup"))
+    assert result.exit_code != 0 and "无法写入备份文件" in result.output and "Traceback" not in result.output
 
 
 def test_libpq_args_keep_the_password_out_of_the_command_line() -> None:
