@@ -9,7 +9,7 @@ from __future__ import annotations
 import os
 import sqlite3
 from collections.abc import Iterator
-from contextlib import closing, contextmanager
+from contextlib import closing, contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import quote
@@ -26,7 +26,7 @@ from registry.pgdump import Progress
 SQLITE_MAGIC = b"SQLite format 3\x00"
 PGDMP_MAGIC = b"PGDMP"
 VERSION_TABLE = "alembic_version"
-_SQLITE_STEP_PAGES = 4096  # pages copied per step; a write by another connection between steps restarts it
+_SQLITE_STEP_PAGES = 1024  # pages copied per step (4 MiB at the default page size): the progress grain
 
 
 class BackupError(KprError):
@@ -98,16 +98,19 @@ def _require_registry(summary: Summary, where: str) -> None:
 def backup(url: str, output: Path, progress: Progress | None = None) -> Summary:
     """Write a consistent copy of the database at url to output (replaced atomically); return what it holds."""
     kind = backend_of(url)
-    output.parent.mkdir(parents=True, exist_ok=True)
     # Write beside the target and rename: a failed or interrupted backup never leaves a half file under its name.
     part = output.with_name(f".{output.name}.{os.getpid()}.part")
     try:
+        output.parent.mkdir(parents=True, exist_ok=True)
         summary = (_backup_sqlite(url, part, progress) if kind == "sqlite"
                    else _backup_postgresql(url, part, progress))
         os.replace(part, output)
         return summary
+    except OSError as exc:
+        raise BackupError(f"无法写入备份文件 {output} (cannot write the backup file: {exc.strerror or exc})") from None
     finally:
-        part.unlink(missing_ok=True)
+        with suppress(OSError):
+            part.unlink(missing_ok=True)
 
 
 def _sqlite_path(url: str) -> Path:
@@ -117,10 +120,11 @@ def _sqlite_path(url: str) -> Path:
     return Path(database)
 
 
-def _open_sqlite(path: Path, mode: str) -> sqlite3.Connection:
-    # mode=ro/rw never creates a file: a mistyped path is an error, not a new empty database.
+def _open_readonly(path: Path) -> sqlite3.Connection:
+    # mode=ro never creates a file (a mistyped path is an error, not a new empty database) and a backup needs
+    # only read access to the registry.
     try:
-        return sqlite3.connect(f"file:{quote(str(path.resolve()))}?mode={mode}", uri=True, timeout=30)
+        return sqlite3.connect(f"file:{quote(str(path.resolve()))}?mode=ro", uri=True, timeout=30)
     except sqlite3.Error as exc:
         raise BackupError(f"无法打开 SQLite 数据库 {path} (cannot open SQLite database: {exc})") from None
 
@@ -130,7 +134,14 @@ def _sqlite_copy(source: sqlite3.Connection, target: sqlite3.Connection, progres
         if progress:
             progress(total - remaining, total)
 
-    source.backup(target, pages=_SQLITE_STEP_PAGES, progress=report)
+    # One read transaction for the whole copy: every step then reads the same snapshot, so writers that commit
+    # meanwhile (WAL mode lets them) neither leak into the copy nor restart it.
+    source.execute("BEGIN")
+    source.execute("SELECT count(*) FROM sqlite_master").fetchone()
+    try:
+        source.backup(target, pages=_SQLITE_STEP_PAGES, progress=report)
+    finally:
+        source.rollback()
 
 
 def _backup_sqlite(url: str, part: Path, progress: Progress | None) -> Summary:
@@ -138,7 +149,7 @@ def _backup_sqlite(url: str, part: Path, progress: Progress | None) -> Summary:
     if not path.is_file():
         raise BackupError(f"数据库文件不存在 {path} (database file not found)")
     try:
-        with closing(_open_sqlite(path, "rw")) as source, closing(sqlite3.connect(part)) as target:
+        with closing(_open_readonly(path)) as source, closing(sqlite3.connect(part)) as target:
             _sqlite_copy(source, target, progress)
             # The copy keeps the source's WAL flag; a backup should be one self-contained file.
             target.execute("PRAGMA journal_mode=DELETE")
@@ -187,7 +198,7 @@ def inspect_file(path: Path) -> tuple[str, str | None]:
     kind = kind_of_file(path)
     if kind == "sqlite":
         try:
-            with closing(_open_sqlite(path, "ro")) as conn:
+            with closing(_open_readonly(path)) as conn:
                 check = conn.execute("PRAGMA quick_check").fetchone()
                 if not check or check[0] != "ok":
                     raise BackupError(f"备份文件已损坏 {path} (backup file is damaged: {check})")
@@ -271,7 +282,7 @@ def _restore_sqlite(path: Path, url: str, progress: Progress | None) -> None:
         refuse_unless_empty(url)
     target_path.parent.mkdir(parents=True, exist_ok=True)
     try:
-        with closing(_open_sqlite(path, "ro")) as source, closing(sqlite3.connect(target_path)) as target:
+        with closing(_open_readonly(path)) as source, closing(sqlite3.connect(target_path)) as target:
             _sqlite_copy(source, target, progress)
     except sqlite3.Error as exc:
         raise BackupError(f"SQLite 恢复失败 (SQLite restore failed: {exc})") from None

@@ -3,14 +3,17 @@ row, a non-empty or wrong-kind target is refused untouched, and a backup taken b
 transaction holds only committed data."""
 from __future__ import annotations
 
+import threading
+import time
 from pathlib import Path
-from typing import Any
+from typing import Any, Self
 
 import pytest
 from click.testing import CliRunner, Result
 from sqlalchemy import MetaData, inspect, select, text
 from sqlalchemy.engine import make_url
 
+from registry import backup as backup_core
 from registry import migrate
 from registry.cli import main
 from registry.db import Base, make_engine
@@ -126,6 +129,97 @@ def test_backup_beside_an_open_write_transaction_holds_committed_data(
     assert snapshot(target) == before
 
 
+class Committer:
+    """Another connection committing n into two tables at once, n = 1, 2, …: a copy of one moment has them
+    equal; a copy mixing moments does not."""
+
+    def __init__(self, url: str) -> None:
+        self.url, self.commits, self.errors = url, 0, list[BaseException]()
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run)
+
+    def _run(self) -> None:
+        engine = make_engine(self.url)
+        try:
+            while not self._stop.is_set():
+                with engine.begin() as conn:
+                    conn.execute(text("UPDATE projects SET version = :n"), {"n": self.commits + 1})
+                    conn.execute(text("UPDATE data_stamp SET value = :n"), {"n": self.commits + 1})
+                self.commits += 1
+        except BaseException as exc:  # noqa: BLE001 — handed to the test thread, which fails on it
+            self.errors.append(exc)
+        finally:
+            engine.dispose()
+
+    def __enter__(self) -> Self:
+        self._thread.start()
+        while self.commits < 3 and self._thread.is_alive():
+            time.sleep(0.01)
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self._stop.set()
+        self._thread.join()
+        assert not self.errors, self.errors
+
+
+def private_copy(seeded_url: str, databases: Databases, tmp_path: Path) -> str:
+    """A restored copy of the seeded database that a test may write to."""
+    seed_copy = tmp_path / "seed.backup"
+    backup_to(seeded_url, seed_copy)
+    url = databases.new_url(backend_of(seeded_url))
+    ok(kpr(url, "restore", str(seed_copy)))
+    return url
+
+
+def one_moment(url: str) -> int:
+    """The writer's n that the database holds, failing if its two tables disagree."""
+    engine = make_engine(url)
+    try:
+        with engine.connect() as conn:
+            versions = set(conn.execute(text("SELECT DISTINCT version FROM projects")).scalars())
+            stamp = int(conn.execute(text("SELECT value FROM data_stamp")).scalar_one())
+    finally:
+        engine.dispose()
+    assert versions == {stamp}, (versions, stamp)
+    return stamp
+
+
+def test_backup_while_another_connection_keeps_committing_is_one_moment(
+        seeded_url: str, databases: Databases, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(backup_core, "_SQLITE_STEP_PAGES", 8)  # many small steps for the writer to slip between
+    source, file = private_copy(seeded_url, databases, tmp_path), tmp_path / "busy.backup"
+    with Committer(source) as writer:
+        at_start = writer.commits
+        backup_to(source, file)
+        during = writer.commits - at_start
+    assert at_start >= 3 and during > 0  # the writer really committed while the backup ran
+    target = databases.new_url(backend_of(seeded_url))
+    ok(kpr(target, "restore", str(file)))
+    assert one_moment(target) >= at_start
+
+
+def test_sqlite_backup_reads_one_snapshot_without_restarting(
+        databases: Databases, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # Commits by others between steps restart an online backup unless it holds one read transaction; under
+    # steady writes a restarting backup might never finish.
+    monkeypatch.setattr(backup_core, "_SQLITE_STEP_PAGES", 4)
+    source = databases.new_url("sqlite")
+    migrate.upgrade(source)
+    ok(kpr(source, "seed"))
+    steps: list[tuple[int, int]] = []
+    with Committer(source) as writer:
+        at_start = writer.commits
+        backup_core.backup(source, tmp_path / "s.backup", progress=lambda done, total: steps.append((done, total)))
+        during = writer.commits - at_start
+    assert during > 0 and len(steps) > 10
+    assert [done for done, _ in steps] == sorted(done for done, _ in steps), "the copy restarted"
+    assert steps[-1][0] == steps[-1][1]
+    copy = databases.new_url("sqlite")
+    backup_core.restore(tmp_path / "s.backup", copy)
+    assert one_moment(copy) >= at_start
+
+
 def test_wrong_kind_damaged_or_foreign_files_are_refused(databases: Databases, tmp_path: Path) -> None:
     sqlite_src, pg_src = databases.new_url("sqlite"), databases.new_url("postgresql")
     for url in (sqlite_src, pg_src):
@@ -174,6 +268,8 @@ def test_backup_refuses_what_it_cannot_copy(fresh_url: str, tmp_path: Path) -> N
     result = kpr(fresh_url, "backup", "-o", str(file))
     assert result.exit_code != 0 and "--force" in result.output
     ok(kpr(fresh_url, "backup", "-o", str(file), "--force"))
+    result = kpr(fresh_url, "backup", "-o", str(file / "inside-a-file.backup"))
+    assert result.exit_code != 0 and "无法写入备份文件" in result.output and "Traceback" not in result.output
 
 
 def test_libpq_args_keep_the_password_out_of_the_command_line() -> None:

@@ -21,14 +21,23 @@ _URL_HELP = "database URL (default: KPR_DATABASE_URL)"
 
 @contextmanager
 def _bar(desc: str, unit: str) -> Iterator[Progress]:
-    """A progress bar on stderr (hidden when stderr is not a terminal), fed (done, total) pairs."""
-    with tqdm(desc=desc, unit=unit, file=sys.stderr, disable=None, leave=False) as bar:
-        def update(done: int, total: int) -> None:
-            if total and bar.total != total:
-                bar.total = total
-            bar.update(done - bar.n)
+    """A progress bar on stderr (hidden when stderr is not a terminal), fed (done, total) pairs. It opens on
+    the first report, so a refusal before any work shows no empty bar."""
+    bar: tqdm | None = None
 
+    def update(done: int, total: int) -> None:
+        nonlocal bar
+        if bar is None:
+            bar = tqdm(desc=desc, unit=unit, total=total or None, file=sys.stderr, disable=None, leave=False)
+        if total and bar.total != total:
+            bar.total = total
+        bar.update(done - bar.n)
+
+    try:
         yield update
+    finally:
+        if bar is not None:
+            bar.close()
 
 
 def _unit(url: str) -> str:
