@@ -101,3 +101,9 @@ def test_seeded_projects_keep_their_stated_zone(seeded_url: str) -> None:
         fen = session.scalar(select(Project).where(Project.name == "汾河北段片区"))
         assert fen is not None and not fen.outside_taiyuan and fen.precision != 6
     engine.dispose()
+
+
+def test_generic_unit_names_are_no_places(geocoder: Geocoder) -> None:
+    # 004 专栏10-1 "城区北段上兰村至胜利桥汾河湿地公园": Taiyuan's urban area, not 阳泉市城区.
+    placed = geocoder.geocode_text("城区北段上兰村至胜利桥汾河湿地公园")
+    assert placed.district_code == "140108" and "太原市外" not in placed.evidence

@@ -51,7 +51,9 @@ def full_names_win(matches: Sequence[Match]) -> list[Match]:
 
 def decide(text: str, matches: Sequence[Match], zones: Mapping[str, ZoneInfo],
            names: Mapping[str, str]) -> TextDecision:
-    matches = full_names_win(matches)
+    if not any(word in text for word in LINEAR_WORDS):
+        # A line (起自尖草坪区…至阳曲) names its ends in any form: every district it touches counts.
+        matches = full_names_win(matches)
     counties = _unique([m.entry.code for m in matches if m.entry.kind in ("county", "township")])
     zone_codes = _unique([m.entry.zone or m.entry.code for m in matches
                           if m.entry.kind == "zone" or m.entry.zone])

@@ -16,6 +16,8 @@ TAIYUAN = "140100"
 SHANXI = "14"  # adcode prefix of Shanxi province
 # Bare "示范区" also ends 西山生态文化旅游示范区 and 长风…示范区: as a lone word it would mislead.
 AMBIGUOUS_ALIASES = frozenset({"示范区"})
+# County-level units whose names are everyday words; alone they never name those units.
+GENERIC_UNIT_NAMES = frozenset({"城区", "矿区", "郊区"})
 # Outside places the plans name that have no polygon in geodata (partner regions of 长三角/粤港澳 …).
 OUTSIDE_NAMES = (
     "北京", "天津", "河北", "石家庄", "雄安", "上海", "江苏", "浙江", "安徽", "南京", "苏州", "杭州", "合肥",
@@ -78,6 +80,8 @@ class Gazetteer:
             if unit.adcode == TAIYUAN:
                 entries += [Entry("太原市", "city", TAIYUAN, 1), Entry("太原", "city", TAIYUAN, 0, short=True)]
                 continue
+            if unit.name in GENERIC_UNIT_NAMES:
+                continue  # 阳泉's 城区/矿区/郊区: in a Taiyuan plan "城区北段" is Taiyuan's own urban area
             kind = "county" if taiyuan and unit.level == "county" else "outside"
             beyond = not unit.adcode.startswith(SHANXI)
             county_codes.add(unit.adcode)
