@@ -82,6 +82,23 @@ def test_the_migration_seeds_the_row_with_a_random_epoch(fresh_url: str) -> None
     assert first.counter == 0 and len(first.epoch) == 32
 
 
+def test_upgrading_an_existing_stamp_keeps_its_counter_and_draws_a_new_epoch(fresh_url: str) -> None:
+    migrate.upgrade(fresh_url, "0004")  # a database stamped before the epoch existed
+    engine = make_engine(fresh_url)
+    with engine.begin() as conn:
+        conn.execute(text("INSERT INTO data_stamp (id, value) VALUES (1, 41)"))
+    migrate.upgrade(fresh_url)
+    with engine.connect() as conn:
+        first = stamp.read(conn)
+    migrate.downgrade(fresh_url, "-1")
+    migrate.upgrade(fresh_url)
+    with engine.connect() as conn:
+        second = stamp.read(conn)
+    engine.dispose()
+    assert first.counter == second.counter == 41
+    assert first.epoch != second.epoch  # a cache made before the downgrade can never match again
+
+
 def test_a_commit_bumps_once_however_many_flushes(factory: sessionmaker[Session]) -> None:
     before = _stamp(factory)
     with factory() as session:
