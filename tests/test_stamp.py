@@ -235,6 +235,29 @@ def test_a_chains_only_change_reaches_the_map(toy_url: str, factory: sessionmake
     assert _map_groups(client)["S-0"] == "信创产业链"
 
 
+def test_a_chains_only_upsert_reaches_the_map(toy_url: str, factory: sessionmaker[Session]) -> None:
+    """The `kpr ingest-plan --apply` path: apply_project_dicts changing nothing but a project's chains."""
+    from registry.upsert import apply_project_dicts
+
+    item: dict[str, Any] = {"code": "U-1", "name": "链条测试项目", "sources": [{"document": "test"}]}
+    with factory() as session:
+        apply_project_dicts(session, [item])
+        session.commit()
+    client = _client(toy_url)
+
+    def counts() -> dict[str, int]:
+        return {g["name"]: g["count"] for g in client.get("/map/data.json").get_json()["groups"]}
+
+    assert "信创产业链" not in counts()
+    with factory() as session:
+        version = session.scalar(select(Project.version).where(Project.code == "U-1"))
+        report = apply_project_dicts(session, [{**item, "chains": ["it-xc"]}])
+        session.commit()
+        assert report.updated == ["U-1"]
+        assert session.scalar(select(Project.version).where(Project.code == "U-1")) == version  # row untouched
+    assert counts()["信创产业链"] == 1
+
+
 def test_two_spellings_of_one_filter_share_one_cache_entry(toy_url: str) -> None:
     app = create_app(settings_for(toy_url))
     client = app.test_client()
