@@ -5,6 +5,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+import yaml
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -12,7 +13,10 @@ from registry.importer.report import ImportReport
 from registry.importer.run import import_file
 from registry.models import Project
 from registry.upsert import stated_placement
+from registry.validate import normalize_code, validate_project
 from tests.exchange_helpers import count_projects, seed_toy, versions, write_csv, write_xlsx
+
+REPO = Path(__file__).resolve().parents[1]
 
 
 @pytest.fixture
@@ -67,3 +71,34 @@ def test_wan_yuan_column_keeps_its_unit_in_the_text_and_xlsx_numbers_stay_number
     assert (_project(toy, "数字万元").total_investment, _project(toy, "数字万元").investment_text) == (
         Decimal("2.5"), None)
     assert _project(toy, "有原文").investment_text == "计划总投资3000万元"  # the file's own text wins
+
+
+def test_codes_are_one_spelling_whatever_the_width_or_case(toy: Session, tmp_path: Path) -> None:
+    before = count_projects(toy)
+    rows = [["编号", "项目名称"], ["t-2", "信创产业园"], ["ｔ－４", "坐标项目（改名）"]]
+    report = _import(toy, write_csv(tmp_path / "a.csv", rows))
+    assert report.applied and count_projects(toy) == before, report.problems
+    assert _project(toy, "坐标项目（改名）").code == "T-4"
+    twice = _import(toy, write_csv(tmp_path / "b.csv", [["编号", "项目名称"], ["ab-1", "甲"], ["ＡＢ-1", "甲"]]))
+    assert not twice.applied and [(p.row, p.value) for p in twice.problems] == [(3, "AB-1")]
+
+
+@pytest.mark.parametrize("code, why", [("A/1", "slash"), ("A\\1", "backslash"), ("A?1", "question"),
+                                       ("A#1", "hash"), ("A 1", "whitespace"), ("A\u30001", "whitespace"),
+                                       ("A\x071", "control"), ("A\u200b1", "invisible")])
+def test_codes_that_cannot_be_a_web_address_are_refused(toy: Session, tmp_path: Path, code: str, why: str) -> None:
+    report = _import(toy, write_csv(tmp_path / "a.csv", [["编号", "项目名称"], [code, "甲"]]))
+    assert not report.applied
+    [problem] = report.problems
+    assert (problem.row, problem.field, problem.value) == (2, "编号", code)
+    assert why in problem.message and "no / \\ ? #" in problem.expected
+
+
+def test_every_path_shares_the_rule_and_seed_codes_are_unchanged() -> None:
+    item, problems = validate_project({"code": " ｋｐ-2023-1 ", "name": "甲"})
+    assert item is not None and item.code == "KP-2023-1" and not problems
+    item, problems = validate_project({"code": "kp/1", "name": "甲"}, row=7)
+    assert item is None and [(p.row, p.field, p.value) for p in problems] == [(7, "code", "kp/1")]
+    seeds = yaml.safe_load((REPO / "seeds" / "projects.yaml").read_text(encoding="utf-8"))
+    codes = [str(p["code"]) for p in seeds]
+    assert len(codes) > 300 and [c for c in codes if normalize_code(c) != c] == []

@@ -17,6 +17,7 @@ from registry.importer.read import FormulaCell
 from registry.importer.vocab import Lookup, Vocab
 from registry.money import EXPECTED, UNITS, parse_amount_text
 from registry.textout import FORMULA_PREFIXES
+from registry.validate import CODE_EXPECTED, normalize_code
 
 MAX_DIGITS = 11  # 亿元 below 10¹² — far above any project, far below the database's integer 万元 limit
 LIST_SPLIT = ("、", "；", ";")
@@ -144,6 +145,12 @@ class RowParser:
             return self._code(self.vocab.districts, text, number, header, problems)
         if key == "zone":
             return self._code(self.vocab.zones, text, number, header, problems)
+        if key == "code":
+            try:
+                return normalize_code(text)
+            except ValueError as exc:
+                problems.append(Problem(number, header, raw, str(exc), CODE_EXPECTED))
+                return None
         if key == "status" and text in ("未知", "不详"):
             return "unknown"
         return text
