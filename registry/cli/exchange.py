@@ -65,9 +65,11 @@ def export(output: Path, sort: str, max_rows: int | None, **kwargs: Any) -> None
 @click.option("--report", "report_path", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="write the problem report to this .xlsx")
 @click.option("--max-size-mb", type=int, default=100, show_default=True, help="refuse larger files")
+@click.option("--max-rows", type=click.IntRange(min=1), default=Limits().max_rows, show_default=True,
+              help="refuse files with more data rows (counted before any row is parsed)")
 def import_(file: Path, dry_run: bool, sheet: str | None, skip_invalid: bool, report_path: Path | None,
-            max_size_mb: int) -> None:
-    limits = Limits(max_bytes=max_size_mb * 1024 * 1024)
+            max_size_mb: int, max_rows: int) -> None:
+    limits = Limits(max_bytes=max_size_mb * 1024 * 1024, max_rows=max_rows)
     try:
         with session_scope() as session, tqdm(unit="行", file=sys.stderr, desc="导入", mininterval=0.5,
                                               disable=None) as bar:
