@@ -7,8 +7,10 @@ import zipfile
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 from sqlalchemy.orm import Session
 
+from registry.cli import main
 from registry.importer.errors import FileTooLarge, ImportRefused
 from registry.importer.limits import Limits
 from registry.importer.precheck import check_upload, check_upload_size, count_sheet_rows
@@ -152,3 +154,10 @@ def test_declared_upload_size_is_refused_before_reading() -> None:
     check_upload_size(10, Limits(max_bytes=10))
     with pytest.raises(FileTooLarge, match="MB"):
         check_upload_size(11, Limits(max_bytes=10))
+
+
+def test_cli_refuses_too_many_rows_before_any_work(migrated_url: str, tmp_path: Path) -> None:
+    path = write_csv(tmp_path / "rows.csv", [["项目名称"]] + [[f"项目{i}"] for i in range(30)])
+    result = CliRunner().invoke(main, ["import", "--max-rows", "20", str(path)], env={"KPR_DATABASE_URL": migrated_url})
+    assert result.exit_code == 1 and "超过 20 行的上限" in result.output and result.exception is not None
+    assert isinstance(result.exception, SystemExit)

@@ -136,7 +136,7 @@ class _Run:
     def _more_problems(self, row: ParsedRow) -> None:
         """A row already refused still gets its other fields checked, so one report lists everything."""
         reported = {p.field for p in row.problems}
-        _, problems = validate_project({**row.values, "code": row.values.get("code") or "?"}, row.number)
+        _, problems = validate_project({**row.values, "code": row.values.get("code") or "UNSET"}, row.number)
         for p in problems:
             key = p.field.split("[")[0]
             header = self.headers.header_for(_FIELD_OF.get(key, key))
