@@ -151,15 +151,17 @@ def _match(value: str, names: Mapping[str, Sequence[str]], what: str, param: str
         raise BadFilterValue(f"{what}“{value}”对应多个，请选一个：{'、'.join(f'{n}（{c}）' for c, n in shown)}"
                            f" ({param}={value!r} is ambiguous)", param, value, shown)
     close = _closest(value, names)
-    hint = f"。您是不是要找：{'、'.join(label for _, label in close)}？" if close else "。"
-    raise BadFilterValue(f"没有名为“{value}”的{what} ({param}={value!r}: unknown){hint}", param, value, close)
+    hint = f"您是不是要找：{'、'.join(label for _, label in close)}？" if close else ""
+    examples = "、".join(labels[0] for labels in list(names.values())[:6])
+    raise BadFilterValue(f"没有名为“{value}”的{what}。{hint}({param}={value!r}: unknown; expected a code or "
+                         f"a name such as {examples} …)", param, value, close)
 
 
 def _closest(value: str, names: Mapping[str, Sequence[str]], n: int = 5) -> list[tuple[str, str]]:
     """Did-you-mean: labels containing the value or contained in it first, then difflib's closest."""
     by_label = {label: code for code, labels in names.items() for label in (*labels, code)}
     near = [label for label in by_label if label and (value in label or label in value)]
-    near += difflib.get_close_matches(value, list(by_label), n=n, cutoff=0.4)
+    near += difflib.get_close_matches(value, list(by_label), n=n, cutoff=0.5)
     out: dict[str, str] = {}
     for label in near:
         code = by_label[label]
