@@ -28,6 +28,7 @@ from registry.models import (
 from registry.money import parse_yi, wan_to_yi
 from registry.records import Names, ProjectRow, project_row
 from registry.sorting import SORT_KEYS, ordered_ids, parse_sort
+from registry.spelling import spellings
 
 # Query parameter → ProjectFilter field, for the web app, the CLI and shared links.
 MULTI_PARAMS = {
@@ -279,10 +280,10 @@ def conditions(rf: ResolvedFilter, skip: str | None = None) -> list[ColumnElemen
 def _word_matches(word: str) -> ColumnElement[bool]:
     """One search word in any text a user may know the project by (facetindex.search_text mirrors this)."""
     # % and _ are the user's characters, not wildcards.
-    pattern = "%" + word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+    patterns = ["%" + w.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%" for w in spellings(word)]
 
     def like(column: Any) -> ColumnElement[bool]:
-        return column.ilike(pattern, escape="\\")  # type: ignore[no-any-return]
+        return or_(*(column.ilike(p, escape="\\") for p in patterns))
 
     zones = select(Zone.code).where(or_(like(Zone.name), like(func.cast(Zone.aliases, Text()))))
     return or_(like(Project.name), like(Project.code), like(Project.builder), like(func.cast(Project.aliases, Text())),

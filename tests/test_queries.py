@@ -130,3 +130,16 @@ def test_canonical_filter_names_codes_not_names(seeded: tuple[Session, FacetInde
     session, _ = seeded
     rf = resolve(session, ProjectFilter(strategies=("京津冀协同发展",), districts=("小店",)))
     assert canonical(rf).to_params() == [("strategy", "jjj"), ("district", "140105")]
+
+
+def test_a_word_spelled_with_other_dashes_or_widths_still_matches(seeded: tuple[Session, FacetIndex]) -> None:
+    session, index = seeded
+    names = dict(session.execute(select(Project.code, Project.name)).all())
+    dashed = next(code for code, name in names.items() if "—" in name)
+    start = names[dashed].index("—")
+    typed = names[dashed][max(0, start - 2):start + 3].replace("—", "-")
+    assert "—" not in typed and dashed in found(session, index, typed)
+    bracketed = next(code for code, name in names.items() if "(" in name)
+    start = names[bracketed].index("(")
+    typed = names[bracketed][start:start + 3].replace("(", "（")
+    assert bracketed in found(session, index, typed)
