@@ -319,3 +319,17 @@ def test_script_data_cannot_end_its_script_element(seeded_url: str, tmp_path: Pa
     finally:
         with session_scope(settings) as session:
             session.execute(delete(Project).where(Project.code == "ESC-1"))
+
+
+def test_the_chinese_list_shows_no_raw_codes_or_english_and_the_english_one_has_english_headers(
+        client: FlaskClient) -> None:
+    html = client.get("/projects?lang=zh").get_data(as_text=True)
+    body = html[html.index("<tbody>"):html.index("</tbody>")]
+    cells = re.findall(r"<td[^>]*>([^<]*)</td>", body)
+    assert cells and not [c for c in cells if re.search(r"\bunknown\b|district|exact|city-wide", c)]
+    assert "<td>未注明</td>" in body  # the seeds state no status: said so in Chinese
+    facet = html[html.index('<aside class="facets">'):html.index("</aside>")]
+    assert ">unknown" not in facet and "未注明" in facet
+    english = client.get("/projects?lang=en").get_data(as_text=True)
+    headers = re.findall(r'data-testid="sort-[^"]*">([^<]*)<', english)
+    assert headers and not any(re.search(r"[\u4e00-\u9fff]", h.replace("亿元", "")) for h in headers)

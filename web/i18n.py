@@ -7,6 +7,7 @@ from decimal import Decimal
 from flask import Blueprint, Response, request
 
 from registry.maps.labels import map_labels
+from registry.models import PRECISIONS
 
 LANGS = ("zh", "en")
 COOKIE = "kpr_lang"
@@ -66,6 +67,18 @@ STATUS_WORDS = {
            "投产": "in operation", "unknown": "not stated"},
 }
 
+# Location precision: models.PRECISIONS holds "中文 english" in one string; each interface shows its half.
+PRECISION_WORDS = {
+    "zh": {k: v.split(" ", 1)[0] for k, v in PRECISIONS.items()},
+    "en": {k: v.split(" ", 1)[-1] for k, v in PRECISIONS.items()},
+}
+# List column headers in English (the Chinese ones are textout.LIST_COLUMNS' own titles).
+COLUMN_WORDS_EN = {
+    "code": "Code", "name": "Project", "total_investment": "Total investment (亿元)", "status": "Status",
+    "district": "District", "zone": "Development zone", "strategies": "Regional strategies",
+    "chains": "Industry chains", "precision_label": "Location precision",
+}
+
 bp = Blueprint("i18n", __name__)
 
 
@@ -89,7 +102,9 @@ def format_yi(value: Decimal | float | str | None, lang: str | None = None) -> s
 def _inject() -> dict[str, object]:
     lang = current_lang()
     return {"t": STRINGS[lang], "lang": lang, "other_lang": "en" if lang == "zh" else "zh",
-            "map_labels": map_labels(lang), "status_label": lambda s: STATUS_WORDS[lang].get(s, s)}
+            "map_labels": map_labels(lang), "status_label": lambda s: STATUS_WORDS[lang].get(s, s),
+            "precision_label": lambda p: PRECISION_WORDS[lang].get(p, str(p)),
+            "column_title": lambda key, title: COLUMN_WORDS_EN.get(key, title) if lang == "en" else title}
 
 
 @bp.app_template_filter("yi")
