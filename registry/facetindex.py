@@ -19,6 +19,7 @@ from registry import sorting, stamp
 from registry.models import Location, LocationDistrict, Project, ProjectChain, ProjectStrategy, Zone
 from registry.money import wan_to_yi
 from registry.queries import FacetValue, ResolvedFilter, Totals, _facet_values, facet_labels
+from registry.spelling import spellings
 from registry.stampcache import StampedCache
 
 Mask = npt.NDArray[np.bool_]
@@ -167,8 +168,9 @@ class Evaluation:
             parts["max_investment"] = known & (ix.wan <= int(flt.max_investment * 10_000))
         if flt.q:
             text = np.ones(ix.size, dtype=bool)
-            for word in flt.q.lower().split():
-                text &= np.fromiter((word in t for t in ix.text), dtype=bool, count=ix.size)
+            for word in flt.q.split():
+                forms = [form.lower() for form in spellings(word)]
+                text &= np.fromiter((any(f in t for f in forms) for t in ix.text), dtype=bool, count=ix.size)
             parts["q"] = text
         if flt.needs_review:
             parts["review"] = ix.review

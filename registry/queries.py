@@ -28,6 +28,7 @@ from registry.models import (
 from registry.money import parse_yi, wan_to_yi
 from registry.records import Names, ProjectRow, project_row
 from registry.sorting import SORT_KEYS, ordered_ids, parse_sort
+from registry.spelling import spellings
 
 # Query parameter → ProjectFilter field, for the web app, the CLI and shared links.
 MULTI_PARAMS = {
@@ -151,15 +152,17 @@ def _match(value: str, names: Mapping[str, Sequence[str]], what: str, param: str
         raise BadFilterValue(f"{what}“{value}”对应多个，请选一个：{'、'.join(f'{n}（{c}）' for c, n in shown)}"
                            f" ({param}={value!r} is ambiguous)", param, value, shown)
     close = _closest(value, names)
-    hint = f"。您是不是要找：{'、'.join(label for _, label in close)}？" if close else "。"
-    raise BadFilterValue(f"没有名为“{value}”的{what} ({param}={value!r}: unknown){hint}", param, value, close)
+    hint = f"您是不是要找：{'、'.join(label for _, label in close)}？" if close else ""
+    examples = "、".join(labels[0] for labels in list(names.values())[:6])
+    raise BadFilterValue(f"没有名为“{value}”的{what}。{hint}({param}={value!r}: unknown; expected a code or "
+                         f"a name such as {examples} …)", param, value, close)
 
 
 def _closest(value: str, names: Mapping[str, Sequence[str]], n: int = 5) -> list[tuple[str, str]]:
     """Did-you-mean: labels containing the value or contained in it first, then difflib's closest."""
     by_label = {label: code for code, labels in names.items() for label in (*labels, code)}
     near = [label for label in by_label if label and (value in label or label in value)]
-    near += difflib.get_close_matches(value, list(by_label), n=n, cutoff=0.4)
+    near += difflib.get_close_matches(value, list(by_label), n=n, cutoff=0.5)
     out: dict[str, str] = {}
     for label in near:
         code = by_label[label]
@@ -277,10 +280,10 @@ def conditions(rf: ResolvedFilter, skip: str | None = None) -> list[ColumnElemen
 def _word_matches(word: str) -> ColumnElement[bool]:
     """One search word in any text a user may know the project by (facetindex.search_text mirrors this)."""
     # % and _ are the user's characters, not wildcards.
-    pattern = "%" + word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+    patterns = ["%" + w.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%" for w in spellings(word)]
 
     def like(column: Any) -> ColumnElement[bool]:
-        return column.ilike(pattern, escape="\\")  # type: ignore[no-any-return]
+        return or_(*(column.ilike(p, escape="\\") for p in patterns))
 
     zones = select(Zone.code).where(or_(like(Zone.name), like(func.cast(Zone.aliases, Text()))))
     return or_(like(Project.name), like(Project.code), like(Project.builder), like(func.cast(Project.aliases, Text())),
