@@ -11,6 +11,8 @@ from xml.sax.saxutils import escape, quoteattr
 from registry.stats import Bar, Chart
 
 ROW, TOP, LABEL_W, COUNT_W, SUM_W, GAP = 24, 46, 190, 200, 230, 16
+COUNT_TEXT, SUM_TEXT = 40, 80  # room kept after the longest bar for its figure
+NOTE_LINE = 18
 WIDTH = LABEL_W + COUNT_W + SUM_W + 3 * GAP + 90
 COUNT_COLOUR, SUM_COLOUR = "#8b1a1a", "#2f6f9f"
 FONT = "Noto Sans CJK SC, Microsoft YaHei, PingFang SC, sans-serif"
@@ -30,7 +32,8 @@ def render_svg(chart: Chart, href: Callable[[Bar], str | None], *, standalone: b
     bars = chart.bars
     most = max((b.count for b in bars), default=0) or 1
     richest = max((b.investment_sum for b in bars), default=Decimal(0)) or Decimal(1)
-    height = TOP + ROW * max(len(bars), 1) + 30
+    notes = [n + "。" for n in chart.note.split("。") if n]
+    height = TOP + ROW * max(len(bars), 1) + 12 + NOTE_LINE * len(notes)
     x_count = LABEL_W + GAP
     x_sum = x_count + COUNT_W + GAP
     x_none = x_sum + SUM_W + GAP
@@ -44,10 +47,11 @@ def render_svg(chart: Chart, href: Callable[[Bar], str | None], *, standalone: b
                f'<text x="{x_none}" y="38" fill="#52606d">未列投资额</text>')
     for i, bar in enumerate(bars):
         y = TOP + i * ROW
-        w_count = max(1.0, COUNT_W * bar.count / most) if bar.count else 0
-        w_sum = float(SUM_W * bar.investment_sum / richest) if bar.investment_sum else 0
+        w_count = max(1.0, (COUNT_W - COUNT_TEXT) * bar.count / most) if bar.count else 0
+        w_sum = float((SUM_W - SUM_TEXT) * bar.investment_sum / richest) if bar.investment_sum else 0
         row = (f'<title>{escape(bar.label)}：{bar.count} 个项目，总投资 {_amount(bar.investment_sum)} 亿元，'
                f'{bar.without_amount} 个未列投资额</title>'
+               f'<rect class="hit" x="0" y="{y}" width="{WIDTH}" height="{ROW}" fill="transparent"/>'  # whole row clicks
                f'<text x="{LABEL_W}" y="{y + 16}" text-anchor="end">{escape(_short(bar.label))}</text>'
                f'<rect x="{x_count}" y="{y + 4}" width="{w_count:.1f}" height="16" fill="{COUNT_COLOUR}"/>'
                f'<text x="{x_count + w_count + 4:.1f}" y="{y + 16}">{bar.count}</text>'
@@ -59,7 +63,8 @@ def render_svg(chart: Chart, href: Callable[[Bar], str | None], *, standalone: b
         out.append(f'<a href={quoteattr(link)} {attrs}>{row}</a>' if link else f'<g {attrs}>{row}</g>')
     if not bars:
         out.append(f'<text x="{x_count}" y="{TOP + 16}" fill="#52606d">没有符合条件的项目。</text>')
-    if chart.note:
-        out.append(f'<text x="0" y="{height - 8}" font-size="12" fill="#52606d">{escape(chart.note)}</text>')
+    for i, note in enumerate(notes):  # one sentence a line: SVG text does not wrap
+        y = TOP + ROW * max(len(bars), 1) + 14 + NOTE_LINE * i
+        out.append(f'<text x="0" y="{y}" font-size="12" fill="#52606d">{escape(note)}</text>')
     out.append("</svg>")
     return "".join(out)
