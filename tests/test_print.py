@@ -145,3 +145,11 @@ def test_43_row_export_prints_on_few_landscape_pages(seeded_url: str, tmp_path: 
         assert pages[i].mediabox.width > pages[i].mediabox.height, f"page {i + 1} is not landscape"
     assert "合计" in texts[print_pages[-1]]
     print(f"\n43-row workbook: {len(pages)} pages, 打印 sheet on pages {[i + 1 for i in print_pages]}")
+
+
+def test_print_view_says_when_it_lists_only_the_first_rows(seeded_url: str) -> None:
+    client = create_app(settings_for(seeded_url), test_config={"KPR_PRINT_LIMIT": 10}).test_client()
+    html = client.get("/projects/print").get_data(as_text=True)
+    total = client.get("/projects.json").get_json()["count"]
+    assert len(re.findall(r'<tr class="row">', html)) == 10 < total
+    assert f"只列出前 10 个项目（共 {total} 个）" in html and "<td>前 10 个合计</td>" in html
