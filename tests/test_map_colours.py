@@ -1,6 +1,8 @@
 """Map group colours are keyed by code: a chain or strategy keeps its colour under every filter (issue 14)."""
 from __future__ import annotations
 
+from decimal import Decimal
+
 import pytest
 
 from registry.db import session_scope
@@ -14,7 +16,7 @@ def test_a_group_keeps_its_colour_when_the_filter_changes(seeded_url: str, group
     with session_scope(settings_for(seeded_url)) as session:
         views = [map_data(session, resolve(session, flt), group_by) for flt in (
             ProjectFilter(), ProjectFilter(districts=("小店",)), ProjectFilter(districts=("阳曲",)),
-            ProjectFilter(min_investment=10))]
+            ProjectFilter(min_investment=Decimal(10)))]
     everything = {g["name"]: g["colour"] for g in views[0]["groups"]}
     assert len(set(everything.values())) == len(everything)  # no two groups share a colour
     for view in views[1:]:
