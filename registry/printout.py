@@ -18,6 +18,7 @@ from registry.records import ProjectRow
 # China has had no daylight saving since 1991: a fixed +08:00 needs no tz database.
 BEIJING = timezone(timedelta(hours=8), "北京时间")
 TITLE = "太原市重点项目表"
+UNFILTERED = "全部项目（未筛选）"  # what queries.describe says for no filter
 Value = str | Decimal | None
 
 
@@ -71,7 +72,7 @@ def summarise(rows: Iterable[ProjectRow]) -> Summary:
 
 
 def title_for(filter_words: str) -> str:
-    return f"{TITLE}（{filter_words}）"
+    return f"{TITLE}（{'全部项目' if filter_words == UNFILTERED else filter_words}）"
 
 
 def beijing(moment: datetime) -> datetime:

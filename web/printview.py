@@ -2,9 +2,10 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from itertools import islice
 from urllib.parse import urlencode
 
-from flask import Blueprint, render_template, request, url_for
+from flask import Blueprint, current_app, render_template, request, url_for
 
 from registry.printout import MEETING_COLUMNS, data_date, stamp_text, summarise, title_for
 from registry.queries import describe, iter_rows, resolve, totals
@@ -12,18 +13,22 @@ from web.session import get_session
 from web.views import _filter
 
 bp = Blueprint("printview", __name__)
+PRINT_LIMIT = 5000  # about 250 landscape pages: beyond that a meeting needs a narrower filter, not paper
 
 
 @bp.get("/projects/print")
 def print_page() -> str:
     session = get_session()
     rf = resolve(session, _filter())
-    rows = list(iter_rows(session, rf, sort=request.args.get("sort")))
+    limit = int(current_app.config.get("KPR_PRINT_LIMIT", PRINT_LIMIT))
+    rows = list(islice(iter_rows(session, rf, sort=request.args.get("sort")), limit))
     summary = summarise(rows)
     changed = data_date(session)
     qs = rf.raw.to_params()
+    sums = totals(session, rf)
     return render_template(
-        "print.html", rows=rows, columns=MEETING_COLUMNS, summary=summary, totals=totals(session, rf),
+        "print.html", rows=rows, columns=MEETING_COLUMNS, summary=summary, totals=sums,
+        cut=sums.count > len(rows),
         title=title_for(describe(rf)), printed=stamp_text(datetime.now(UTC)),
         data_date=stamp_text(changed) if changed else "无数据", back=url_for("kpr.projects_page") + _qs(qs),
     )

@@ -1,4 +1,7 @@
-"""The Excel export, streamed with xlsxwriter's constant_memory mode: 项目, 位置 and 口径说明 sheets.
+"""The Excel export, streamed with xlsxwriter's constant_memory mode: 项目, 位置, 口径说明 and 打印 sheets.
+
+项目 stays one header row plus data so export → import is lossless; 打印 is the sheet a meeting prints
+(title row, 序号, the meeting columns, a 合计 row; registry/export/printsheet.py) and opens first in Excel.
 
 Text is always written with write_string (never interpreted); text that a spreadsheet would read as a
 formula (=, +, -, @, tab, CR) also gets Excel's quote-prefix style, so editing the cell keeps it text —
@@ -15,7 +18,9 @@ from xlsxwriter.worksheet import Worksheet
 from registry.export.columns import BOOL_TEXT, LOCATION_COLUMNS, PROJECT_COLUMNS, Cell
 from registry.export.context import ExportContext
 from registry.export.errors import check_length
+from registry.export.printsheet import PrintSheet, page_setup
 from registry.models import PRECISIONS
+from registry.printout import stamp_text
 from registry.records import ProjectRow
 from registry.textout import FORMULA_PREFIXES
 
@@ -59,8 +64,12 @@ def write_xlsx(rows: Iterable[ProjectRow], target: str | IO[bytes], context: Exp
                                         "strings_to_formulas": False, "strings_to_urls": False})
     styles = _Styles(book)
     projects, locations, notes = (book.add_worksheet(n) for n in ("项目", "位置", "口径说明"))
+    printed = PrintSheet(book, book.add_worksheet("打印"), context)
     _header(projects, [(c.header, c.width) for c in PROJECT_COLUMNS], styles)
     _header(locations, [(c.header, c.width) for c in LOCATION_COLUMNS], styles)
+    for sheet in (projects, locations):
+        page_setup(sheet, repeat_row=0)
+    page_setup(notes, repeat_row=None, portrait=True)
     count, loc_count = 0, 0
     amount, without = Decimal(0), 0
     try:
@@ -72,10 +81,12 @@ def write_xlsx(rows: Iterable[ProjectRow], target: str | IO[bytes], context: Exp
                 loc_count += 1
                 for c, lcol in enumerate(LOCATION_COLUMNS):
                     _put(locations, loc_count, c, lcol.get(row, loc), lcol.kind, styles, row.code, lcol.header)
+            printed.add(row)
             if row.total_investment is None:
                 without += 1
             else:
                 amount += row.total_investment
+        printed.finish()
         projects.autofilter(0, 0, max(count, 1), len(PROJECT_COLUMNS) - 1)
         locations.autofilter(0, 0, max(loc_count, 1), len(LOCATION_COLUMNS) - 1)
         _notes(notes, context, styles, count, amount, without)
@@ -89,7 +100,7 @@ def _notes(sheet: Worksheet, ctx: ExportContext, styles: _Styles, count: int, am
     sheet.set_column(0, 0, 22)
     sheet.set_column(1, 1, 80)
     lines: list[tuple[str, Any]] = [("太原重点项目库 · 导出口径说明", None), ("筛选条件", ctx.filter_words),
-                                    ("导出时间", ctx.exported_at.astimezone().strftime("%Y-%m-%d %H:%M:%S %z")),
+                                    ("导出时间", stamp_text(ctx.exported_at)),
                                     ("数据版本", ctx.data_version)]
     note = ctx.limit_note()
     if note:

@@ -196,8 +196,10 @@ def map_data(session: Session, rf: ResolvedFilter, group_by: str, *, crs: str = 
             for (code, name, precision, amount, status, district, groups), (x, y) in zip(placed, xy)]
     sums = totals(session, rf)
     none_label = {"chain": "未归产业链", "strategy": "未关联区域战略"}[group_by]
-    groups_out = [Group(g, none_label if g == NO_GROUP else names.get(g, g), colour(i, g == NO_GROUP), counts[g])
-                  for i, g in enumerate(order)]
+    # Colours keyed by code (its place among all groups), so a chain keeps its colour under every filter.
+    stable = {g: i for i, g in enumerate(sorted({roll.get(c, c) for c in names}))}
+    groups_out = [Group(g, none_label if g == NO_GROUP else names.get(g, g),
+                        colour(stable.get(g, len(stable)), g == NO_GROUP), counts[g]) for g in order]
     districts = district_stats(session, rf, amounts)
     return {
         "group_by": group_by,

@@ -1,0 +1,125 @@
+"""Meeting pages in a real Chromium: the 统计 dashboard, the print view and the phone layout (390 × 844).
+
+Reuses the map tests' server, browser and network guard (tests/test_browser_map.py). Screenshots go to a
+temporary folder whose path each test prints."""
+from __future__ import annotations
+
+import io
+import re
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+import pytest
+from pypdf import PdfReader
+
+from tests.test_browser_map import Guard, _ready, browser, guarded, server  # noqa: F401 - fixtures
+
+pytestmark = pytest.mark.browser
+SHOTS = Path(tempfile.mkdtemp(prefix="kpr-meeting-shots-"))
+PHONE = {"width": 390, "height": 844}
+
+
+def _shot(page: Any, name: str, full: bool = False) -> None:
+    path = SHOTS / f"{name}.png"
+    page.screenshot(path=str(path), full_page=full)
+    print(f"\nscreenshot: {path}")
+
+
+@pytest.fixture
+def phone(browser: Any) -> Iterator[tuple[Any, Guard]]:  # noqa: F811 - the imported fixture
+    guard = Guard()
+    context = browser.new_context(viewport=PHONE, device_scale_factor=2, is_mobile=True, has_touch=True)
+    context.route("**/*", guard.route)
+    page = context.new_page()
+    page.on("pageerror", lambda e: guard.errors.append(str(e)))
+    yield page, guard
+    context.close()
+    assert not guard.outside, f"requests left the server: {guard.outside}"
+    assert not guard.errors, f"page errors: {guard.errors}"
+
+
+def test_dashboard_draws_charts_whose_bars_open_the_list(guarded: tuple[Any, Guard], server: str) -> None:  # noqa: F811
+    page, _ = guarded
+    page.goto(server + "/stats")
+    stats = page.request.get(server + "/stats.json").json()
+    assert page.get_by_test_id("count").first.inner_text() == str(stats["count"])
+    for key, chart in stats["charts"].items():
+        figure = page.get_by_test_id(f"chart-{key}")
+        box = figure.locator("svg").bounding_box()
+        assert box and box["width"] > 300 and box["height"] > 60, key
+        assert figure.locator(".bar").count() == min(len(chart["bars"]), 20)
+    _shot(page, "stats", full=True)
+    district = stats["charts"]["districts"]["bars"][0]
+    page.locator(f'[data-testid="chart-districts"] a.bar[data-code="{district["code"]}"]').click()
+    page.wait_for_url("**/projects?district=*")
+    assert page.get_by_test_id("count").first.inner_text() == str(district["count"])
+    with page.expect_download() as download:
+        page.goto(server + "/stats")
+        page.get_by_test_id("svg-bands").click()
+    assert download.value.suggested_filename.endswith(".svg") and "投资规模" in download.value.suggested_filename
+
+
+def test_print_view_has_every_row_and_the_list_total(guarded: tuple[Any, Guard], server: str) -> None:  # noqa: F811
+    page, _ = guarded
+    page.goto(server + "/projects?district=阳曲县")
+    listed_count = page.get_by_test_id("count").first.inner_text()
+    listed_sum = page.get_by_test_id("sum").first.inner_text()
+    page.get_by_test_id("print-link").click()
+    page.wait_for_url("**/projects/print?*")
+    assert page.locator("table.print-table tbody tr.row").count() == int(listed_count)
+    assert page.get_by_test_id("sum-cell").inner_text() == listed_sum
+    assert "阳曲县" in page.get_by_test_id("print-title").inner_text()
+    _shot(page, "print_view", full=True)
+    page.emulate_media(media="print")
+    assert page.locator(".print-tools").is_hidden()
+    assert page.evaluate("getComputedStyle(document.querySelector('table.print-table thead')).display") == \
+        "table-header-group"
+    # Every project, printed by Chromium itself: A4 landscape, the header row and a page number on each page.
+    page.goto(server + "/projects/print")
+    total = page.request.get(server + "/projects.json").json()["count"]
+    assert page.locator("table.print-table tbody tr.row").count() == total
+    pdf = page.pdf(prefer_css_page_size=True)
+    (SHOTS / "print_all.pdf").write_bytes(pdf)
+    pages = PdfReader(io.BytesIO(pdf)).pages
+    print(f"\npdf: {SHOTS / 'print_all.pdf'} ({len(pages)} pages)")
+    assert len(pages) > 1
+    for n, sheet in enumerate(pages, start=1):
+        text = sheet.extract_text()
+        assert sheet.mediabox.width > sheet.mediabox.height, n
+        assert "序号" in text and re.search(rf"第 {n} \S / 共 {len(pages)} \S", text), n  # 页 may extract as ⻚
+
+
+def test_phone_map_fills_the_screen_with_filters_below(phone: tuple[Any, Guard], server: str) -> None:  # noqa: F811
+    page, _ = phone
+    page.goto(server + "/map")
+    _ready(page)
+    box = page.locator(".map-wrap").bounding_box()
+    assert box and box["height"] >= 0.7 * PHONE["height"] and box["width"] >= PHONE["width"] - 2
+    drawer = page.locator(".map-side").bounding_box()
+    assert drawer and drawer["y"] >= box["y"] + 0.7 * PHONE["height"]  # below the map: a drawer, not beside it
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    nav = page.locator("header.top").bounding_box()
+    assert nav and nav["width"] <= PHONE["width"] and nav["height"] < 110
+    _shot(page, "phone_map")
+    page.locator("form.filters").scroll_into_view_if_needed()
+    _shot(page, "phone_map_drawer")
+
+
+def test_phone_list_is_cards_without_horizontal_scroll(phone: tuple[Any, Guard], server: str) -> None:  # noqa: F811
+    page, _ = phone
+    page.goto(server + "/projects")
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    assert page.evaluate("document.querySelector('section.list').scrollWidth") <= PHONE["width"]
+    first = page.locator("table.projects tbody tr").first
+    card = first.bounding_box()
+    assert card and card["width"] <= PHONE["width"] - 10
+    assert first.evaluate("e => getComputedStyle(e).display") == "flex"
+    assert page.locator("table.projects thead").is_hidden()
+    _shot(page, "phone_list", full=False)
+    page.goto(server + "/stats")
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    _shot(page, "phone_stats")
+    assert urlsplit(page.url).path == "/stats"
