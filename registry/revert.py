@@ -91,7 +91,7 @@ def revert(session: Session, actor: Actor, *, change_id: int | None = None,
                                        .order_by(Change.id.desc())))
         if not changes:
             raise NotFound(f"没有修改批次 #{change_set_id}")
-        target = change_set_id
+        target = changes[0].change_set_id
     comment = actor.comment or (f"撤销修改 #{change_id}" if change_id is not None else f"撤销批次 #{change_set_id}")
     change_set = history.begin(session, "revert", user=actor.user, comment=comment, reverts=target)
     session.add(change_set)

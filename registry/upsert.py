@@ -29,7 +29,7 @@ from registry.validate import ProjectInput, str_list, validate_project
 
 # Fields copied one to one from ProjectInput onto Project.
 _SCALARS = (
-    "name", "kind", "status", "construction_type", "total_investment", "investment_text", "capacity_text",
+    "name", "kind", "status", "status_text", "construction_type", "total_investment", "investment_text", "capacity_text",
     "start_year", "end_year", "builder", "place_text", "outside_taiyuan", "specificity", "box", "description",
 )
 

@@ -51,6 +51,7 @@ class ProjectInput:
     aliases: tuple[str, ...] = ()
     kind: str | None = None
     status: str = "unknown"
+    status_text: str | None = None  # the stage word as the source wrote it (续建, 拟选址 …)
     construction_type: str | None = None
     total_investment: Decimal | None = None
     investment_text: str | None = None
@@ -124,7 +125,8 @@ def _sources(raw: dict[str, Any], row: int | None, problems: list[Problem]) -> t
             SourceInput(
                 document=str(src["document"]),
                 line=int(line) if line not in (None, "") else None,
-                box=src.get("box") or raw.get("box"),
+                # A source states its own box, even "none" (body text); only a source silent on it takes the item's.
+                box=src["box"] if "box" in src else raw.get("box"),
                 excerpt=src.get("excerpt"),
             )
         )
@@ -206,6 +208,7 @@ def validate_project(raw: dict[str, Any], row: int | None = None) -> tuple[Proje
             name=name,
             kind=_text(raw, "kind"),
             status=status,
+            status_text=_text(raw, "status_text"),
             construction_type=ctype,
             total_investment=amount,
             investment_text=_text(raw, "investment_text"),

@@ -107,7 +107,7 @@ def import_page() -> str:
 
 @bp.post("/import")
 @require("editor")
-def import_post() -> Response | str:
+def import_post() -> Response | WerkzeugResponse | str:
     action = request.form.get("action", "preview")
     skip_invalid = request.form.get("skip_invalid") == "1"
     session = get_session()
