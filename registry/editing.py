@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from sqlalchemy import select
@@ -15,7 +14,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from registry import history
 from registry.errors import Forbidden, InvalidRecord, NotFound, Problem, StaleEdit
 from registry.models import Project, utcnow
-from registry.money import WAN_PER_YI
+from registry.money import parse_amount_text
 from registry.upsert import Placer, _apply, check_references, stated_placement
 from registry.users import UserRecord
 from registry.validate import validate_project
@@ -73,8 +72,8 @@ class Actor:
 
 
 def _amount(form: Mapping[str, Any], problems: list[Problem]) -> str | None:
-    """The amount as entered with its unit, converted exactly to 亿元 (1 亿元 = 10,000 万元)."""
-    text = str(form.get("total_investment") or "").strip().replace("，", "").replace(" ", "")
+    """The amount as entered with its unit, parsed by the importer's strict rule and kept exactly in 亿元."""
+    text = str(form.get("total_investment") or "").strip()
     unit = str(form.get("investment_unit") or "亿元")
     if unit not in UNITS:
         problems.append(Problem(None, "investment_unit", unit, "未知单位", "亿元 或 万元"))
@@ -82,14 +81,11 @@ def _amount(form: Mapping[str, Any], problems: list[Problem]) -> str | None:
     if not text:
         return None
     try:
-        value = Decimal(text)
-        if not value.is_finite() or "e" in text.lower() or "_" in text:
-            raise InvalidOperation
-    except InvalidOperation:
-        problems.append(Problem(None, "total_investment", text, "不是数字", "如 12.5（单位另选）"))
+        parsed = parse_amount_text(text, unit)
+    except ValueError as exc:
+        problems.append(Problem(None, "total_investment", text, f"无法确定金额：{exc}", "如 12.5 或 1,200（单位另选）"))
         return None
-    yi = value / WAN_PER_YI if unit == "万元" else value
-    return format(yi.normalize(), "f")
+    return format(parsed.yi.normalize(), "f")
 
 
 def _list(value: Any) -> list[str]:

@@ -62,12 +62,12 @@ def test_form_unchanged_saves_nothing(site: Site) -> None:
 def test_invalid_values_keep_what_was_typed(site: Site) -> None:
     client = site.client("editor")
     fields = form_fields(client.get("/projects/T-1/edit").get_data(as_text=True), "edit-form")
-    fields |= {"total_investment": "1e11", "start_year": "二〇二五", "name": "新名字"}
+    fields |= {"total_investment": "1,2", "start_year": "二〇二五", "name": "新名字"}
     resp = client.post("/projects/T-1/edit", data=fields)
     page = resp.get_data(as_text=True)
     assert resp.status_code == 422
     assert 'data-testid="error-total_investment"' in page and 'data-testid="error-start_year"' in page
-    assert 'value="新名字"' in page and 'value="1e11"' in page
+    assert 'value="新名字"' in page and 'value="1,2"' in page
     assert _project(site, "T-1").name == "小店区氢能产业园"
 
 
@@ -126,6 +126,7 @@ def test_create_archive_restore(site: Site) -> None:
     resp = editor.post("/projects/new", data=fields)
     assert resp.status_code == 302, resp.get_data(as_text=True)[:800]
     code = resp.headers["Location"].rsplit("/", 1)[-1]
+    assert code == "NEW-1"  # full-width and lower case normalised, like every import path
     page = editor.get(f"/projects/{code}").get_data(as_text=True)
     archive = form_fields(page, "archive-form")
     assert editor.post(f"/projects/{code}/archive", data=archive).status_code == 302
