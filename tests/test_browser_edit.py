@@ -11,7 +11,7 @@ import pytest
 
 from tests.account_helpers import PASSWORD, prepare
 from tests.conftest import Databases
-from tests.test_browser_map import ARGS, ARTIFACTS, CHROMIUM, Guard, _need_chromium
+from tests.test_browser_map import ARTIFACTS, Guard
 
 pytestmark = pytest.mark.browser
 XSS = "<img src=x onerror=alert(1)>"
@@ -28,17 +28,6 @@ def server(databases: Databases, tmp_path_factory: pytest.TempPathFactory) -> It
     thread.start()
     yield f"http://127.0.0.1:{httpd.server_port}"
     httpd.shutdown()
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    _need_chromium()
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as pw:
-        chromium = pw.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield chromium
-        chromium.close()
 
 
 @pytest.fixture
