@@ -108,7 +108,7 @@ def test_values_no_database_could_take_are_refused_before_sql(params: dict[str, 
 
 def test_the_largest_accepted_amount_runs_on_the_database(seeded: tuple[Session, FacetIndex]) -> None:
     session, _ = seeded
-    rf = resolve(session, ProjectFilter.from_params({"max_investment": ["1e9"], "min_investment": ["1e9"]}))
+    rf = resolve(session, ProjectFilter.from_params({"max_investment": ["1000000000"], "min_investment": ["1000000000"]}))
     assert totals(session, rf).count == 0
 
 
