@@ -62,7 +62,7 @@ def test_clear_amounts_are_exact_and_their_text_is_kept(toy: Session, tmp_path: 
 
 def test_wan_yuan_column_keeps_its_unit_in_the_text_and_xlsx_numbers_stay_numbers(toy: Session,
                                                                                     tmp_path: Path) -> None:
-    rows = [["项目名称", "总投资（万元）", "投资额原文"], ["文本万元", "25,000", None], ["数字万元", 25000, None],
+    rows: list[list[object]] = [["项目名称", "总投资（万元）", "投资额原文"], ["文本万元", "25,000", None], ["数字万元", 25000, None],
             ["有原文", "3000", "计划总投资3000万元"]]
     report = _import(toy, write_xlsx(tmp_path / "a.xlsx", rows))
     assert report.applied, report.problems

@@ -8,14 +8,16 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from registry.db import make_engine
 from registry.export import build_context, export_rows
 from registry.export.columns import PROJECT_COLUMNS
 from registry.importer.run import import_file
-from registry.models import DataVersion
+from registry.models import DataVersion, Project
 from registry.queries import ProjectFilter, iter_rows, resolve
+from registry.upsert import apply_project_dicts, stated_placement
 from tests.conftest import settings_for
 from tests.exchange_helpers import count_projects, seed_toy, versions
 
@@ -65,3 +67,20 @@ def test_libreoffice_reads_the_export(db_session: Session, tmp_path: Path) -> No
         assert (Decimal(amount) if amount else None) == row.total_investment
         expected = next(c for c in PROJECT_COLUMNS if c.key == "builder").get(row, context.labels)
         assert cells["builder"] == (expected or "")
+
+
+def test_xlsx_round_trip_keeps_full_precision_coordinates(db_session: Session, tmp_path: Path) -> None:
+    # Excel keeps 15 significant digits: 112.46478844955821 comes back as 112.4647884495582 and must not
+    # count as a move (it re-placed 6,335 of 10,000 synthetic projects before).
+    seed_toy(db_session)
+    apply_project_dicts(db_session, [{"code": "T-9", "name": "精确坐标项目", "lon": 112.46478844955821,
+                                      "lat": 38.00530345378584, "crs": "wgs84"}], placer=stated_placement)
+    rf = resolve(db_session, ProjectFilter())
+    path = tmp_path / "all.xlsx"
+    export_rows(iter_rows(db_session, rf), path, context=build_context(db_session, rf))
+    vers = versions(db_session)
+    report = import_file(db_session, path, placer=stated_placement)
+    assert report.applied and not report.problems and not report.updated, (report.problems, report.updated)
+    assert versions(db_session) == vers
+    # An xlsx cell's text is literal: the csv-only unquoting no longer eats T-3's leading '.
+    assert db_session.scalar(select(Project.capacity_text).where(Project.code == "T-3")) == "'=quoted already"

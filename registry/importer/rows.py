@@ -47,7 +47,9 @@ def unquote(text: str) -> str:
     return text
 
 
-def _as_text(value: Any) -> str | None:
+def _as_text(value: Any, quoted: bool) -> str | None:
+    """A cell as text; `quoted` for csv, where the export prefixes formula-like text with ' (an xlsx cell's
+    value is already literal: Excel's own leading ' is a style, not part of the value)."""
     if value is None:
         return None
     if isinstance(value, bool):
@@ -56,7 +58,8 @@ def _as_text(value: Any) -> str | None:
         return str(int(value))  # codes typed as numbers: 1001.0 → "1001"
     if isinstance(value, (datetime, date)):
         return value.isoformat()
-    text = unquote(str(value).strip())
+    text = str(value).strip()
+    text = unquote(text) if quoted else text
     return text or None
 
 
@@ -67,7 +70,8 @@ def _split(text: str) -> tuple[str, ...]:
 
 
 class RowParser:
-    def __init__(self, headers: HeaderMap, vocab: Vocab, max_cell_chars: int) -> None:
+    def __init__(self, headers: HeaderMap, vocab: Vocab, max_cell_chars: int, quoted: bool = True) -> None:
+        self.quoted = quoted
         self.headers = headers
         self.vocab = vocab
         self.max_cell_chars = max_cell_chars
@@ -133,7 +137,7 @@ class RowParser:
                 return False
             problems.append(Problem(number, header, raw, "not a yes/no value", "是 or 否"))
             return None
-        text = _as_text(raw)
+        text = _as_text(raw, self.quoted)
         if text is None:
             return None
         if key in ("aliases", "partners"):

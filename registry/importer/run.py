@@ -35,6 +35,7 @@ _LENGTHS = {key: getattr(Project.__table__.c[column].type, "length", None) for k
     ("code", "code"), ("name", "name"), ("kind", "kind"), ("status", "status"),
     ("construction_type", "construction_type"), ("builder", "builder"), ("box", "box"), ("group", "group_name"))}
 _FIELD_OF = {v: k for k, v in DICT_KEYS.items()}
+COORD_TOLERANCE = 1e-9  # degrees
 
 
 def import_file(
@@ -64,7 +65,7 @@ def import_file(
             from registry.placement import default_placer
 
             placer = default_placer(session, settings or Settings.from_env())
-        run = _Run(session, report, headers, placer, limits)
+        run = _Run(session, report, headers, placer, limits, quoted=table.kind == "csv")
         savepoint = session.begin_nested()
         try:
             for batch in _batches(table.rows, BATCH):
@@ -94,9 +95,9 @@ def _batches(rows: Iterator[tuple[int, list[Any]]], size: int) -> Iterator[list[
 
 class _Run:
     def __init__(self, session: Session, report: ImportReport, headers: HeaderMap, placer: Placer,
-                 limits: Limits) -> None:
+                 limits: Limits, quoted: bool) -> None:
         self.session, self.report, self.headers, self.placer, self.limits = session, report, headers, placer, limits
-        self.parser = RowParser(headers, Vocab(Vocabulary.load(session)), limits.max_cell_chars)
+        self.parser = RowParser(headers, Vocab(Vocabulary.load(session)), limits.max_cell_chars, quoted)
         self.names = NameIndex.load(session)
         self.seen: dict[str, int] = {}  # code → first row using it, so a file cannot list a project twice
 
@@ -194,8 +195,9 @@ def _same(key: str, new: Any, old: Any) -> bool:
     if new in (None, "", ()) or old in (None, "", ()):
         return new in (None, "", ()) and old in (None, "", ())
     if key in ("lon", "lat"):
+        # Excel keeps 15 significant digits, so an xlsx round trip can change the 16th–17th: 1e-9° is ~0.1 mm.
         try:
-            return float(new) == float(old)
+            return abs(float(new) - float(old)) <= COORD_TOLERANCE
         except (TypeError, ValueError):
             return False
     if key == "crs":
