@@ -17,7 +17,7 @@ from registry.models import Project, utcnow
 from registry.money import parse_amount_text
 from registry.upsert import Placer, _apply, check_references, stated_placement
 from registry.users import UserRecord
-from registry.validate import validate_project
+from registry.validate import normalize_code, validate_project
 
 # The form's fields are the keys of the project JSON (issue 11), plus the amount's unit.
 FORM_FIELDS = ("code", "name", "aliases", "kind", "status", "construction_type", "total_investment",
@@ -121,7 +121,15 @@ def _validated(session: Session, raw: dict[str, Any], problems: list[Problem]) -
 
 
 def get_project(session: Session, code: str, *, include_archived: bool = False) -> Project:
+    """By code as written, else as every import writes it (NFKC, upper case: ab-1 finds AB-1)."""
     project = session.scalar(select(Project).where(Project.code == code))
+    if project is None:
+        try:
+            normal = normalize_code(code)
+        except ValueError:
+            normal = code
+        if normal != code:
+            project = session.scalar(select(Project).where(Project.code == normal))
     if project is None or (project.archived_at is not None and not include_archived):
         raise NotFound(f"没有编号为 {code} 的项目 (no project with code {code!r})")
     return project
