@@ -1,7 +1,7 @@
 """Meeting pages in a real Chromium: the 统计 dashboard, the print view and the phone layout (390 × 844).
 
-Reuses the map tests' server, browser and network guard (tests/test_browser_map.py). Screenshots go to a
-temporary folder whose path each test prints."""
+Reuses the map tests' server, browser and network guard (tests/test_browser_map.py). Screenshots (and the
+print view's PDF) go to $TMPDIR/kpr-meeting-shots/, replaced on each run; each test prints the paths (-s)."""
 from __future__ import annotations
 
 import io
@@ -18,11 +18,12 @@ from pypdf import PdfReader
 from tests.test_browser_map import Guard, _ready, browser, guarded, server  # noqa: F401 - fixtures
 
 pytestmark = pytest.mark.browser
-SHOTS = Path(tempfile.mkdtemp(prefix="kpr-meeting-shots-"))
+SHOTS = Path(tempfile.gettempdir()) / "kpr-meeting-shots"
 PHONE = {"width": 390, "height": 844}
 
 
 def _shot(page: Any, name: str, full: bool = False) -> None:
+    SHOTS.mkdir(exist_ok=True)
     path = SHOTS / f"{name}.png"
     page.screenshot(path=str(path), full_page=full)
     print(f"\nscreenshot: {path}")
@@ -82,6 +83,7 @@ def test_print_view_has_every_row_and_the_list_total(guarded: tuple[Any, Guard],
     total = page.request.get(server + "/projects.json").json()["count"]
     assert page.locator("table.print-table tbody tr.row").count() == total
     pdf = page.pdf(prefer_css_page_size=True)
+    SHOTS.mkdir(exist_ok=True)
     (SHOTS / "print_all.pdf").write_bytes(pdf)
     pages = PdfReader(io.BytesIO(pdf)).pages
     print(f"\npdf: {SHOTS / 'print_all.pdf'} ({len(pages)} pages)")
