@@ -125,3 +125,20 @@ def test_phone_list_is_cards_without_horizontal_scroll(phone: tuple[Any, Guard],
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
     _shot(page, "phone_stats")
     assert urlsplit(page.url).path == "/stats"
+
+
+def test_choropleth_has_a_key_with_breaks_units_and_missing_amounts(guarded: tuple[Any, Guard],  # noqa: F811
+                                                                    server: str) -> None:  # noqa: F811
+    page, _ = guarded
+    page.goto(server + "/map?shade=investment&district=小店区")
+    _ready(page)
+    listed = page.request.get(server + "/projects.json?district=小店区").json()
+    key = page.get_by_test_id("shade-key")
+    assert key.is_visible() and "总投资（亿元）" in key.inner_text()
+    assert key.locator("li.kpr-break").count() >= 3  # white for none, then the shade steps
+    assert page.get_by_test_id("shade-key-without").inner_text().startswith(f"{listed['without_amount']} 个项目未列投资额")
+    _shot(page, "map_shade_key")
+    page.locator(".leaflet-control-layers-base label", has_text="项目数").locator("input").check()
+    assert "项目数（个项目）" in key.inner_text() and page.get_by_test_id("shade-key-without").count() == 0
+    page.locator(".leaflet-control-layers-base label", has_text="不着色").locator("input").check()
+    assert key.is_hidden()
