@@ -142,3 +142,14 @@ def test_choropleth_has_a_key_with_breaks_units_and_missing_amounts(guarded: tup
     assert "项目数（个项目）" in key.inner_text() and page.get_by_test_id("shade-key-without").count() == 0
     page.locator(".leaflet-control-layers-base label", has_text="不着色").locator("input").check()
     assert key.is_hidden()
+
+
+def test_an_empty_result_says_so_on_the_map(guarded: tuple[Any, Guard], server: str) -> None:  # noqa: F811
+    page, _ = guarded
+    page.goto(server + "/map?q=没有这个项目名称")
+    state = _ready(page)
+    assert state["count"] == 0 and state["placed"] == 0
+    assert page.get_by_test_id("map-empty").inner_text() == "没有符合筛选条件的项目（请放宽筛选）"
+    page.goto(server + "/map")
+    _ready(page)
+    assert page.get_by_test_id("map-empty").count() == 0

@@ -375,6 +375,7 @@
       var unplaced = Object.keys(data.unplaced || {}).reduce(function (a, k) { return a + data.unplaced[k]; }, 0);
       if (unplaced) box.appendChild(el("p", {"class": "kpr-unplaced", "data-testid": "unplaced"},
                          L_.unplaced.replace("{n}", unplaced)));
+      if (!data.count) box.insertBefore(el("p", {"class": "kpr-empty", "data-testid": "map-empty"}, L_.empty), box.firstChild);
       L.DomEvent.disableClickPropagation(box);
       return box;
     };
