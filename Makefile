@@ -10,10 +10,11 @@ STAMP  := $(VENV)/.installed
 
 install: $(STAMP)
 
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml web/package-lock.json
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet -e ".[dev]"
+	npm ci --prefix web --no-audit --no-fund --silent
 	touch $(STAMP)
 
 # Create or migrate the SQLite database under instance/ (KPR_DATABASE_URL overrides), load reference

@@ -37,7 +37,7 @@ def synth_rows(n: int) -> Iterator[ProjectRow]:
                           method="given_coordinates" if lon else "stated_in_text", evidence=None, needs_review=False)
         yield ProjectRow(
             code=f"SYN-{i:06d}", name=f"太原{district}{word}产业园项目{i}", aliases=(f"{word}园{i}",), kind="产业",
-            status=("谋划", "前期", "在建", "竣工", "投产")[i % 5], construction_type="新建",
+            status=("谋划", "前期", "在建", "竣工", "投产")[i % 5], status_text=None, construction_type="新建",
             total_investment=None if i % 7 == 0 else Decimal(i % 5000) / 100 + Decimal("0.37"),
             investment_text=None, capacity_text=f"年产{i % 90}万吨{word}", start_year=2021 + i % 4,
             end_year=2026 + i % 4, builder=f"山西{word}有限公司", partners=("北京", "天津") if i % 2 else (),

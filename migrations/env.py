@@ -13,6 +13,26 @@ target_metadata = Base.metadata
 
 
 def _run(connection: Connection) -> None:
+    sqlite = connection.dialect.name == "sqlite"
+    if sqlite:
+        # Batch mode recreates a table by DROP + rename; with foreign keys on, dropping a parent cascades and
+        # deletes every child row (locations, sources, links). Alembic's advice: keep them off while migrating.
+        # The pragma is ignored inside a transaction, so end any the caller's connection began.
+        if connection.in_transaction():
+            connection.commit()
+        connection.exec_driver_sql("PRAGMA foreign_keys=OFF")
+        connection.commit()  # so Alembic begins (and on error rolls back) the migration's own transaction
+    try:
+        _configure_and_run(connection)
+    finally:
+        if sqlite:
+            if connection.in_transaction():
+                connection.rollback()
+            connection.exec_driver_sql("PRAGMA foreign_keys=ON")
+            connection.commit()
+
+
+def _configure_and_run(connection: Connection) -> None:
     context.configure(
         connection=connection,
         target_metadata=target_metadata,

@@ -12,6 +12,10 @@ def _default_instance_dir() -> Path:
     return REPO_ROOT / "instance"
 
 
+def _flag(value: str | None) -> bool:
+    return (value or "").strip().lower() in {"1", "true", "yes", "on"}
+
+
 @dataclass(frozen=True)
 class Settings:
     """Every setting the product reads. Names are the environment variables, documented in the README."""
@@ -24,7 +28,12 @@ class Settings:
     tiles_url: str | None = None
     tiles_crs: str = "wgs84"
     tiles_attribution: str = ""
-    enable_upload: bool = False
+    # Reading is open on an intranet by default; every write always needs an editor or admin login.
+    read_requires_login: bool = False
+    secret_key: str | None = None  # None: a random key kept in instance/secret_key
+    trusted_hosts: tuple[str, ...] = ()  # empty: any Host header
+    login_rate_limit: str = "5 per minute"
+    import_job_rows: int = 2000  # uploads with more rows run as a background job with progress
 
     @classmethod
     def from_env(cls, env: dict[str, str] | None = None) -> Settings:
@@ -39,7 +48,11 @@ class Settings:
             tiles_url=env.get("KPR_TILES_URL") or None,
             tiles_crs=(env.get("KPR_TILES_CRS") or "wgs84").lower(),
             tiles_attribution=env.get("KPR_TILES_ATTRIBUTION") or "",
-            enable_upload=(env.get("KPR_ENABLE_UPLOAD", "").lower() in {"1", "true", "yes", "on"}),
+            read_requires_login=_flag(env.get("KPR_READ_REQUIRES_LOGIN")),
+            secret_key=env.get("KPR_SECRET_KEY") or None,
+            trusted_hosts=tuple(h.strip() for h in (env.get("KPR_TRUSTED_HOSTS") or "").split(",") if h.strip()),
+            login_rate_limit=env.get("KPR_LOGIN_RATE_LIMIT") or "5 per minute",
+            import_job_rows=int(env.get("KPR_IMPORT_JOB_ROWS") or 2000),
         )
 
 
@@ -52,5 +65,9 @@ ENV_VARS: dict[str, str] = {
     "KPR_TILES_URL": "optional tile URL template; none by default (district polygons are the basemap)",
     "KPR_TILES_CRS": "wgs84 (Tianditu, OSM) or gcj02 (Amap, Tencent): overlays are drawn in this system",
     "KPR_TILES_ATTRIBUTION": "attribution text for the tiles",
-    "KPR_ENABLE_UPLOAD": "1 to enable the spreadsheet upload page (off until accounts exist)",
+    "KPR_READ_REQUIRES_LOGIN": "1 to require a login for every page (default: reading is open, writing needs an editor)",
+    "KPR_SECRET_KEY": "key that signs session cookies (default: a random key kept in instance/secret_key)",
+    "KPR_TRUSTED_HOSTS": "comma-separated host names the server answers to (default: any)",
+    "KPR_LOGIN_RATE_LIMIT": "failed logins allowed per client address (default: 5 per minute)",
+    "KPR_IMPORT_JOB_ROWS": "uploads with more rows than this run as a background job with progress (default 2000)",
 }

@@ -52,10 +52,12 @@ def make_engine(url: str) -> Engine:
 
 
 def make_session_factory(engine: Engine) -> sessionmaker[Session]:
-    from registry import stamp
+    from registry import history, stamp
 
-    stamp.install()  # every write through a registry session bumps the data stamp
-    return sessionmaker(bind=engine, expire_on_commit=False)
+    factory = sessionmaker(bind=engine, expire_on_commit=False)
+    stamp.install(factory)  # every commit that wrote registry rows bumps the data stamp
+    history.install(factory)  # and is recorded, field by field, in the change history
+    return factory
 
 
 @contextmanager

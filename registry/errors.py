@@ -18,6 +18,11 @@ class NotFound(KprError):
     status = 404
 
 
+class Forbidden(KprError):
+    code = "forbidden"
+    status = 403
+
+
 class InvalidFilter(KprError):
     code = "invalid_filter"
     status = 400

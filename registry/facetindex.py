@@ -7,7 +7,6 @@ attribute and (project, code) pair arrays for the many-valued links, is built on
 from __future__ import annotations
 
 import json
-import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -16,10 +15,12 @@ import numpy.typing as npt
 from sqlalchemy import BigInteger, select, type_coerce
 from sqlalchemy.orm import Session
 
-from registry import stamp
-from registry.models import Location, LocationDistrict, Project, ProjectChain, ProjectStrategy
+from registry import sorting, stamp
+from registry.models import Location, LocationDistrict, Project, ProjectChain, ProjectStrategy, Zone
 from registry.money import wan_to_yi
 from registry.queries import FacetValue, ResolvedFilter, Totals, _facet_values, facet_labels
+from registry.spelling import spellings
+from registry.stampcache import StampedCache
 
 Mask = npt.NDArray[np.bool_]
 Ints = npt.NDArray[np.int64]
@@ -68,13 +69,15 @@ def _pairs(raw: Sequence[tuple[int, str]], row_of: dict[int, int], codes: Codes)
 
 
 class FacetIndex:
-    def __init__(self, session: Session, data_stamp: int) -> None:
+    def __init__(self, session: Session, data_stamp: stamp.Stamp) -> None:
         self.stamp = data_stamp
         rows = session.execute(select(
             Project.id, Project.code, Project.name, Project.builder, Project.aliases, Project.status, Project.kind,
             Project.zone_code,
             # The raw integer 万元, not the 亿元 Decimal the column type would give.
-            type_coerce(Project.__table__.c.total_investment, BigInteger))).all()
+            type_coerce(Project.__table__.c.total_investment, BigInteger),
+            Project.group_name, Project.description)
+            .where(Project.archived_at.is_(None))).all()
         self.ids = np.array([r[0] for r in rows], dtype=np.int64)
         # Position of each project in code order (codes are ASCII: the same order in every collation).
         self.code_rank = np.empty(len(rows), dtype=np.int64)
@@ -86,9 +89,14 @@ class FacetIndex:
         self.kind_idx = np.array([self.kinds.of(r.kind) for r in rows], dtype=np.int64)
         self.zone_idx = np.array([self.zones.of(r.zone_code) for r in rows], dtype=np.int64)
         self.wan = np.array([-1 if r[8] is None else int(r[8]) for r in rows], dtype=np.int64)
-        # The text SQL's q searches: name, code, builder and the aliases' JSON, lower-cased like ILIKE.
-        self.text = ["\x00".join((r.name, r.code, r.builder or "", json.dumps(r.aliases or [], ensure_ascii=False)))
+        # The text SQL's q searches (queries._word_matches), lower-cased like ILIKE.
+        zone_text = {code: "\x00".join((name, json.dumps(aliases or [], ensure_ascii=False)))
+                     for code, name, aliases in session.execute(select(Zone.code, Zone.name, Zone.aliases))}
+        self.text = ["\x00".join((r.name, r.code, r.builder or "", json.dumps(r.aliases or [], ensure_ascii=False),
+                                  r.group_name or "", r.description or "", zone_text.get(r.zone_code or "", "")))
                      .lower() for r in rows]
+        self.codes = [str(r.code) for r in rows]
+        self._orders: dict[tuple[str, bool], Ints] = {}  # (sort key, descending) → row positions in list order
         self.links: dict[str, tuple[Pairs, Codes]] = {}
         link_queries = {
             "strategies": select(ProjectStrategy.project_id, ProjectStrategy.strategy_code)
@@ -104,6 +112,19 @@ class FacetIndex:
         review = {int(pid) for pid in session.scalars(
             select(Location.project_id).where(Location.needs_review.is_(True)))}
         self.review = np.array([int(pid) in review for pid in self.ids], dtype=bool)
+
+    def order(self, key: str, descending: bool, session: Session) -> Ints:
+        """Every row in list order for a column Python sorts (pinyin), computed on first use and kept."""
+        found = self._orders.get((key, descending))
+        if found is None:
+            ids = [int(pid) for pid in self.ids]
+            codes = dict(zip(ids, self.codes, strict=True))
+            values = sorting.column_values(session, key)
+            row_of = {pid: i for i, pid in enumerate(ids)}
+            found = np.array([row_of[pid] for pid in sorting.ordered(ids, codes, values, descending)],
+                             dtype=np.int64)
+            self._orders[(key, descending)] = found
+        return found
 
     def evaluate(self, rf: ResolvedFilter) -> Evaluation:
         return Evaluation(self, rf)
@@ -147,8 +168,9 @@ class Evaluation:
             parts["max_investment"] = known & (ix.wan <= int(flt.max_investment * 10_000))
         if flt.q:
             text = np.ones(ix.size, dtype=bool)
-            for word in flt.q.lower().split():
-                text &= np.fromiter((word in t for t in ix.text), dtype=bool, count=ix.size)
+            for word in flt.q.split():
+                forms = [form.lower() for form in spellings(word)]
+                text &= np.fromiter((any(f in t for f in forms) for t in ix.text), dtype=bool, count=ix.size)
             parts["q"] = text
         if flt.needs_review:
             parts["review"] = ix.review
@@ -164,19 +186,20 @@ class Evaluation:
     def matching_ids(self) -> Ints:
         return self.index.ids[self.full]
 
-    def page_ids(self, sort: str | None, offset: int, limit: int) -> Ints | None:
-        """The ids of one page in list order, or None for sorts the index does not hold (string columns
-        other than the ASCII code sort by the database's collation, which only the database knows)."""
-        key = (sort or "code").lstrip("-")
-        if key not in ("code", "total_investment"):
-            return None
+    def page_ids(self, sort: str | None, offset: int, limit: int, session: Session | None = None) -> Ints | None:
+        """The ids of one page in list order. Code and amount orders come from the index; other columns
+        need `session` once to read their values (then kept), without it the answer is None."""
+        key, descending = sorting.parse_sort(sort)
         ix = self.index
-        descending = (sort or "").startswith("-")
         if key == "code":
             order = np.argsort(-ix.code_rank if descending else ix.code_rank)
-        else:
+        elif key == "total_investment":
             value = -ix.wan if descending else ix.wan
             order = np.lexsort((ix.code_rank, value, ix.wan < 0))  # NULL amounts last, then value, then code
+        elif session is None:
+            return None
+        else:
+            order = ix.order(key, descending, session)
         chosen = order[self.full[order]]
         return ix.ids[chosen[offset:offset + limit]]
 
@@ -208,18 +231,12 @@ def _nonzero(codes: Codes, counts: Ints) -> list[tuple[str, int]]:
 
 
 class IndexCache:
-    """One index per process, rebuilt when the data stamp moves (one tiny query per request)."""
+    """One index per process for the newest data stamp seen; each request gets the index of its own
+    snapshot's stamp (one tiny query per request), and an older build never replaces a newer one."""
 
     def __init__(self) -> None:
-        self._index: FacetIndex | None = None
-        self._lock = threading.Lock()
+        self._cache: StampedCache[FacetIndex] = StampedCache(size=1)
 
     def get(self, session: Session) -> FacetIndex:
         current = stamp.read(session)
-        index = self._index
-        if index is None or index.stamp != current:
-            with self._lock:
-                index = self._index
-                if index is None or index.stamp != current:
-                    index = self._index = FacetIndex(session, current)
-        return index
+        return self._cache.get(None, current, lambda: FacetIndex(session, current))

@@ -115,6 +115,8 @@ class Project(Base):
     aliases: Mapped[list[str]] = mapped_column(JSON, default=list)
     kind: Mapped[str | None] = mapped_column(String(32), index=True)
     status: Mapped[str] = mapped_column(String(16), default="unknown", index=True)
+    # The stage word as the source wrote it (续建, 拟选址 …); `status` is its mapping or "unknown".
+    status_text: Mapped[str | None] = mapped_column(String(64))
     construction_type: Mapped[str | None] = mapped_column(String(16))
     # Exact: stored as an integer count of 万元 (1 亿元 = 10 000 万元), see registry/money.py.
     total_investment: Mapped[Decimal | None] = mapped_column(YiYuan, index=True)
@@ -144,6 +146,8 @@ class Project(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, onupdate=utcnow)
     version: Mapped[int] = mapped_column(Integer, nullable=False, default=1)
+    # Soft delete: archived projects leave every list, map, total and export; admins reach them by code.
+    archived_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), index=True)
 
     chains: Mapped[list[ProjectChain]] = relationship(
         back_populates="project", cascade="all, delete-orphan", order_by="ProjectChain.chain_code"
@@ -266,10 +270,68 @@ class DataVersion(Base):
 
 
 class DataStamp(Base):
-    """A counter bumped in the same transaction as any registry write (see registry/stamp.py): readers
-    such as the facet index know their copy is current by comparing one integer."""
+    """A counter bumped when any registry write commits (see registry/stamp.py), with a random epoch that
+    migration 0005 sets: caches compare (epoch, value), which never repeats even after a downgrade resets it."""
 
     __tablename__ = "data_stamp"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     value: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), nullable=False, default=0)
+    epoch: Mapped[str] = mapped_column(String(32), nullable=False)
+
+
+ROLES = ("viewer", "editor", "admin")
+
+
+class User(Base):
+    """A named account. Passwords are stored only as argon2 hashes (registry/users.py)."""
+
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    username: Mapped[str] = mapped_column(String(64), unique=True)
+    password_hash: Mapped[str] = mapped_column(String(256))
+    role: Mapped[str] = mapped_column(String(16), default="viewer")
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    # Bumped on disable and password change so existing sessions stop working.
+    session_token: Mapped[str] = mapped_column(String(64))
+
+    __table_args__ = (CheckConstraint("role IN ('viewer', 'editor', 'admin')", name="role"),)
+
+
+class ChangeSet(Base):
+    """One user action or batch (a form save, an import file, a seed run, a revert): the unit of history."""
+
+    __tablename__ = "change_sets"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    kind: Mapped[str] = mapped_column(String(16))  # edit | create | place | archive | import | seed | revert | system
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    username: Mapped[str | None] = mapped_column(String(64))  # kept as written, even if the user is renamed
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, index=True)
+    comment: Mapped[str | None] = mapped_column(Text)
+    file_name: Mapped[str | None] = mapped_column(String(256))
+    reverts_id: Mapped[int | None] = mapped_column(ForeignKey("change_sets.id"))
+
+    changes: Mapped[list[Change]] = relationship(back_populates="change_set", order_by="Change.id",
+                                                 foreign_keys="Change.change_set_id")
+
+
+class Change(Base):
+    """One field of one project, before and after (values as JSON; see registry/history.py)."""
+
+    __tablename__ = "changes"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    change_set_id: Mapped[int] = mapped_column(ForeignKey("change_sets.id"), index=True)
+    project_id: Mapped[int] = mapped_column(ForeignKey("projects.id"))
+    field: Mapped[str] = mapped_column(String(32))
+    old: Mapped[Any] = mapped_column(JSON, nullable=True)
+    new: Mapped[Any] = mapped_column(JSON, nullable=True)
+    reverted_by_id: Mapped[int | None] = mapped_column(ForeignKey("change_sets.id"))
+
+    change_set: Mapped[ChangeSet] = relationship(back_populates="changes", foreign_keys=[change_set_id])
+    project: Mapped[Project] = relationship()
+
+    __table_args__ = (Index("ix_changes_project", "project_id", "id"),)

@@ -2,8 +2,9 @@
 count facets and totals, and say the filter in words."""
 from __future__ import annotations
 
+import difflib
 from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from typing import Any
 
@@ -11,7 +12,7 @@ from sqlalchemy import BigInteger, Select, Text, and_, func, or_, select, true
 from sqlalchemy.orm import Session, selectinload
 from sqlalchemy.sql.elements import ColumnElement
 
-from registry.errors import InvalidFilter
+from registry.badvalue import BadFilterValue
 from registry.models import (
     STATUSES,
     AdminUnit,
@@ -26,16 +27,38 @@ from registry.models import (
 )
 from registry.money import parse_yi, wan_to_yi
 from registry.records import Names, ProjectRow, project_row
+from registry.sorting import SORT_KEYS, ordered_ids, parse_sort
+from registry.spelling import spellings
 
 # Query parameter → ProjectFilter field, for the web app, the CLI and shared links.
 MULTI_PARAMS = {
     "strategy": "strategies", "corridor": "corridors", "district": "districts", "zone": "zones",
     "chain": "chains", "status": "statuses", "kind": "kinds",
 }
-SORTABLE = {
-    "code": Project.code, "name": Project.name, "total_investment": Project.total_investment,
-    "district": Project.district_code, "status": Project.status, "precision": Project.precision,
-}
+SORTABLE = SORT_KEYS
+# Columns the database orders the same way the list does (ASCII codes, numbers); the rest sort in Python.
+SQL_SORTS = {"code": Project.code, "total_investment": Project.total_investment, "precision": Project.precision}
+# Beyond these a search is not a search: a 1,000-word q makes SQLite's expression tree too deep.
+MAX_Q_CHARS, MAX_Q_WORDS = 100, 12
+# int64 万元 ends near 9.2e14 亿元; no plan lists a project above 1e9 亿元 (ten times China's yearly GDP × 1000).
+MAX_YI = Decimal(10) ** 9
+STATUS_LABELS = {"unknown": "未注明"}
+
+
+def _amount(param: str, raw: str) -> Decimal:
+    word = "最低总投资" if param == "min_investment" else "最高总投资"
+    try:
+        amount: Decimal | None = Decimal(raw.strip())
+    except ArithmeticError:  # not a number: parse_yi below says so
+        amount = None
+    if amount is not None and amount.is_finite() and abs(amount) > MAX_YI:
+        raise BadFilterValue(f"{word} {param}={raw!r} 超出范围：应在 0 到 {MAX_YI:,f} 亿元之间 (out of range)",
+                             param, raw)
+    try:
+        return parse_yi(raw)
+    except ValueError as exc:
+        raise BadFilterValue(f"{word} {param}={raw!r} 不是有效金额，应为以亿元计的非负数，如 12.3 ({exc})",
+                             param, raw) from None
 
 
 @dataclass(frozen=True)
@@ -54,21 +77,27 @@ class ProjectFilter:
 
     @classmethod
     def from_params(cls, params: Mapping[str, Sequence[str]]) -> ProjectFilter:
-        """From query parameters (each may repeat or hold comma-separated values)."""
+        """From query parameters (each may repeat or hold comma-separated values). Values no database could
+        take (NUL bytes, amounts beyond int64 万元, a search too long for SQL) are refused here, before SQL."""
         values: dict[str, Any] = {}
+        for param in (*MULTI_PARAMS, "min_investment", "max_investment", "q", "review"):
+            for raw in params.get(param, ()):
+                if "\x00" in str(raw):
+                    raise BadFilterValue(f"参数 {param} 含有空字符（NUL byte），无法查询 ({param}: NUL byte not allowed)",
+                                         param, str(raw))
         for param, attr in MULTI_PARAMS.items():
             items = [v.strip() for raw in params.get(param, ()) for v in str(raw).replace("，", ",").split(",")]
             values[attr] = tuple(dict.fromkeys(v for v in items if v))
         for bound in ("min_investment", "max_investment"):
-            raw = [v for v in params.get(bound, ()) if str(v).strip()]
-            if raw:
-                try:
-                    values[bound] = parse_yi(raw[-1])
-                except ValueError as exc:
-                    raise InvalidFilter(f"{bound}: {exc}") from None
+            given = [str(v) for v in params.get(bound, ()) if str(v).strip()]
+            if given:
+                values[bound] = _amount(bound, given[-1])
         q = " ".join(str(v).strip() for v in params.get("q", ()) if str(v).strip())
+        if len(q) > MAX_Q_CHARS or len(q.split()) > MAX_Q_WORDS:
+            raise BadFilterValue(f"搜索词过长：最多 {MAX_Q_CHARS} 个字、{MAX_Q_WORDS} 个词，收到 {len(q)} 个字、"
+                                f"{len(q.split())} 个词 (q: at most {MAX_Q_CHARS} characters and {MAX_Q_WORDS} words)", "q", q)
         values["q"] = q or None
-        values["needs_review"] = any(str(v).lower() in {"1", "true", "yes"} for v in params.get("review", ()))
+        values["needs_review"] = any(str(v).lower() in {"1", "true", "yes", "on"} for v in params.get("review", ()))
         return cls(**values)
 
     def to_params(self) -> list[tuple[str, str]]:
@@ -76,9 +105,9 @@ class ProjectFilter:
         for param, attr in MULTI_PARAMS.items():
             out.extend((param, v) for v in getattr(self, attr))
         if self.min_investment is not None:
-            out.append(("min_investment", str(self.min_investment)))
+            out.append(("min_investment", format(self.min_investment, "f")))
         if self.max_investment is not None:
-            out.append(("max_investment", str(self.max_investment)))
+            out.append(("max_investment", format(self.max_investment, "f")))
         if self.q:
             out.append(("q", self.q))
         if self.needs_review:
@@ -115,12 +144,30 @@ def _match(value: str, names: Mapping[str, Sequence[str]], what: str, param: str
     exact = [code for code, labels in names.items() if value in labels]
     if len(exact) == 1:
         return exact[0]
-    prefix = [code for code, labels in names.items() if any(label.startswith(value) for label in labels)]
+    prefix = exact or [code for code, labels in names.items() if any(label.startswith(value) for label in labels)]
     if len(prefix) == 1:
         return prefix[0]
-    known = "、".join(labels[0] for labels in list(names.values())[:12])
-    hint = "ambiguous" if len(prefix) > 1 else "unknown"
-    raise InvalidFilter(f"{param}={value!r}: {hint} {what} (expected a code or a name such as {known} …)")
+    if prefix:
+        shown = [(c, names[c][0]) for c in prefix[:12]]
+        raise BadFilterValue(f"{what}“{value}”对应多个，请选一个：{'、'.join(f'{n}（{c}）' for c, n in shown)}"
+                           f" ({param}={value!r} is ambiguous)", param, value, shown)
+    close = _closest(value, names)
+    hint = f"您是不是要找：{'、'.join(label for _, label in close)}？" if close else ""
+    examples = "、".join(labels[0] for labels in list(names.values())[:6])
+    raise BadFilterValue(f"没有名为“{value}”的{what}。{hint}({param}={value!r}: unknown; expected a code or "
+                         f"a name such as {examples} …)", param, value, close)
+
+
+def _closest(value: str, names: Mapping[str, Sequence[str]], n: int = 5) -> list[tuple[str, str]]:
+    """Did-you-mean: labels containing the value or contained in it first, then difflib's closest."""
+    by_label = {label: code for code, labels in names.items() for label in (*labels, code)}
+    near = [label for label in by_label if label and (value in label or label in value)]
+    near += difflib.get_close_matches(value, list(by_label), n=n, cutoff=0.5)
+    out: dict[str, str] = {}
+    for label in near:
+        code = by_label[label]
+        out.setdefault(code, names[code][0])
+    return list(out.items())[:n]
 
 
 def _descendants(roots: Sequence[str], parents: Mapping[str, str | None]) -> tuple[str, ...]:
@@ -147,24 +194,25 @@ class ResolvedFilter:
     zones: tuple[str, ...] = ()
     chains: tuple[str, ...] = ()
     labels: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    # The codes the user picked, before trees were expanded: a form shows these selected, not a child.
+    chosen: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
 
 def resolve(session: Session, flt: ProjectFilter, vocab: Vocabulary | None = None) -> ResolvedFilter:
     vocab = vocab or Vocabulary.load(session)
-    for status in flt.statuses:
-        if status not in STATUSES:
-            raise InvalidFilter(f"status={status!r}: unknown status (expected one of {' / '.join(STATUSES)})")
+    status_names = {s: (STATUS_LABELS.get(s, s),) for s in STATUSES}
+    statuses = tuple(dict.fromkeys(_match(v, status_names, "状态（status）", "status") for v in flt.statuses))
     districts = {c: (n, n.removesuffix("区").removesuffix("县").removesuffix("市")) for c, n in vocab.districts.items()}
     zones = {c: (n, *a) for c, (n, a, _) in vocab.zones.items()}
     strategies = {c: (n, *a) for c, (n, a, _, _) in vocab.strategies.items()}
     chains = {c: (n,) for c, (n, _, _) in vocab.chains.items()}
     strat_parents = {c: p for c, (_, _, p, _) in vocab.strategies.items()}
     picked = {
-        "districts": tuple(_match(v, districts, "district (区县)", "district") for v in flt.districts),
-        "zones": tuple(_match(v, zones, "development zone (开发区)", "zone") for v in flt.zones),
-        "strategies": tuple(_match(v, strategies, "strategy (区域战略)", "strategy") for v in flt.strategies),
-        "corridors": tuple(_match(v, strategies, "corridor (走廊/区域)", "corridor") for v in flt.corridors),
-        "chains": tuple(_match(v, chains, "industry chain (产业链)", "chain") for v in flt.chains),
+        "districts": _codes(flt.districts, districts, "区县（district）", "district"),
+        "zones": _codes(flt.zones, zones, "开发区（development zone）", "zone"),
+        "strategies": _codes(flt.strategies, strategies, "区域战略（strategy）", "strategy"),
+        "corridors": _codes(flt.corridors, strategies, "走廊/区域（corridor）", "corridor"),
+        "chains": _codes(flt.chains, chains, "产业链（industry chain）", "chain"),
     }
     labels = {
         "districts": tuple(vocab.districts[c] for c in picked["districts"]),
@@ -174,7 +222,7 @@ def resolve(session: Session, flt: ProjectFilter, vocab: Vocabulary | None = Non
         "chains": tuple(vocab.chains[c][0] for c in picked["chains"]),
     }
     return ResolvedFilter(
-        raw=flt,
+        raw=replace(flt, statuses=statuses),
         vocab=vocab,
         districts=picked["districts"],
         zones=_descendants(picked["zones"], {c: p for c, (_, _, p) in vocab.zones.items()}),
@@ -182,13 +230,25 @@ def resolve(session: Session, flt: ProjectFilter, vocab: Vocabulary | None = Non
         corridors=_descendants(picked["corridors"], strat_parents),
         chains=_descendants(picked["chains"], {c: p for c, (_, p, _) in vocab.chains.items()}),
         labels=labels,
+        chosen=picked,
     )
+
+
+def _codes(values: Sequence[str], names: Mapping[str, Sequence[str]], what: str, param: str) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(_match(v, names, what, param) for v in values))
+
+
+def canonical(rf: ResolvedFilter) -> ProjectFilter:
+    """The filter with every name replaced by the code it resolved to: what a form or a link should carry."""
+    chosen = rf.chosen
+    return replace(rf.raw, strategies=chosen.get("strategies", ()), corridors=chosen.get("corridors", ()),
+                   districts=chosen.get("districts", ()), zones=chosen.get("zones", ()), chains=chosen.get("chains", ()))
 
 
 def conditions(rf: ResolvedFilter, skip: str | None = None) -> list[ColumnElement[bool]]:
     """WHERE clauses: OR within one filter, AND across filters. `skip` leaves one out (for its facet)."""
     flt = rf.raw
-    out: list[ColumnElement[bool]] = []
+    out: list[ColumnElement[bool]] = [Project.archived_at.is_(None)]  # archived projects are in no view
     if rf.strategies and skip != "strategies":
         out.append(Project.id.in_(select(ProjectStrategy.project_id).where(
             ProjectStrategy.strategy_code.in_(rf.strategies), ProjectStrategy.basis == "plan")))
@@ -211,25 +271,37 @@ def conditions(rf: ResolvedFilter, skip: str | None = None) -> list[ColumnElemen
     if flt.max_investment is not None:
         out.append(Project.total_investment <= flt.max_investment)
     if flt.q:
-        for word in flt.q.split():
-            pattern = f"%{word}%"
-            out.append(or_(Project.name.ilike(pattern), Project.code.ilike(pattern),
-                           Project.builder.ilike(pattern), func.cast(Project.aliases, Text()).ilike(pattern)))
+        out.extend(_word_matches(word) for word in flt.q.split())
     if flt.needs_review:
         out.append(Project.id.in_(select(Location.project_id).where(Location.needs_review.is_(True))))
     return out
 
 
+def _word_matches(word: str) -> ColumnElement[bool]:
+    """One search word in any text a user may know the project by (facetindex.search_text mirrors this)."""
+    # % and _ are the user's characters, not wildcards.
+    patterns = ["%" + w.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%" for w in spellings(word)]
+
+    def like(column: Any) -> ColumnElement[bool]:
+        return or_(*(column.ilike(p, escape="\\") for p in patterns))
+
+    zones = select(Zone.code).where(or_(like(Zone.name), like(func.cast(Zone.aliases, Text()))))
+    return or_(like(Project.name), like(Project.code), like(Project.builder), like(func.cast(Project.aliases, Text())),
+               like(Project.group_name), like(Project.description), Project.zone_code.in_(zones))
+
+
 def select_projects(rf: ResolvedFilter, sort: str | None = None,
                     ids: Sequence[int] | None = None) -> Select[Project]:
-    """Matching projects in list order; `ids` (already matched, e.g. by the facet index) replaces the filter."""
+    """Matching projects; `ids` (already matched, e.g. by the facet index) replaces the filter. Ordered
+    by the database only for columns it orders as the list does (SQL_SORTS), else by code: fetch_rows and
+    iter_rows put those in pinyin order (registry/sorting.py)."""
     where = Project.id.in_([int(i) for i in ids]) if ids is not None else and_(true(), *conditions(rf))
     stmt = select(Project).where(where)
-    key = (sort or "code").lstrip("-")
-    if key not in SORTABLE:
-        raise InvalidFilter(f"sort={sort!r}: unknown column (expected one of {', '.join(SORTABLE)})")
-    column = SORTABLE[key]
-    ordered = column.desc() if (sort or "").startswith("-") else column.asc()
+    key, descending = parse_sort(sort)
+    if key not in SQL_SORTS:
+        return stmt.order_by(Project.code)
+    column = SQL_SORTS[key]
+    ordered = column.desc() if descending else column.asc()
     if not Project.__table__.c[column.key].nullable:
         # No NULLs to put last: a plain ORDER BY lets the column's index answer LIMIT 50 without a sort.
         return stmt.order_by(ordered, Project.code)
@@ -244,9 +316,27 @@ def _with_children(stmt: Select[Project]) -> Select[Project]:
     )
 
 
+def _list_order(session: Session, rf: ResolvedFilter, sort: str | None) -> list[int] | None:
+    """Every matching id in list order when Python must order them (pinyin), else None (SQL orders)."""
+    if parse_sort(sort)[0] in SQL_SORTS:
+        return None
+    matching = list(session.scalars(select(Project.id).where(and_(true(), *conditions(rf)))))
+    return ordered_ids(session, matching, sort)
+
+
 def fetch_rows(session: Session, rf: ResolvedFilter, *, sort: str | None = None,
                limit: int | None = None, offset: int = 0, ids: Sequence[int] | None = None) -> list[ProjectRow]:
-    stmt = _with_children(select_projects(rf, sort, ids)).offset(offset)
+    """One page of rows; with `ids`, those projects in exactly that order."""
+    if ids is None:
+        in_order = _list_order(session, rf, sort)
+        if in_order is not None:
+            ids = in_order[offset:None if limit is None else offset + limit]
+    if ids is not None:
+        position = {int(pid): i for i, pid in enumerate(ids)}
+        names = Names(session)
+        projects = session.scalars(_with_children(select(Project).where(Project.id.in_(list(position)))))
+        return [project_row(p, names) for p in sorted(projects, key=lambda p: position[p.id])]
+    stmt = _with_children(select_projects(rf, sort)).offset(offset)
     if limit is not None:
         stmt = stmt.limit(limit)
     names = Names(session)
@@ -257,7 +347,9 @@ def iter_rows(session: Session, rf: ResolvedFilter, *, sort: str | None = None,
               chunk: int = 2000) -> Iterator[ProjectRow]:
     """Every matching row, fetched in chunks so memory stays flat for large exports."""
     names = Names(session)
-    ids = list(session.scalars(select_projects(rf, sort).with_only_columns(Project.id)))
+    ids = _list_order(session, rf, sort)
+    if ids is None:
+        ids = list(session.scalars(select_projects(rf, sort).with_only_columns(Project.id)))
     for start in range(0, len(ids), chunk):
         part = ids[start:start + chunk]
         by_id = {p.id: p for p in session.scalars(_with_children(select(Project).where(Project.id.in_(part))))}
@@ -325,7 +417,7 @@ def facet_labels(vocab: Vocabulary) -> dict[str, Mapping[str, str]]:
     return {
         "strategies": {c: v[0] for c, v in vocab.strategies.items()}, "districts": vocab.districts,
         "chains": {c: v[0] for c, v in vocab.chains.items()}, "zones": {c: v[0] for c, v in vocab.zones.items()},
-        "statuses": {s: s for s in STATUSES}, "kinds": {},
+        "statuses": {s: STATUS_LABELS.get(s, s) for s in STATUSES}, "kinds": {},
     }
 
 
@@ -341,7 +433,7 @@ def describe(rf: ResolvedFilter) -> str:
     flt = rf.raw
     parts = [f"{FACETS_WORDS[attr]}：{'、'.join(rf.labels[attr])}" for attr in FACETS_WORDS if rf.labels.get(attr)]
     if flt.statuses:
-        parts.append("状态：" + "、".join(flt.statuses))
+        parts.append("状态：" + "、".join(STATUS_LABELS.get(s, s) for s in flt.statuses))
     if flt.kinds:
         parts.append("类别：" + "、".join(flt.kinds))
     if flt.min_investment is not None:

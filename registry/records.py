@@ -52,6 +52,7 @@ class ProjectRow:
     aliases: tuple[str, ...]
     kind: str | None
     status: str
+    status_text: str | None
     construction_type: str | None
     total_investment: Decimal | None
     investment_text: str | None
@@ -132,6 +133,7 @@ def project_row(project: Project, names: Names) -> ProjectRow:
         aliases=tuple(project.aliases or ()),
         kind=project.kind,
         status=project.status,
+        status_text=project.status_text,
         construction_type=project.construction_type,
         total_investment=project.total_investment,
         investment_text=project.investment_text,

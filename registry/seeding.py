@@ -11,7 +11,7 @@ from typing import Any, TypeVar
 import yaml
 from sqlalchemy.orm import Session
 
-from registry import geodata
+from registry import geodata, history
 from registry.config import Settings
 from registry.db import Base
 from registry.models import AdminUnit, DataVersion, IndustryChain, Strategy, Zone
@@ -135,8 +135,13 @@ def seed(session: Session, settings: Settings, *, placer: Placer | None = None) 
     reference = {
         table: upsert_rows(session, model, key, loader(settings)) for table, model, key, loader in REFERENCE
     }
-    projects = read_yaml(settings.seeds_dir / "projects.yaml") or []
-    report = apply_project_dicts(session, projects, placer=placer)
+    path = settings.seeds_dir / "projects.yaml"
+    projects = read_yaml(path) or []
+    if history.current(session) is None:
+        history.begin(session, "seed", file_name=path.name)
+    # What people changed in the registry stays: a seed run never undoes an edit.
+    report = apply_project_dicts(session, projects, placer=placer,
+                                 protected=history.person_edited_fields(session))
     if report.created or report.updated or any(c or u for c, u in reference.values()):
         session.add(DataVersion(kind="seed", summary="; ".join(SeedReport(reference, report).lines())))
     return SeedReport(reference=reference, projects=report)

@@ -5,7 +5,7 @@ changes nothing (no version bump, no new rows)."""
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -29,7 +29,7 @@ from registry.validate import ProjectInput, str_list, validate_project
 
 # Fields copied one to one from ProjectInput onto Project.
 _SCALARS = (
-    "name", "kind", "status", "construction_type", "total_investment", "investment_text", "capacity_text",
+    "name", "kind", "status", "status_text", "construction_type", "total_investment", "investment_text", "capacity_text",
     "start_year", "end_year", "builder", "place_text", "outside_taiyuan", "specificity", "box", "description",
 )
 
@@ -119,6 +119,7 @@ def apply_project_dicts(
     *,
     placer: Placer | None = None,
     skip_invalid: bool = False,
+    protected: Mapping[str, frozenset[str]] | None = None,
 ) -> ApplyReport:
     """Validate every dict; all-or-nothing unless skip_invalid (then bad rows are listed, good ones applied)."""
     raws = list(enumerate(dicts, start=1))
@@ -134,14 +135,18 @@ def apply_project_dicts(
     bad_rows = {p.row for p in problems}
     if problems and not skip_invalid:
         raise InvalidRecord("; ".join(str(p) for p in problems))
-    report = upsert_projects(session, [item for row, item in valid if row not in bad_rows], placer=placer)
+    report = upsert_projects(session, [item for row, item in valid if row not in bad_rows], placer=placer,
+                             protected=protected)
     report.skipped = problems
     return report
 
 
 def upsert_projects(
-    session: Session, items: Sequence[ProjectInput], *, placer: Placer | None = None
+    session: Session, items: Sequence[ProjectInput], *, placer: Placer | None = None,
+    protected: Mapping[str, frozenset[str]] | None = None,
 ) -> ApplyReport:
+    """Create or update; `protected` names, per code, fields a person edited that this source must not undo
+    (history field names: name, status, placement, chains …)."""
     placer = placer or stated_placement
     existing = {
         p.code: p
@@ -160,7 +165,7 @@ def upsert_projects(
             session.add(project)
             _apply(project, item, placer(item))
             report.created.append(item.code)
-        elif _apply(project, item, placer(item)):
+        elif _apply(project, item, placer(item), keep=(protected or {}).get(item.code, frozenset())):
             report.updated.append(item.code)
         else:
             report.unchanged.append(item.code)
@@ -175,30 +180,43 @@ def _set(obj: object, attr: str, value: object) -> bool:
     return True
 
 
-def _apply(project: Project, item: ProjectInput, place: PlacementSpec) -> bool:
+def _apply(project: Project, item: ProjectInput, place: PlacementSpec | None,
+           keep: frozenset[str] = frozenset(), sources: bool = True) -> bool:
+    """Copy the input onto the project; fields in `keep` and, with place=None, the placement stay as they are."""
+    values: dict[str, object] = {attr: getattr(item, attr) for attr in _SCALARS}
+    values |= {"group_name": item.group, "stated_district_code": item.district_stated,
+               "stated_zone_code": item.zone_stated, "aliases": list(item.aliases),
+               "partners": list(item.partners)}
     changed = False
-    for attr in _SCALARS:
-        changed |= _set(project, attr, getattr(item, attr))
-    changed |= _set(project, "group_name", item.group)
-    capacity = parse_capacity(item.capacity_text)
-    changed |= _set(project, "capacity_value", float(capacity[0]) if capacity else None)
-    changed |= _set(project, "capacity_unit", capacity[1] if capacity else None)
-    changed |= _set(project, "stated_district_code", item.district_stated)
-    changed |= _set(project, "stated_zone_code", item.zone_stated)
-    changed |= _set(project, "aliases", list(item.aliases))
-    changed |= _set(project, "partners", list(item.partners))
-    changed |= _sync_links(project, item, place)
-    changed |= _sync_sources(project, item)
-    changed |= apply_placement(project, place)
+    for attr, value in values.items():
+        if attr not in keep:
+            changed |= _set(project, attr, value)
+    if "capacity_text" not in keep:
+        capacity = parse_capacity(item.capacity_text)
+        changed |= _set(project, "capacity_value", float(capacity[0]) if capacity else None)
+        changed |= _set(project, "capacity_unit", capacity[1] if capacity else None)
+    if "placement" in keep:
+        place = None
+    changed |= _sync_links(project, item, place, keep)
+    if sources and "sources" not in keep:
+        changed |= _sync_sources(project, item)
+    if place is not None:
+        changed |= apply_placement(project, place)
     return changed
 
 
-def _sync_links(project: Project, item: ProjectInput, place: PlacementSpec) -> bool:
+def _sync_links(project: Project, item: ProjectInput, place: PlacementSpec | None,
+                keep: frozenset[str] = frozenset()) -> bool:
     changed = False
-    if [c.chain_code for c in project.chains] != sorted(set(item.chains)):
-        project.chains = [ProjectChain(chain_code=c) for c in sorted(set(item.chains))]
+    if "chains" not in keep and [c.chain_code for c in project.chains] != sorted(set(item.chains)):
+        segments = {c.chain_code: c.segment for c in project.chains}
+        project.chains = [ProjectChain(chain_code=c, segment=segments.get(c)) for c in sorted(set(item.chains))]
         changed = True
-    wanted = sorted({(s, "plan") for s in item.strategies} | {(s, "place") for s in place.place_strategies})
+    plan = ({s.strategy_code for s in project.strategies if s.basis == "plan"} if "strategies" in keep
+            else set(item.strategies))
+    by_place = ({s.strategy_code for s in project.strategies if s.basis == "place"} if place is None
+                else set(place.place_strategies))
+    wanted = sorted({(s, "plan") for s in plan} | {(s, "place") for s in by_place})
     if sorted((s.strategy_code, s.basis) for s in project.strategies) != wanted:
         project.strategies = [ProjectStrategy(strategy_code=s, basis=b) for s, b in wanted]
         changed = True

@@ -1,6 +1,7 @@
 """Raw project dict (seed file, plan parser, spreadsheet row) → ProjectInput, or every problem in it."""
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -11,6 +12,26 @@ from registry.models import CONSTRUCTION_TYPES, STATUSES
 from registry.money import parse_yi
 
 _LIST_FIELDS = ("aliases", "partners", "chains", "strategies")
+# A code is part of the project's web address (/projects/<code>): these would break or redirect it.
+_CODE_FORBIDDEN = {"/": "a slash '/'", "\\": "a backslash '\\'", "?": "a question mark '?'", "#": "a hash '#'"}
+CODE_EXPECTED = "letters, digits and - _ . such as 2023-B1-001 (no / \\ ? #, spaces or control characters)"
+
+
+def normalize_code(value: object) -> str:
+    """One spelling per project code: full-width folded to half-width (NFKC), upper case, outer spaces
+    dropped, so `ab-1` and `ＡＢ-1` are the same project. ValueError (with the reason) for a code that
+    could not be a web address: / \\ ? #, whitespace inside, control or invisible format characters."""
+    code = unicodedata.normalize("NFKC", str(value)).strip().upper()
+    if not code:
+        raise ValueError("missing")
+    for char in code:
+        if char in _CODE_FORBIDDEN:
+            raise ValueError(f"contains {_CODE_FORBIDDEN[char]}")
+        if char.isspace():
+            raise ValueError("contains whitespace")
+        if unicodedata.category(char) in ("Cc", "Cf", "Co", "Cs", "Cn"):
+            raise ValueError(f"contains an invisible or control character (U+{ord(char):04X})")
+    return code
 
 
 @dataclass(frozen=True)
@@ -30,6 +51,7 @@ class ProjectInput:
     aliases: tuple[str, ...] = ()
     kind: str | None = None
     status: str = "unknown"
+    status_text: str | None = None  # the stage word as the source wrote it (续建, 拟选址 …)
     construction_type: str | None = None
     total_investment: Decimal | None = None
     investment_text: str | None = None
@@ -103,7 +125,8 @@ def _sources(raw: dict[str, Any], row: int | None, problems: list[Problem]) -> t
             SourceInput(
                 document=str(src["document"]),
                 line=int(line) if line not in (None, "") else None,
-                box=src.get("box") or raw.get("box"),
+                # A source states its own box, even "none" (body text); only a source silent on it takes the item's.
+                box=src["box"] if "box" in src else raw.get("box"),
                 excerpt=src.get("excerpt"),
             )
         )
@@ -147,6 +170,12 @@ def validate_project(raw: dict[str, Any], row: int | None = None) -> tuple[Proje
     code, name = _text(raw, "code"), _text(raw, "name")
     if not code:
         problems.append(Problem(row, "code", raw.get("code"), "missing", "a stable project code"))
+    else:
+        try:
+            code = normalize_code(code)
+        except ValueError as exc:
+            problems.append(Problem(row, "code", raw.get("code"), str(exc), CODE_EXPECTED))
+            code = None
     if not name:
         problems.append(Problem(row, "name", raw.get("name"), "missing", "the project name"))
     status = _text(raw, "status") or "unknown"
@@ -179,6 +208,7 @@ def validate_project(raw: dict[str, Any], row: int | None = None) -> tuple[Proje
             name=name,
             kind=_text(raw, "kind"),
             status=status,
+            status_text=_text(raw, "status_text"),
             construction_type=ctype,
             total_investment=amount,
             investment_text=_text(raw, "investment_text"),

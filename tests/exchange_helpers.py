@@ -16,7 +16,7 @@ from registry.records import ProjectRow
 from registry.upsert import apply_project_dicts
 from tests.reference_toy import add_toy_reference
 
-TOY = [
+TOY: list[dict[str, Any]] = [
     {"code": "T-1", "name": "阳曲大盂—盂县(晋冀界)高速公路项目", "total_investment": "120", "strategies": ["jjj"],
      "district_stated": "140122", "place_text": "阳曲县大盂镇北", "aliases": ["大盂高速"],
      "sources": [{"document": "001.txt", "line": 733, "excerpt": "(1)阳曲大盂"}]},
@@ -42,7 +42,7 @@ def count_projects(session: Session) -> int:
 
 
 def versions(session: Session) -> dict[str, int]:
-    return dict(session.execute(select(Project.code, Project.version)).tuples().all())
+    return {code: version for code, version in session.execute(select(Project.code, Project.version))}
 
 
 def write_csv(path: Path, rows: Sequence[Sequence[Any]], encoding: str = "utf-8-sig") -> Path:

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import csv
 import io
-import os
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -23,21 +22,10 @@ from tests.conftest import Databases, settings_for
 
 pytestmark = pytest.mark.browser
 
-CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--no-first-run", "--disable-sync", "--disable-quic"]
 ARTIFACTS = Path(__file__).resolve().parents[1] / "test-artifacts"
 EVIL = "<script>alert(1)</script>"
 EVIL_AT = (112.43, 37.93)  # an exact site in 万柏林区, away from the district anchors
 LOCAL_HOSTS = {"127.0.0.1", "localhost"}
-
-
-def _need_chromium() -> None:
-    if not os.path.exists(CHROMIUM):
-        message = f"{CHROMIUM} missing (apt-get install chromium fonts-noto-cjk)"
-        if os.environ.get("CI", "").lower() == "true":
-            pytest.fail(message)
-        pytest.skip(message)
 
 
 @pytest.fixture(scope="module")
@@ -64,17 +52,6 @@ def server(databases: Databases) -> Iterator[str]:
     thread.start()
     yield f"http://127.0.0.1:{httpd.server_port}"
     httpd.shutdown()
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    _need_chromium()
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as pw:
-        chromium = pw.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield chromium
-        chromium.close()
 
 
 class Guard:
@@ -110,7 +87,7 @@ def guarded(browser: Any, tmp_path: Path) -> Iterator[tuple[Any, Guard]]:
 
 
 def _ready(page: Any) -> dict[str, Any]:
-    page.wait_for_function("document.body && document.body.dataset.kprReady", timeout=15000)
+    page.wait_for_function("() => document.body && document.body.dataset.kprReady", timeout=15000)
     assert page.evaluate("document.body.dataset.kprReady") == "1"
     return page.evaluate("({drawn: kprMap.drawn, placed: kprMap.placed, count: kprMap.count, groups: kprMap.groups})")
 

@@ -15,7 +15,7 @@ from urllib.parse import urlsplit
 import pytest
 from pypdf import PdfReader
 
-from tests.test_browser_map import Guard, _ready, browser, guarded, server  # noqa: F401 - fixtures
+from tests.test_browser_map import Guard, _ready, guarded, server  # noqa: F401 - fixtures
 
 pytestmark = pytest.mark.browser
 SHOTS = Path(tempfile.gettempdir()) / "kpr-meeting-shots"
@@ -30,7 +30,7 @@ def _shot(page: Any, name: str, full: bool = False) -> None:
 
 
 @pytest.fixture
-def phone(browser: Any) -> Iterator[tuple[Any, Guard]]:  # noqa: F811 - the imported fixture
+def phone(browser: Any) -> Iterator[tuple[Any, Guard]]:
     guard = Guard()
     context = browser.new_context(viewport=PHONE, device_scale_factor=2, is_mobile=True, has_touch=True)
     context.route("**/*", guard.route)

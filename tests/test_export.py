@@ -9,8 +9,12 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+from click.testing import CliRunner
 from sqlalchemy.orm import Session
+from tqdm import tqdm
 
+from registry.cli import main
+from registry.cli.exchange import _counted
 from registry.export import ExportContext, ExportError, build_context, export_rows
 from registry.export.columns import PROJECT_COLUMNS
 from registry.queries import ProjectFilter, iter_rows, resolve, totals
@@ -117,3 +121,38 @@ def test_too_long_cell_is_refused_not_truncated(toy: Session, tmp_path: Path) ->
 def test_unknown_extension_is_a_clear_error(tmp_path: Path) -> None:
     with pytest.raises(ExportError, match="xlsx"):
         export_rows([], tmp_path / "p.docx")
+
+
+def test_an_export_over_the_row_limit_says_so_instead_of_cutting_silently(toy: Session, tmp_path: Path) -> None:
+    rf = resolve(toy, ProjectFilter())
+    context = build_context(toy, rf, row_limit=2)
+    assert export_rows(iter_rows(toy, rf), tmp_path / "p.xlsx", context=context) == 2
+    book = openpyxl.load_workbook(tmp_path / "p.xlsx")
+    assert book["项目"].max_row == 3
+    notes = {r[0]: r[1] for r in book["口径说明"].iter_rows(values_only=True) if r[0]}
+    assert "4 个项目" in notes["导出上限"] and "前 2 个" in notes["导出上限"] and notes["本表行数"] == 2
+    assert export_rows(iter_rows(toy, rf), tmp_path / "p.geojson", context=context) == 2
+    meta = json.loads((tmp_path / "p.geojson").read_text(encoding="utf-8"))["kpr"]
+    assert meta["truncated"] is True and meta["matched"] == 4 and meta["row_limit"] == 2
+    within = build_context(toy, rf, row_limit=4)
+    assert export_rows(iter_rows(toy, rf), tmp_path / "q.xlsx", context=within) == 4
+    notes = {r[0] for r in openpyxl.load_workbook(tmp_path / "q.xlsx")["口径说明"].iter_rows(values_only=True)}
+    assert "导出上限" not in notes and within.limit_note() is None
+
+
+def test_progress_bar_passes_rows_through_unchanged() -> None:
+    # tqdm.update() returns True once the bar is drawn: the rows must still be the rows (issue 16 crash).
+    rows = [object() for _ in range(50)]
+    with tqdm(total=len(rows), file=io.StringIO(), mininterval=0, miniters=1) as bar:
+        assert list(_counted(rows, bar)) == rows
+    assert bar.n == len(rows)
+
+
+def test_cli_export_max_rows_is_said_in_the_notes(seeded_url: str, tmp_path: Path) -> None:
+    out = tmp_path / "cut.xlsx"
+    result = CliRunner().invoke(main, ["export", "-o", str(out), "--max-rows", "5"],
+                                env={"KPR_DATABASE_URL": seeded_url})
+    assert result.exit_code == 0, result.output
+    assert "已导出 5 个项目" in result.output and "超过导出上限" in result.output
+    notes = {r[0]: r[1] for r in openpyxl.load_workbook(out)["口径说明"].iter_rows(values_only=True) if r[0]}
+    assert "前 5 个" in notes["导出上限"] and notes["本表行数"] == 5

@@ -2,12 +2,15 @@
 from __future__ import annotations
 
 import io
+from pathlib import Path
 
 import openpyxl
 import pytest
 from flask.testing import FlaskClient
 
 from registry.db import session_scope
+from registry.users import add_user
+from tests.account_helpers import PASSWORD, csrf_from, login, prepare
 from tests.conftest import settings_for
 from web import create_app
 
@@ -42,9 +45,9 @@ def test_template_has_drop_downs(client: FlaskClient) -> None:
     assert len(sheet.data_validations.dataValidation) >= 6
 
 
-def test_upload_is_off_by_default(client: FlaskClient) -> None:
-    for resp in (client.get("/import"), client.post("/import", data={})):
-        assert resp.status_code == 403 and "KPR_ENABLE_UPLOAD" in resp.get_data(as_text=True)
+def test_upload_needs_an_editor(client: FlaskClient) -> None:
+    assert client.get("/import").status_code == 302  # to the login page
+    assert client.post("/import", data={}).status_code == 400  # no CSRF token: refused before anything
 
 
 def test_upload_preview_report_and_apply(fresh_url: str) -> None:
@@ -54,16 +57,20 @@ def test_upload_preview_report_and_apply(fresh_url: str) -> None:
     from registry.seeding import seed
 
     migrate.upgrade(fresh_url)
-    settings = settings_for(fresh_url, enable_upload=True)
+    settings = settings_for(fresh_url)
     with session_scope(settings) as session:
         seed(session, settings, placer=default_placer(session, settings))
+        add_user(session, "ed", PASSWORD, "editor")
     client = create_app(settings).test_client()
-    assert "import-form" in client.get("/import").get_data(as_text=True)
+    login(client, "ed")
+    form_page = client.get("/import").get_data(as_text=True)
+    assert "import-form" in form_page
+    token = csrf_from(form_page)
     body = ("项目名称,区县,状态\n<script>alert(1)</script>,小店区,在建\n坏行,<script>火星区</script>,在建\n"
             .encode("utf-8-sig"))
 
     def post(action: str, skip: bool = False):  # type: ignore[no-untyped-def]
-        data = {"file": (io.BytesIO(body), "u.csv"), "action": action}
+        data = {"file": (io.BytesIO(body), "u.csv"), "action": action, "csrf_token": token}
         if skip:
             data["skip_invalid"] = "1"
         return client.post("/import", data=data, content_type="multipart/form-data")
@@ -77,10 +84,15 @@ def test_upload_preview_report_and_apply(fresh_url: str) -> None:
     assert post("apply", skip=True).status_code == 200
     assert client.get("/projects.json?q=script").get_json()["count"] == 1
     assert "未变 1" in post("preview").get_data(as_text=True)  # matched by name + district: unchanged
+    created = client.get("/projects.json?q=script").get_json()["projects"][0]["code"]
+    entries = client.get(f"/projects/{created}/history.json").get_json()["history"]
+    assert [(e["kind"], e["user"], e["file_name"]) for e in entries] == [("import", "ed", "u.csv")]
 
 
-def test_upload_refuses_other_types(migrated_url: str) -> None:
-    client = create_app(settings_for(migrated_url, enable_upload=True)).test_client()
-    resp = client.post("/import", data={"file": (io.BytesIO(b"x"), "a.exe"), "action": "preview"},
-                       content_type="multipart/form-data")
+def test_upload_refuses_other_types(fresh_url: str, tmp_path: Path) -> None:
+    site = prepare(fresh_url, tmp_path)
+    client = site.client("editor")
+    token = csrf_from(client.get("/import").get_data(as_text=True))
+    resp = client.post("/import", data={"file": (io.BytesIO(b"x"), "a.exe"), "action": "preview",
+                                        "csrf_token": token}, content_type="multipart/form-data")
     assert resp.status_code == 400 and ".xlsx" in resp.get_data(as_text=True)

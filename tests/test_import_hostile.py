@@ -1,14 +1,19 @@
 """Hostile and broken files get a clear ImportRefused (never a crash) and change nothing."""
 from __future__ import annotations
 
+import io
+import re
 import zipfile
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 from sqlalchemy.orm import Session
 
+from registry.cli import main
 from registry.importer.errors import FileTooLarge, ImportRefused
 from registry.importer.limits import Limits
+from registry.importer.precheck import check_upload, check_upload_size, count_sheet_rows
 from registry.importer.run import import_file
 from registry.upsert import stated_placement
 from tests.exchange_helpers import count_projects, seed_toy, versions, write_csv, write_xlsx
@@ -122,3 +127,37 @@ def test_nul_bytes_and_unknown_types(toy: Session, tmp_path: Path) -> None:
     _refused(toy, tmp_path / "a.docx", "docx")
     (tmp_path / "old.xls").write_bytes(b"\xd0\xcf\x11\xe0" + b"\x00" * 100)
     _refused(toy, tmp_path / "old.xls", "xls")
+
+
+def test_row_limit_is_checked_up_front_for_xlsx_and_csv(tmp_path: Path) -> None:
+    rows = [["项目名称"]] + [[f"项目{i}"] for i in range(3000)]
+    for path in (write_xlsx(tmp_path / "r.xlsx", rows), write_csv(tmp_path / "r.csv", rows)):
+        assert check_upload(path).rows == 3000
+        with pytest.raises(FileTooLarge, match="2000"):
+            check_upload(path, Limits(max_rows=2000))
+
+
+def test_row_count_reads_row_numbers_across_chunk_boundaries() -> None:
+    # Rows long enough that many <row> tags straddle a chunk edge; one far-down row by its r="…" number.
+    body = "".join(f'<row r="{i}" spans="1:2"><c r="A{i}" t="inlineStr"><is><t>{"x" * (i % 97)}</t></is></c></row>'
+                   for i in range(1, 4001))
+    xml = f'<worksheet><sheetData>{body}<x:row r="70000"/></sheetData></worksheet>'.encode()
+    assert count_sheet_rows(io.BytesIO(xml), Limits()) == 70000
+    assert count_sheet_rows(io.BytesIO(xml.replace(b'<x:row r="70000"/>', b"")), Limits()) == 4000
+    assert count_sheet_rows(io.BytesIO(re.sub(rb' r="\d+"', b"", xml)), Limits()) == 4001  # numbered in order
+    with pytest.raises(FileTooLarge):
+        count_sheet_rows(io.BytesIO(xml), Limits(max_rows=3000))
+
+
+def test_declared_upload_size_is_refused_before_reading() -> None:
+    check_upload_size(None)
+    check_upload_size(10, Limits(max_bytes=10))
+    with pytest.raises(FileTooLarge, match="MB"):
+        check_upload_size(11, Limits(max_bytes=10))
+
+
+def test_cli_refuses_too_many_rows_before_any_work(migrated_url: str, tmp_path: Path) -> None:
+    path = write_csv(tmp_path / "rows.csv", [["项目名称"]] + [[f"项目{i}"] for i in range(30)])
+    result = CliRunner().invoke(main, ["import", "--max-rows", "20", str(path)], env={"KPR_DATABASE_URL": migrated_url})
+    assert result.exit_code == 1 and "超过 20 行的上限" in result.output and result.exception is not None
+    assert isinstance(result.exception, SystemExit)

@@ -3,11 +3,30 @@ from __future__ import annotations
 
 import csv
 import io
+import json
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from html import unescape
+from html.parser import HTMLParser
+from pathlib import Path
+from urllib.parse import parse_qsl, urlsplit
 
 import pytest
+from click.testing import CliRunner
 from flask.testing import FlaskClient
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from pypinyin import lazy_pinyin
+from sqlalchemy import delete, select
+from sqlalchemy.orm import Session
 
-from registry.db import session_scope
+from registry.cli import main as cli_main
+from registry.db import make_engine, make_session_factory, session_scope
+from registry.models import Project
+from registry.placement import default_placer
+from registry.queries import ProjectFilter, Vocabulary, canonical, resolve
+from registry.textout import LIST_COLUMNS
 from registry.upsert import apply_project_dicts
 from tests.conftest import settings_for
 from web import create_app
@@ -63,9 +82,6 @@ def test_project_named_script_shows_as_text(migrated_url: str) -> None:
             html = client.get(url).get_data(as_text=True)
             assert evil not in html and "&lt;script&gt;" in html, url
     finally:
-        from sqlalchemy import delete
-
-        from registry.models import Project
         with session_scope(settings) as session:
             session.execute(delete(Project).where(Project.code == "XSS-1"))
 
@@ -84,3 +100,236 @@ def test_list_page_links_every_data_twin(client: FlaskClient) -> None:
     page = client.get("/projects?district=140122").get_data(as_text=True)
     for twin in ("/projects.json?", "/projects.csv?", "/projects.xlsx?", "/projects.geojson?"):
         assert twin + "district=140122" in page, twin
+
+
+# --- Filters: what a page shows is what its form asks for (issue 12) ---------------------------------
+
+class FormReader(HTMLParser):
+    """What a browser submits for the page's filter form, in document order: text, number and hidden
+    inputs as they stand, checked boxes, and each single select's selected option (the last one marked
+    selected, else the first option)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.action: str | None = None
+        self.pairs: list[tuple[str, str]] = []
+        self._inside = False
+        self._select: tuple[str, list[tuple[str, bool]]] | None = None
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        a = {k: v or "" for k, v in attrs}
+        if tag == "form" and a.get("data-testid") == "filters":
+            self._inside, self.action = True, a["action"]
+        if not self._inside:
+            return
+        if tag == "input" and a.get("name"):
+            if a.get("type") != "checkbox" or "checked" in a:
+                self.pairs.append((a["name"], a.get("value", "on" if a.get("type") == "checkbox" else "")))
+        elif tag == "select":
+            self._select = (a["name"], [])
+        elif tag == "option" and self._select is not None:
+            self._select[1].append((a.get("value", ""), "selected" in a))
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "select" and self._select is not None:
+            name, options = self._select
+            marked = [value for value, selected in options if selected]
+            self.pairs.append((name, marked[-1] if marked else options[0][0]))
+            self._select = None
+        elif tag == "form":
+            self._inside = False
+
+
+def submitted(html: str) -> tuple[str, list[tuple[str, str]]]:
+    reader = FormReader()
+    reader.feed(html)
+    assert reader.action, "no filter form on the page"
+    return reader.action, reader.pairs
+
+
+def count_on(html: str) -> int:
+    found = re.search(r'data-testid="count">(\d+)<', html)
+    assert found, "no count on the page"
+    return int(found.group(1))
+
+
+def filter_of(session: Session, params: Sequence[tuple[str, str]]) -> ProjectFilter:
+    grouped: dict[str, list[str]] = {}
+    for key, value in params:
+        grouped.setdefault(key, []).append(value)
+    return canonical(resolve(session, ProjectFilter.from_params(grouped)))
+
+
+@dataclass(frozen=True)
+class Choices:
+    strategies: list[str]
+    parents: list[str]
+    districts: list[str]
+    zones: list[str]
+    chains: list[str]
+    kinds: list[str]
+
+
+def _unique(names: Sequence[str]) -> list[str]:
+    """Names that name one thing (a name shared by two chain segments is ambiguous, rightly refused)."""
+    return [n for n in names if names.count(n) == 1]
+
+
+def _choices(session: Session) -> Choices:
+    vocab = Vocabulary.load(session)
+    parents = sorted({p for _, _, p, _ in vocab.strategies.values() if p})
+    return Choices(
+        strategies=[*vocab.strategies, *_unique([s[0] for s in vocab.strategies.values()])],
+        parents=parents + [vocab.strategies[p][0] for p in parents],
+        districts=[*vocab.districts, *vocab.districts.values(), "小店"],
+        zones=[*vocab.zones, *_unique([z[0] for z in vocab.zones.values()])],  # most zones hold no project
+        chains=[*vocab.chains, *_unique([c[0] for c in vocab.chains.values()])],
+        kinds=sorted({k for k in session.scalars(select(Project.kind)) if k}) + ["无此类别"],
+    )
+
+
+def filter_params(choices: Choices) -> st.SearchStrategy[list[tuple[str, str]]]:
+    def several(param: str, values: list[str]) -> st.SearchStrategy[list[tuple[str, str]]]:
+        return st.lists(st.sampled_from(values), max_size=3).map(lambda vs: [(param, v) for v in vs])
+
+    parts = [
+        several("strategy", choices.strategies + choices.parents * 3), several("corridor", choices.parents),
+        several("district", choices.districts), several("zone", choices.zones), several("chain", choices.chains),
+        several("status", ["unknown", "未注明", "在建", "谋划"]), several("kind", choices.kinds),
+        st.lists(st.sampled_from(["太原", "氢能", "%", "_", "项目", "无此词"]), max_size=2)
+        .map(lambda ws: [("q", " ".join(ws))] if ws else []),
+        st.sampled_from([[], [("min_investment", "1.5")], [("min_investment", "1e3")], [("max_investment", "100")]]),
+        st.sampled_from([[], [("review", "1")]]),
+        st.sampled_from([[], [("group_by", "strategy")]]),
+    ]
+    return st.tuples(*parts).map(lambda chunks: [pair for chunk in chunks for pair in chunk])
+
+
+@pytest.mark.parametrize("path", ["/projects", "/map"])
+def test_submitting_a_pages_form_unchanged_keeps_its_filter(seeded_url: str, path: str) -> None:
+    client = create_app(settings_for(seeded_url)).test_client()
+    engine = make_engine(seeded_url)
+    with make_session_factory(engine)() as session:
+        choices = _choices(session)
+
+        @settings(max_examples=25, deadline=None, derandomize=True,
+                  suppress_health_check=[HealthCheck.too_slow])
+        @given(params=filter_params(choices))
+        def round_trip(params: list[tuple[str, str]]) -> None:
+            first = client.get(path, query_string=params)
+            assert first.status_code == 200, (params, first.status_code)
+            html = first.get_data(as_text=True)
+            action, pairs = submitted(html)
+            second = client.get(action, query_string=pairs)
+            assert second.status_code == 200, pairs
+            assert filter_of(session, pairs) == filter_of(session, params), (params, pairs)
+            assert dict(pairs).get("group_by", "chain") == dict(params).get("group_by", "chain")
+            html2 = second.get_data(as_text=True)
+            assert count_on(html2) == count_on(html)
+            assert submitted(html2)[1] == pairs  # a fixed point: the second page's form is the same form
+
+        round_trip()
+    engine.dispose()
+
+
+def test_a_parent_strategy_stays_selected_and_keeps_all_its_projects(client: FlaskClient) -> None:
+    html = client.get("/projects?strategy=京津冀协同发展").get_data(as_text=True)
+    _, pairs = submitted(html)
+    assert ("strategy", "jjj") in pairs
+    assert count_on(client.get("/projects", query_string=pairs).get_data(as_text=True)) == count_on(html) > 1
+
+
+def test_a_filter_matching_nothing_stays_in_the_form_and_the_review_flag_survives(client: FlaskClient) -> None:
+    html = client.get("/projects?zone=xishan&district=140122&review=1").get_data(as_text=True)
+    assert count_on(html) == 0
+    _, pairs = submitted(html)
+    assert {("zone", "xishan"), ("district", "140122"), ("review", "1")} <= set(pairs)
+
+
+def test_active_filters_are_removable_chips_and_clear_works(client: FlaskClient) -> None:
+    html = client.get("/projects?district=小店区&strategy=jjj&q=太原").get_data(as_text=True)
+    chips = {label: href for href, label in re.findall(r'class="chip" href="([^"]*)"[^>]*>× ([^<]*)<', html)}
+    assert set(chips) == {"小店区", "京津冀协同发展", "“太原”"}
+    without_district = unescape(chips["小店区"])
+    assert "district" not in without_district and "strategy=jjj" in without_district
+    clear = re.search(r'<a href="([^"]*)" data-testid="clear">([^<]*)</a>', html)
+    assert clear and clear.group(2) == "清除筛选" and clear.group(1) == "/projects"
+    assert count_on(client.get(clear.group(1)).get_data(as_text=True)) == client.get("/projects.json").get_json()["count"]
+
+
+def test_links_carry_no_empty_parameters_and_a_chosen_facet_value_removes_itself(client: FlaskClient) -> None:
+    html = client.get("/projects?district=140105").get_data(as_text=True)
+    for href in re.findall(r'href="([^"]*\?[^"]*)"', html):
+        query = urlsplit(unescape(href)).query
+        assert all(value for _, value in parse_qsl(query, keep_blank_values=True)), href
+    chosen = re.search(r'<li class="selected">\s*<a href="([^"]*)"', html)
+    assert chosen and "district=140105" not in unescape(chosen.group(1))
+
+
+def test_every_column_header_sorts_and_names_sort_by_pinyin(client: FlaskClient) -> None:
+    html = client.get("/projects").get_data(as_text=True)
+    headers = re.findall(r'<th><a href="([^"]*)" data-testid="sort-', html)
+    assert len(headers) == len(LIST_COLUMNS)
+    for href in headers:
+        for url in (unescape(href), unescape(href).replace("sort=", "sort=-")):
+            assert client.get("/projects" + url).status_code == 200, url
+    for sort in ("zone", "-strategies", "precision_label"):
+        assert client.get(f"/projects.csv?district=140105&sort={sort}").status_code == 200, sort
+    names = [p["name"] for p in client.get("/projects.json?sort=name").get_json()["projects"]]
+    chinese = [n for n in names if "\u4e00" <= n[0] <= "\u9fff"]
+    assert [lazy_pinyin(n[0])[0] for n in chinese] == sorted(lazy_pinyin(n[0])[0] for n in chinese)
+    assert chinese != sorted(chinese)  # code point order differs, so this order is pinyin's, not by accident
+
+
+def test_a_bad_value_stays_on_the_list_names_it_and_suggests_the_closest(client: FlaskClient) -> None:
+    resp = client.get("/projects?district=小店x&strategy=jjj")
+    html = resp.get_data(as_text=True)
+    assert resp.status_code == 400
+    assert "小店x" in html and 'data-testid="filters"' in html and "您是不是要找" in html
+    fix = re.search(r'<a href="\?([^"]*)" data-testid="fix">小店区</a>', html)
+    assert fix and client.get("/projects?" + unescape(fix.group(1))).status_code == 200
+    assert count_on(html) == client.get("/projects.json?strategy=jjj").get_json()["count"]  # the rest still applies
+    status = client.get("/projects?status=finished")
+    assert status.status_code == 400 and "finished" in status.get_data(as_text=True)
+    ambiguous = client.get("/projects?zone=晋阳").get_data(as_text=True)
+    assert "对应多个" in ambiguous and "晋阳湖片区" in ambiguous
+
+
+def test_script_data_cannot_end_its_script_element(seeded_url: str, tmp_path: Path,
+                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    settings = settings_for(seeded_url)
+    evil = "<!--<script>x</script>-->"
+    with session_scope(settings) as session:  # placed in its district, so the map file draws it
+        apply_project_dicts(session, [{"code": "ESC-1", "name": "ESC " + evil, "district_stated": "小店区",
+                                       "sources": [{"document": "test", "excerpt": evil}]}],
+                            placer=default_placer(session, settings))
+    try:
+        page = create_app(settings).test_client().get("/projects/ESC-1").get_data(as_text=True)
+        monkeypatch.setenv("KPR_DATABASE_URL", seeded_url)
+        out = tmp_path / "map.html"
+        # The filter in words travels inside the file's data: a search for the text puts it there too.
+        result = CliRunner().invoke(cli_main, ["map", "-q", "<!--<script", "-o", str(out)])
+        assert result.exit_code == 0, result.output
+        for html, needle in ((page, "ESC " + evil), (out.read_text(encoding="utf-8"), "“<!--<script”")):
+            blocks = re.findall(r'<script type="application/json" id=[^>]*>(.*?)</script>', html, flags=re.DOTALL)
+            assert any(needle in json.dumps(json.loads(b), ensure_ascii=False) for b in blocks)
+            scripts = re.findall(r"<script[^>]*>(.*?)</script>", html, flags=re.DOTALL | re.IGNORECASE)
+            # "</script" ends a script element; after "<!--" a "<script" hides the real end (HTML §4.12.1.3).
+            assert not any(re.search(r"<!--|</script", s, flags=re.IGNORECASE) for s in scripts)
+    finally:
+        with session_scope(settings) as session:
+            session.execute(delete(Project).where(Project.code == "ESC-1"))
+
+
+def test_the_chinese_list_shows_no_raw_codes_or_english_and_the_english_one_has_english_headers(
+        client: FlaskClient) -> None:
+    html = client.get("/projects?lang=zh").get_data(as_text=True)
+    body = html[html.index("<tbody>"):html.index("</tbody>")]
+    cells = re.findall(r"<td[^>]*>([^<]*)</td>", body)
+    assert cells and not [c for c in cells if re.search(r"\bunknown\b|district|exact|city-wide", c)]
+    assert "<td>未注明</td>" in body  # the seeds state no status: said so in Chinese
+    facet = html[html.index('<aside class="facets">'):html.index("</aside>")]
+    assert ">unknown" not in facet and "未注明" in facet
+    english = client.get("/projects?lang=en").get_data(as_text=True)
+    headers = re.findall(r'data-testid="sort-[^"]*">([^<]*)<', english)
+    assert headers and not any(re.search(r"[\u4e00-\u9fff]", h.replace("亿元", "")) for h in headers)

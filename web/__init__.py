@@ -8,6 +8,7 @@ from flask import Flask
 from registry.config import Settings
 from registry.db import make_engine, make_session_factory
 from registry.facetindex import IndexCache
+from registry.stampcache import StampedCache
 
 
 def create_app(settings: Settings | None = None, test_config: dict[str, Any] | None = None) -> Flask:
@@ -21,13 +22,18 @@ def create_app(settings: Settings | None = None, test_config: dict[str, Any] | N
     engine = make_engine(settings.database_url)
     app.extensions["kpr_engine"] = engine
     app.extensions["kpr_sessions"] = make_session_factory(engine)
+    # Every cache is keyed on the data stamp and owns its lock; made here so each app has its own.
     app.extensions["kpr_facet_index"] = IndexCache()
+    app.extensions["kpr_map_data"] = StampedCache(size=16)  # /map/data.json bodies, per filter
+    app.extensions["kpr_map_base"] = StampedCache(size=4)  # /map/base.json, per CRS
 
     # Imported here so that importing `web` alone configures nothing.
-    from web import api, errors, exchange, printview, session, stats, views
+    from web import api, auth, edit, errors, exchange, printview, review, security, session, stats, views
 
     session.init_app(app)
     errors.init_app(app)
-    for blueprint in (views.bp, exchange.bp, api.bp, printview.bp, stats.bp):
+    security.init_app(app, settings)
+    auth.init_app(app)
+    for blueprint in (views.bp, exchange.bp, api.bp, edit.bp, review.bp, printview.bp, stats.bp):
         app.register_blueprint(blueprint)
     return app

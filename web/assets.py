@@ -23,3 +23,8 @@ def asset_url(package: str, path: str) -> str:
     from flask import url_for
 
     return url_for("kpr.assets.asset", package=package, path=path)
+
+
+def draw_assets() -> dict[str, str]:
+    """Leaflet.draw (npm package) for drawing lines and polygons when placing a project."""
+    return {"js": asset_url("leaflet-draw", "leaflet.draw.js"), "css": asset_url("leaflet-draw", "leaflet.draw.css")}

@@ -1,36 +1,47 @@
 """Spreadsheet twins of the project list (.xlsx, .geojson), the import template, and the upload page.
 
-The upload page writes to the registry, so it is off unless the server was started with KPR_ENABLE_UPLOAD=1
-(there are no accounts yet); the CLI import is always available."""
+The upload page writes to the registry: editors and admins only. Its preview applies the file inside the
+request's transaction, reads the per-field changes the history recorded, and rolls back."""
 from __future__ import annotations
 
+import shutil
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import IO, Any
 
-from flask import Blueprint, Response, current_app, render_template, request, send_file
+from flask import (
+    Blueprint,
+    Response,
+    current_app,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    send_file,
+    url_for,
+)
+from werkzeug.wrappers import Response as WerkzeugResponse
 
-from registry.config import Settings
-from registry.errors import KprError
+from registry import history
+from registry.errors import NotFound
 from registry.export import MIMETYPES, build_context, export_rows
+from registry.historyview import change_rows
 from registry.importer.errors import FileTooLarge, ImportRefused
 from registry.importer.limits import Limits
+from registry.importer.precheck import check_upload, check_upload_size
 from registry.importer.report import ImportReport, write_report_xlsx
 from registry.importer.run import import_file
 from registry.importer.template import write_template
 from registry.queries import Vocabulary, iter_rows, resolve
+from web import jobs
+from web.auth import current_record, require
 from web.session import get_session
 from web.views import _filter
 
 bp = Blueprint("exchange", __name__)
 UPLOAD_SUFFIXES = (".xlsx", ".csv")
 LIMITS = Limits()
-
-
-class UploadDisabled(KprError):
-    code = "upload_disabled"
-    status = 403
 
 
 def _send(write: Callable[[IO[bytes]], Any], fmt: str, name: str) -> Response:
@@ -69,14 +80,8 @@ def template_xlsx() -> Response:
     return _send(lambda out: write_template(vocab, out), "xlsx", "kpr-import-template.xlsx")
 
 
-def _require_upload() -> None:
-    settings: Settings = current_app.config["KPR_SETTINGS"]
-    if not settings.enable_upload:
-        raise UploadDisabled("上传导入未开启：在有账户和权限之前，需以 KPR_ENABLE_UPLOAD=1 启动服务；"
-                             "命令行 `kpr import` 始终可用 (upload is off: start the server with KPR_ENABLE_UPLOAD=1)")
-
-
 def _save_upload(tmpdir: Path) -> Path:
+    check_upload_size(request.content_length, LIMITS)
     upload = request.files.get("file")
     if upload is None or not upload.filename:
         raise ImportRefused("请选择要上传的 .xlsx 或 .csv 文件 (no file chosen)")
@@ -95,24 +100,33 @@ def _save_upload(tmpdir: Path) -> Path:
 
 
 @bp.get("/import")
+@require("editor")
 def import_page() -> str:
-    _require_upload()
     return render_template("import.html", report=None, action=None)
 
 
 @bp.post("/import")
-def import_post() -> Response | str:
-    _require_upload()
+@require("editor")
+def import_post() -> Response | WerkzeugResponse | str:
     action = request.form.get("action", "preview")
     skip_invalid = request.form.get("skip_invalid") == "1"
     session = get_session()
+    settings = current_app.config["KPR_SETTINGS"]
     with tempfile.TemporaryDirectory(prefix="kpr-upload-") as tmp:
         path = _save_upload(Path(tmp))
         name = Path(request.files["file"].filename or "upload").name
+        checked = check_upload(path, LIMITS, request.form.get("sheet") or None)  # refuses before any work
+        if checked.rows > settings.import_job_rows and action in ("preview", "apply"):
+            return _start_job(path, name, action, skip_invalid)
+        change_set = history.begin(session, "import", user=current_record(), file_name=name,
+                                   comment=request.form.get("comment") or None)
         try:
-            report = import_file(session, path, dry_run=action != "apply", sheet=request.form.get("sheet") or None,
+            # Applied inside this transaction either way: the preview reads what the history recorded.
+            report = import_file(session, path, dry_run=False, sheet=request.form.get("sheet") or None,
                                  skip_invalid=skip_invalid, settings=current_app.config["KPR_SETTINGS"],
                                  limits=LIMITS)
+            session.flush()
+            diffs = change_rows(session, change_set.id) if report.applied else []
         except BaseException:
             session.rollback()
             raise
@@ -121,11 +135,50 @@ def import_post() -> Response | str:
             session.commit()
         else:
             session.rollback()
+            report.applied = False
     if action == "report":
         return _send(lambda out: write_report_xlsx(report, out), "xlsx", "kpr-import-report.xlsx")
     status = 200 if report.applied or not report.problem_count or action != "apply" else 422
-    return Response(render_template("import.html", report=report, action=action,
-                                    result=_view(report)), status=status)
+    return Response(render_template("import.html", report=report, action=action, diffs=diffs[:2000],
+                                    more_diffs=max(0, len(diffs) - 2000), result=_view(report)), status=status)
+
+
+def _start_job(path: Path, name: str, action: str, skip_invalid: bool) -> WerkzeugResponse:
+    settings = current_app.config["KPR_SETTINGS"]
+    keep = Path(settings.instance_dir) / "uploads"
+    keep.mkdir(parents=True, exist_ok=True)
+    job_id = jobs.new_job_id()
+    kept = keep / f"{job_id}{path.suffix}"
+    shutil.copyfile(path, kept)
+    job = jobs.ImportJob(job_id, current_record(), kept, name, action, skip_invalid,  # type: ignore[arg-type]
+                         request.form.get("sheet") or None, request.form.get("comment") or None)
+    registry: jobs.JobRegistry = current_app.extensions.setdefault("kpr_jobs", jobs.JobRegistry())
+    registry.start(current_app._get_current_object(), job, LIMITS)  # type: ignore[attr-defined]
+    return redirect(url_for("exchange.import_job", job_id=job_id))
+
+
+def _job(job_id: str) -> jobs.ImportJob:
+    registry: jobs.JobRegistry | None = current_app.extensions.get("kpr_jobs")
+    job = registry.get(job_id) if registry else None
+    record = current_record()
+    if job is None or record is None or (job.user.id != record.id and not record.can("admin")):
+        raise NotFound("没有这个导入任务（任务只保留一小时）(no such import job)")
+    return job
+
+
+@bp.get("/import/jobs/<job_id>")
+@require("editor")
+def import_job(job_id: str) -> str:
+    job = _job(job_id)
+    report = job.report
+    return render_template("import.html", job=job, report=report, action=job.action, diffs=job.diffs,
+                           more_diffs=0, result=_view(report) if report else None)
+
+
+@bp.get("/import/jobs/<job_id>.json")
+@require("editor")
+def import_job_json(job_id: str) -> Response:
+    return jsonify(_job(job_id).to_dict())
 
 
 def _view(report: ImportReport) -> dict[str, Any]:

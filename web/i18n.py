@@ -7,6 +7,7 @@ from decimal import Decimal
 from flask import Blueprint, Response, request
 
 from registry.maps.labels import map_labels
+from registry.models import PRECISIONS
 
 LANGS = ("zh", "en")
 COOKIE = "kpr_lang"
@@ -17,7 +18,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "footer": "数据来源：太原市规划文件（见各项目来源）。位置精度与方法逐项记录。",
         "filter": "筛选", "count_prefix": "共", "count_suffix": "个项目", "sum": "总投资", "yi": "亿元",
         "without": "未列投资额", "without_suffix": "个", "placed": "上图", "export": "导出", "search": "搜索",
-        "search_hint": "名称、别名、编号、建设单位", "clear": "清除筛选", "prev": "上一页", "next": "下一页",
+        "search_hint": "名称、别名、编号、建设单位、规划分组、说明、开发区", "clear": "清除筛选", "prev": "上一页", "next": "下一页",
         "page": "第 {n} 页", "no_rows": "没有符合条件的项目。", "open_map": "在地图上查看",
         "open_list": "在列表中查看", "group_by": "地图分组", "by_chain": "按产业链", "by_strategy": "按区域战略",
         "min_inv": "总投资不少于（亿元）", "max_inv": "总投资不超过（亿元）", "apply": "应用筛选",
@@ -31,13 +32,14 @@ STRINGS: dict[str, dict[str, str]] = {
         "f_zone": "开发区", "f_precision": "位置精度", "f_box": "专栏", "f_description": "说明",
         "f_method": "方法", "f_evidence": "依据", "f_lonlat": "经纬度 (WGS-84)", "related": "相关列表",
         "error": "出错了", "map_title": "项目地图", "loading": "地图数据加载中…",
+        "remove": "移除此筛选条件", "bad_value": "无法按此筛选", "did_you_mean": "您是不是要找：",
     },
     "en": {
         "site": "Taiyuan Key Projects", "nav_map": "Map", "nav_list": "Project list", "nav_review": "Locations to verify", "switch_lang": "中文",
         "footer": "Sources: Taiyuan plan documents (cited per project). Location precision and method are recorded per project.",
         "filter": "Filter", "count_prefix": "", "count_suffix": "projects", "sum": "total investment",
         "yi": "亿元 (100M CNY)", "without": "without an amount", "without_suffix": "", "placed": "on the map",
-        "export": "Export", "search": "Search", "search_hint": "name, alias, code, builder", "clear": "Clear filters",
+        "export": "Export", "search": "Search", "search_hint": "name, alias, code, builder, plan group, description, zone", "clear": "Clear filters",
         "prev": "Previous", "next": "Next", "page": "page {n}", "no_rows": "No project matches.",
         "open_map": "Show on the map", "open_list": "Show as a list", "group_by": "Map groups",
         "by_chain": "by industry chain", "by_strategy": "by regional strategy",
@@ -54,7 +56,27 @@ STRINGS: dict[str, dict[str, str]] = {
         "f_description": "Description", "f_method": "Method", "f_evidence": "Evidence",
         "f_lonlat": "Lon, lat (WGS-84)", "related": "Related lists", "error": "Something went wrong",
         "map_title": "Project map", "loading": "Loading map data…",
+        "remove": "Remove this filter", "bad_value": "Cannot filter by this", "did_you_mean": "Did you mean:",
     },
+}
+
+# Statuses as stored → as shown; the Chinese ones are the plans' own words, "unknown" is not.
+STATUS_WORDS = {
+    "zh": {"unknown": "未注明"},
+    "en": {"谋划": "planned", "前期": "preparation", "在建": "under construction", "竣工": "completed",
+           "投产": "in operation", "unknown": "not stated"},
+}
+
+# Location precision: models.PRECISIONS holds "中文 english" in one string; each interface shows its half.
+PRECISION_WORDS = {
+    "zh": {k: v.split(" ", 1)[0] for k, v in PRECISIONS.items()},
+    "en": {k: v.split(" ", 1)[-1] for k, v in PRECISIONS.items()},
+}
+# List column headers in English (the Chinese ones are textout.LIST_COLUMNS' own titles).
+COLUMN_WORDS_EN = {
+    "code": "Code", "name": "Project", "total_investment": "Total investment (亿元)", "status": "Status",
+    "district": "District", "zone": "Development zone", "strategies": "Regional strategies",
+    "chains": "Industry chains", "precision_label": "Location precision",
 }
 
 bp = Blueprint("i18n", __name__)
@@ -80,7 +102,9 @@ def format_yi(value: Decimal | float | str | None, lang: str | None = None) -> s
 def _inject() -> dict[str, object]:
     lang = current_lang()
     return {"t": STRINGS[lang], "lang": lang, "other_lang": "en" if lang == "zh" else "zh",
-            "map_labels": map_labels(lang)}
+            "map_labels": map_labels(lang), "status_label": lambda s: STATUS_WORDS[lang].get(s, s),
+            "precision_label": lambda p: PRECISION_WORDS[lang].get(p, str(p)),
+            "column_title": lambda key, title: COLUMN_WORDS_EN.get(key, title) if lang == "en" else title}
 
 
 @bp.app_template_filter("yi")

@@ -4,22 +4,22 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections import OrderedDict
 from typing import Any
 from urllib.parse import urlencode
 
 from flask import Blueprint, Response, current_app, render_template, request, url_for
-from sqlalchemy import func, select
 from werkzeug.wrappers import Response as WerkzeugResponse
 
+from registry import stamp
 from registry.config import Settings
 from registry.errors import InvalidFilter
 from registry.maps.base import base_layers
-from registry.maps.data import check_group_by, data_fingerprint, map_data
+from registry.maps.data import cache_key, check_group_by, map_data
 from registry.maps.labels import map_labels
 from registry.maps.page import SHADE_CHOICES, MapOptions, Source, build_map, render_parts
-from registry.models import DataVersion
 from registry.queries import ProjectFilter, describe, facets, resolve, totals
+from registry.stampcache import StampedCache
+from web import filterform
 from web.assets import asset_url
 from web.i18n import current_lang
 from web.session import get_session
@@ -60,7 +60,10 @@ def map_page() -> str:
     rf = resolve(session, ProjectFilter.from_params(request.args.to_dict(flat=False)))
     group_by = check_group_by(request.args.get("group_by"))
     shade = _shade()
-    params = rf.raw.to_params()
+    found = facets(session, rf)
+    keep = [(k, v) for k, v in (("group_by", group_by), ("shade", shade)) if v not in ("chain", "count")]
+    form = filterform.build(rf, found, keep)
+    params = form.params
     query = urlencode(params)
     list_url = url_for("kpr.projects_page") + ("?" + query if query else "")
     settings = _settings()
@@ -72,45 +75,34 @@ def map_page() -> str:
         corridors=rf.corridors, tiles_url=settings.tiles_url, tiles_attribution=settings.tiles_attribution,
     ))
     return render_template(
-        "map.html", parts=render_parts(fmap, asset_url), totals=totals(session, rf), facets=facets(session, rf),
+        "map.html", parts=render_parts(fmap, asset_url), totals=totals(session, rf), facets=found,
         filter_words=describe(rf), params=params, group_by=group_by, shade=shade, list_url=list_url,
-        vocab=rf.vocab, form_action=url_for("kpr.maps.map_page"),
+        vocab=rf.vocab, form_action=url_for("kpr.maps.map_page"), form=form,
     )
-
-
-DATA_CACHE_SIZE = 16
 
 
 @bp.get("/map/data.json")
 def data_json() -> WerkzeugResponse:
-    """Built once per filter and data version: at 100,000 projects building takes ~1.5 s, a cached answer
-    a few milliseconds (the fingerprint query is one scan of the projects table)."""
+    """Built once per resolved filter and data stamp: at 100,000 projects building takes ~1.5 s, a cached
+    answer a few milliseconds. The stamp is read in the request's snapshot, the same one the build reads."""
     session = get_session()
-    flt = ProjectFilter.from_params(request.args.to_dict(flat=False))
+    rf = resolve(session, ProjectFilter.from_params(request.args.to_dict(flat=False)))
     group_by = check_group_by(request.args.get("group_by"))
-    key = (tuple(flt.to_params()), group_by, _crs(), data_fingerprint(session))
-    cache: OrderedDict[Any, bytes] = current_app.extensions.setdefault("kpr_map_data", OrderedDict())
-    body = cache.get(key)
-    if body is None:
-        rf = resolve(session, flt)
-        payload = map_data(session, rf, group_by, crs=_crs())
+    crs = _crs()
+
+    def build() -> bytes:
+        payload = map_data(session, rf, group_by, crs=crs)
         payload["filter"] = describe(rf)
-        body = json.dumps(payload, ensure_ascii=False, separators=(",", ":")).encode()
-        cache[key] = body
-        while len(cache) > DATA_CACHE_SIZE:
-            cache.popitem(last=False)
-    cache.move_to_end(key)
-    return _json_bytes(body)
+        return json.dumps(payload, ensure_ascii=False, separators=(",", ":")).encode()
+
+    cache: StampedCache[bytes] = current_app.extensions["kpr_map_data"]
+    return _json_bytes(cache.get((cache_key(rf), group_by, crs), stamp.read(session), build))
 
 
 @bp.get("/map/base.json")
 def base_json() -> WerkzeugResponse:
-    # Boundaries change only when geodata is re-seeded or zones imported, which records a data version.
+    # Boundaries change when geodata is re-seeded or zones imported: both write rows, so the stamp moves.
     session = get_session()
-    version = session.scalar(select(func.max(DataVersion.id)))
-    key = (version, _crs())
-    cache: dict[Any, Any] = current_app.extensions.setdefault("kpr_map_base", {})
-    if key not in cache:
-        cache.clear()
-        cache[key] = base_layers(session, crs=_crs())
-    return _json(cache[key], max_age=300)
+    crs = _crs()
+    cache: StampedCache[dict[str, Any]] = current_app.extensions["kpr_map_base"]
+    return _json(cache.get(crs, stamp.read(session), lambda: base_layers(session, crs=crs)), max_age=300)

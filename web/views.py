@@ -3,20 +3,27 @@ from __future__ import annotations
 
 import io
 import json
+import re
+from typing import Any
 
 from flask import Blueprint, Response, current_app, jsonify, render_template, request, url_for
-from sqlalchemy import select
+from sqlalchemy.orm import Session
+from werkzeug.datastructures import MultiDict
 
-from registry.errors import NotFound
+from registry.badvalue import BadFilterValue
+from registry.editing import get_project
+from registry.historyview import history_rows
 from registry.maps.anchors import load_anchors
 from registry.maps.detail import location_data
 from registry.maps.labels import map_labels
 from registry.maps.page import MapOptions, Source, build_map, json_for_script, render_parts
 from registry.models import Project
-from registry.queries import ProjectFilter, describe, fetch_rows, iter_rows, resolve, totals
+from registry.queries import ProjectFilter, Vocabulary, describe, fetch_rows, iter_rows, resolve, totals
 from registry.records import Names, project_row
+from registry.sorting import parse_sort
 from registry.textout import LIST_COLUMNS, write_csv
-from web import assets, i18n, maps
+from web import assets, filterform, guards, i18n, maps
+from web.auth import can
 from web.i18n import current_lang
 from web.session import get_session
 
@@ -26,6 +33,7 @@ bp = Blueprint("kpr", __name__)
 bp.register_blueprint(maps.bp)
 bp.register_blueprint(assets.bp)
 bp.register_blueprint(i18n.bp)
+bp.register_blueprint(guards.bp)
 PAGE_SIZE = 50
 
 
@@ -33,25 +41,66 @@ def _filter() -> ProjectFilter:
     return ProjectFilter.from_params(request.args.to_dict(flat=False))
 
 
-@bp.get("/projects")
-def projects_page() -> str:
-    session = get_session()
-    rf = resolve(session, _filter())
-    page = max(1, request.args.get("page", 1, type=int) or 1)
-    sort = request.args.get("sort", "code")
-    group_by = maps.check_group_by(request.args.get("group_by"))
+def _page(args: MultiDict[str, str]) -> int:
+    raw = (args.get("page") or "1").strip()
+    if not re.fullmatch(r"[0-9]{1,7}", raw) or int(raw) < 1:
+        raise BadFilterValue(f"页码 page={raw!r} 应为 1 到 9999999 之间的整数 (expected a page number)", "page", raw)
+    return int(raw)
+
+
+def _list_context(session: Session, args: MultiDict[str, str]) -> dict[str, Any]:
+    """Everything the list page shows for these query arguments; BadFilterValue names a value it cannot use."""
+    rf = resolve(session, ProjectFilter.from_params(args.to_dict(flat=False)))
+    sort = (args.get("sort") or "code").strip() or "code"
+    parse_sort(sort)
+    group_by = maps.check_group_by(args.get("group_by"))
+    page = _page(args)
     found = current_app.extensions["kpr_facet_index"].get(session).evaluate(rf)
     offset = (page - 1) * PAGE_SIZE
-    page_ids = found.page_ids(sort, offset, PAGE_SIZE)
+    page_ids = found.page_ids(sort, offset, PAGE_SIZE, session)
     if page_ids is not None:  # the index knows the order: load just this page's rows
-        rows = fetch_rows(session, rf, sort=sort, ids=page_ids)
-    else:  # string sorts follow the database's collation
+        rows = fetch_rows(session, rf, sort=sort, ids=[int(i) for i in page_ids])
+    else:
         rows = fetch_rows(session, rf, sort=sort, limit=PAGE_SIZE, offset=offset)
-    return render_template(
-        "projects.html", rows=rows, totals=found.totals(), facets=found.facets(),
-        filter_words=describe(rf), params=rf.raw.to_params(), page=page, page_size=PAGE_SIZE, sort=sort,
-        columns=LIST_COLUMNS, group_by=group_by, vocab=rf.vocab, form_action=url_for("kpr.projects_page"),
-    )
+    facets = found.facets()
+    keep = [(k, v) for k, v in (("sort", sort), ("group_by", group_by)) if v not in ("code", "chain")]
+    form = filterform.build(rf, facets, keep)
+    return {
+        "rows": rows, "totals": found.totals(), "facets": facets, "filter_words": describe(rf),
+        "params": form.params, "form": form, "keep": keep, "page": page, "page_size": PAGE_SIZE, "sort": sort,
+        "columns": LIST_COLUMNS, "group_by": group_by, "vocab": rf.vocab, "form_action": url_for("kpr.projects_page"),
+    }
+
+
+@bp.get("/projects")
+def projects_page() -> str | tuple[str, int]:
+    session = get_session()
+    try:
+        return render_template("projects.html", **_list_context(session, request.args))
+    except BadFilterValue as exc:
+        # Stay on the list, without just the value that cannot be used, and say which it was.
+        error = exc
+    args = MultiDict(request.args)
+    for _ in range(8):  # each pass drops one bad value; a URL holds only a few
+        bad = [(k, v) for k, v in args.items(multi=True) if k == error.param and error.value in _split(v)]
+        remaining = [(k, v) for k, v in args.items(multi=True) if (k, v) not in bad]
+        remaining += [(k, ",".join(x for x in _split(v) if x != error.value)) for k, v in bad]
+        args = MultiDict([(k, v) for k, v in remaining if v.strip()] if bad else
+                         [(k, v) for k, v in remaining if k != error.param])
+        try:
+            context = _list_context(session, args)
+            break
+        except BadFilterValue as again:
+            error = again
+    else:
+        context = _list_context(session, MultiDict())
+    fixes = [(label, filterform.query([*context["params"], (error.param, code), *context["keep"]]))
+             for code, label in error.suggestions]
+    return render_template("projects.html", error=error, fixes=fixes, **context), 400
+
+
+def _split(value: str) -> list[str]:
+    return [v.strip() for v in value.replace("，", ",").split(",")]
 
 
 @bp.get("/projects.json")
@@ -78,10 +127,8 @@ def projects_csv() -> Response:
 
 
 def _project_or_404(code: str) -> Project:
-    project = get_session().scalar(select(Project).where(Project.code == code))
-    if project is None:
-        raise NotFound(f"没有编号为 {code} 的项目 (no project with code {code!r})")
-    return project
+    """Archived projects stay reachable by code for admins only."""
+    return get_project(get_session(), code, include_archived=can("admin"))
 
 
 @bp.get("/projects/<code>")
@@ -97,9 +144,13 @@ def project_page(code: str) -> str:
         shade="none", fit="points", remember_shade=False, compact=True, tiles_url=settings.tiles_url,
         tiles_attribution=settings.tiles_attribution,
     ))
+    project = _project_or_404(code)
     return render_template("project.html", row=row, back=url_for("kpr.projects_page"),
                            parts=render_parts(fmap, assets.asset_url), zip=zip,
-                           detail_data=json_for_script(json.dumps(data, ensure_ascii=False)))
+                           detail_data=json_for_script(json.dumps(data, ensure_ascii=False)),
+                           archived_at=project.archived_at, history=history_rows(session, project.id),
+                           vocab=Vocabulary.load(session) if can("editor") else None,
+                           map_crs=crs, draw_assets=assets.draw_assets() if can("editor") else None)
 
 
 @bp.get("/projects/<code>.json")

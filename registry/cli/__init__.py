@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import click
 
+from registry.cli.backup import backup, restore
 from registry.cli.db import db
 from registry.cli.exchange import export, import_, import_template
 from registry.cli.geocode import geocode
@@ -12,6 +13,7 @@ from registry.cli.plan import ingest_plan, seeds
 from registry.cli.projects import projects
 from registry.cli.seed import seed
 from registry.cli.serve import serve
+from registry.cli.users import users
 
 
 @click.group(help="KPR 太原重点项目库 — key-project registry for Taiyuan.")
@@ -22,5 +24,5 @@ def main() -> None:
 
 # `kpr --help` lists them alphabetically; each module documents its own options.
 for command in (db, seed, serve, projects, map_, export, import_, import_template, geocode, geodata,
-                ingest_plan, seeds):
+                ingest_plan, seeds, backup, restore, users):
     main.add_command(command)

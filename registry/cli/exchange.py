@@ -2,8 +2,9 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import click
 from tqdm import tqdm
@@ -19,6 +20,15 @@ from registry.importer.template import write_template
 from registry.queries import SORTABLE, Vocabulary, iter_rows, resolve
 
 PROGRESS_FROM = 2000  # rows; smaller jobs finish before a bar would help
+T = TypeVar("T")
+
+
+def _counted(items: Iterable[T], bar: tqdm) -> Iterator[T]:
+    """Pass items through unchanged, advancing the bar. (tqdm.update() returns a bool once the bar is shown,
+    so `bar.update(1) or row` put True into the row stream: issue 16.)"""
+    for item in items:
+        bar.update(1)
+        yield item
 
 
 @click.command(help="Export the filtered projects; the format follows the extension: .xlsx .csv .geojson .gpkg")
@@ -26,19 +36,23 @@ PROGRESS_FROM = 2000  # rows; smaller jobs finish before a bar would help
 @click.option("-o", "--output", "output", required=True, type=click.Path(dir_okay=False, path_type=Path),
               help="file to write (.xlsx, .csv, .geojson or .gpkg)")
 @click.option("--sort", default="code", show_default=True, help=f"sort column: {', '.join(SORTABLE)}")
-def export(output: Path, sort: str, **kwargs: Any) -> None:
+@click.option("--max-rows", type=click.IntRange(min=1), default=None,
+              help="write at most this many projects; the file's 口径说明 says when more matched")
+def export(output: Path, sort: str, max_rows: int | None, **kwargs: Any) -> None:
     flt = build_filter(kwargs)
     try:
         fmt = format_for(output)
         with session_scope() as session:
             rf = resolve(session, flt)
-            context = build_context(session, rf)
+            context = build_context(session, rf, row_limit=max_rows)
             count = context.totals.count if context.totals else 0
+            count = min(count, max_rows) if max_rows else count
             with tqdm(total=count, unit="行", file=sys.stderr, disable=count < PROGRESS_FROM,
                       desc="导出") as bar:
-                rows = (bar.update(1) or row for row in iter_rows(session, rf, sort=sort))
-                written = export_rows(rows, output, fmt, context)
+                written = export_rows(_counted(iter_rows(session, rf, sort=sort), bar), output, fmt, context)
         click.echo(f"已导出 {written} 个项目 → {output}（筛选：{context.filter_words}）", err=True)
+        if context.limit_note():
+            click.echo(f"注意：{context.limit_note()}", err=True)
     except KprError as exc:
         raise click.ClickException(exc.message) from None
 
@@ -51,9 +65,11 @@ def export(output: Path, sort: str, **kwargs: Any) -> None:
 @click.option("--report", "report_path", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="write the problem report to this .xlsx")
 @click.option("--max-size-mb", type=int, default=100, show_default=True, help="refuse larger files")
+@click.option("--max-rows", type=click.IntRange(min=1), default=Limits().max_rows, show_default=True,
+              help="refuse files with more data rows (counted before any row is parsed)")
 def import_(file: Path, dry_run: bool, sheet: str | None, skip_invalid: bool, report_path: Path | None,
-            max_size_mb: int) -> None:
-    limits = Limits(max_bytes=max_size_mb * 1024 * 1024)
+            max_size_mb: int, max_rows: int) -> None:
+    limits = Limits(max_bytes=max_size_mb * 1024 * 1024, max_rows=max_rows)
     try:
         with session_scope() as session, tqdm(unit="行", file=sys.stderr, desc="导入", mininterval=0.5,
                                               disable=None) as bar:

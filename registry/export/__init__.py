@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import io
 from collections.abc import Iterable
+from itertools import islice
 from pathlib import Path
 from typing import IO
 
@@ -32,6 +33,8 @@ def export_rows(rows: Iterable[ProjectRow], path_or_stream: str | Path | IO[byte
                 fmt: str | None = None, context: ExportContext | None = None) -> int:
     """Write rows (any iterable, consumed once) to a path or stream; returns how many were written."""
     context = context or ExportContext()
+    if context.row_limit is not None:
+        rows = islice(rows, context.row_limit)
     if isinstance(path_or_stream, (str, Path)):
         chosen = format_for(path_or_stream, fmt)
     elif fmt is None:

@@ -19,6 +19,17 @@ class ExportContext:
     data_version: str = "n/a"
     totals: Totals | None = None
     labels: Labels = field(default_factory=lambda: Labels(None))
+    row_limit: int | None = None  # at most this many rows are written; the notes say so when more matched
+
+    def truncated(self) -> bool:
+        return self.row_limit is not None and self.totals is not None and self.totals.count > self.row_limit
+
+    def limit_note(self) -> str | None:
+        """Said in the export itself (口径说明 sheet, GeoJSON `kpr` member) so a cut is never silent."""
+        if not self.truncated() or self.totals is None:
+            return None
+        return (f"超过导出上限：筛选出 {self.totals.count} 个项目，本文件只含按排序的前 {self.row_limit} 个；"
+                f"请缩小筛选范围分批导出 (export limited to {self.row_limit} of {self.totals.count} projects)")
 
 
 def data_version(session: Session) -> str:
@@ -31,7 +42,7 @@ def data_version(session: Session) -> str:
     return f"#{ident} {kind} {created:%Y-%m-%d %H:%M:%S}"
 
 
-def build_context(session: Session, rf: ResolvedFilter) -> ExportContext:
+def build_context(session: Session, rf: ResolvedFilter, row_limit: int | None = None) -> ExportContext:
     """The context for one filtered export: the same filter words and totals as the web page."""
     return ExportContext(filter_words=describe(rf), data_version=data_version(session),
-                         totals=totals(session, rf), labels=Labels(rf.vocab))
+                         totals=totals(session, rf), labels=Labels(rf.vocab), row_limit=row_limit)

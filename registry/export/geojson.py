@@ -33,8 +33,11 @@ def geometry(row: ProjectRow) -> dict[str, Any] | None:
 
 
 def write_geojson(rows: Iterable[ProjectRow], out: IO[str], context: ExportContext) -> int:
-    meta = {"filter": context.filter_words, "exported_at": context.exported_at.isoformat(),
+    meta: dict[str, Any] = {"filter": context.filter_words, "exported_at": context.exported_at.isoformat(),
             "data_version": context.data_version}
+    note = context.limit_note()
+    if note and context.totals is not None:
+        meta.update(truncated=True, matched=context.totals.count, row_limit=context.row_limit, note=note)
     out.write('{"type": "FeatureCollection", "kpr": ' + json.dumps(meta, ensure_ascii=False) + ', "features": [')
     count = 0
     for row in rows:

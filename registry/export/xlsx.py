@@ -102,6 +102,9 @@ def _notes(sheet: Worksheet, ctx: ExportContext, styles: _Styles, count: int, am
     lines: list[tuple[str, Any]] = [("太原重点项目库 · 导出口径说明", None), ("筛选条件", ctx.filter_words),
                                     ("导出时间", stamp_text(ctx.exported_at)),
                                     ("数据版本", ctx.data_version)]
+    note = ctx.limit_note()
+    if note:
+        lines.insert(2, ("导出上限", note))
     if ctx.totals is not None:
         lines += [("项目数（与网页一致）", ctx.totals.count),
                   ("总投资合计（亿元）", ctx.totals.investment_sum),

@@ -19,6 +19,7 @@ class ZoneInfo:
     depth: int  # 0 zone, 1 park inside a zone: deeper is more specific
     schematic: bool = True  # no official boundary loaded
     stated: tuple[str, ...] = ()  # the districts a source states: only these may be implied
+    parent: str | None = None  # the zone a park belongs to (学府园区 → 综改区)
 
 
 @dataclass(frozen=True)
@@ -31,18 +32,34 @@ class TextDecision:
     outside: bool
     evidence: str
     conflicts: tuple[str, ...]
+    beyond_shanxi: bool = False  # every outside place named lies outside Shanxi
 
 
 def _unique(values: Sequence[str]) -> tuple[str, ...]:
     return tuple(dict.fromkeys(values))
 
 
+def full_names_win(matches: Sequence[Match]) -> list[Match]:
+    """When the text names one district or county in full (万柏林区, or a township's full name), short forms
+    that point elsewhere are words inside street or building names (迎泽 in 迎泽西大街): drop them."""
+    local = ("county", "township")
+    stated = {m.entry.code for m in matches if m.entry.kind in local and not m.entry.short}
+    if len(stated) != 1:
+        return list(matches)
+    return [m for m in matches if not (m.entry.kind in local and m.entry.short and m.entry.code not in stated)]
+
+
 def decide(text: str, matches: Sequence[Match], zones: Mapping[str, ZoneInfo],
            names: Mapping[str, str]) -> TextDecision:
+    if not any(word in text for word in LINEAR_WORDS):
+        # A line (起自尖草坪区…至阳曲) names its ends in any form: every district it touches counts.
+        matches = full_names_win(matches)
     counties = _unique([m.entry.code for m in matches if m.entry.kind in ("county", "township")])
     zone_codes = _unique([m.entry.zone or m.entry.code for m in matches
                           if m.entry.kind == "zone" or m.entry.zone])
     outside = _unique([m.entry.term for m in matches if m.entry.kind == "outside"])
+    beyond = bool(outside) and all(m.entry.beyond_shanxi for m in matches if m.entry.kind == "outside")
+    city = any(m.entry.kind == "city" for m in matches)
     outside_zone_unit = any(m.entry.kind == "outside" and m.entry.zone for m in matches)
     words = "、".join(_unique([m.entry.term for m in matches]))
     evidence = f"文字：{words}" if words else "文字中没有可识别的地名"
@@ -78,9 +95,13 @@ def decide(text: str, matches: Sequence[Match], zones: Mapping[str, ZoneInfo],
             return TextDecision(None, counties, None, 5, True, False, evidence, tuple(conflicts))
         return TextDecision(counties[0], counties, None, 3, False, False, evidence, ())
 
+    if outside and city and any(word in text for word in LINEAR_WORDS):
+        # 岚县至太原输气管线, 太原—绥德高速铁路: a line with one end in Taiyuan reaches Taiyuan.
+        return TextDecision(None, (), None, 5, True, False, evidence + "（线性工程，一端在太原市；另及太原市外："
+                            + "、".join(outside) + "）", (), beyond)
     if outside:
-        return TextDecision(None, (), None, 6, False, True, evidence, ())
+        return TextDecision(None, (), None, 6, False, True, evidence, (), beyond)
 
-    if any(m.entry.kind == "city" for m in matches):
+    if city:
         return TextDecision(None, (), None, 5, True, False, evidence + "（仅市级）", ())
     return TextDecision(None, (), None, 8, True, False, evidence, ())

@@ -3,6 +3,7 @@ characters: no regex alternation, so thousands of names cost about one dictionar
 from __future__ import annotations
 
 import csv
+import re
 import unicodedata
 from collections import defaultdict
 from collections.abc import Iterable
@@ -12,8 +13,11 @@ from pathlib import Path
 from registry.geodata import AdminUnit, Zone
 
 TAIYUAN = "140100"
+SHANXI = "14"  # adcode prefix of Shanxi province
 # Bare "示范区" also ends 西山生态文化旅游示范区 and 长风…示范区: as a lone word it would mislead.
 AMBIGUOUS_ALIASES = frozenset({"示范区"})
+# County-level units whose names are everyday words; alone they never name those units.
+GENERIC_UNIT_NAMES = frozenset({"城区", "矿区", "郊区"})
 # Outside places the plans name that have no polygon in geodata (partner regions of 长三角/粤港澳 …).
 OUTSIDE_NAMES = (
     "北京", "天津", "河北", "石家庄", "雄安", "上海", "江苏", "浙江", "安徽", "南京", "苏州", "杭州", "合肥",
@@ -29,6 +33,8 @@ class Entry:
     code: str  # adcode, zone code or outside name
     rank: int  # higher wins ties between overlapping matches of equal length
     zone: str | None = None  # a statistical unit that is a development zone (NBS lists zones as "streets")
+    short: bool = False  # a short form (阳曲 for 阳曲县, 河北 for 河北省): checked for word boundaries
+    beyond_shanxi: bool = False  # outside Shanxi province: a plan item goes there only for a stated reason
 
 
 @dataclass(frozen=True)
@@ -72,41 +78,66 @@ class Gazetteer:
         for unit in units:
             taiyuan = unit.parent == TAIYUAN
             if unit.adcode == TAIYUAN:
-                entries += [Entry("太原市", "city", TAIYUAN, 1), Entry("太原", "city", TAIYUAN, 0)]
+                entries += [Entry("太原市", "city", TAIYUAN, 1), Entry("太原", "city", TAIYUAN, 0, short=True)]
                 continue
+            if unit.name in GENERIC_UNIT_NAMES:
+                continue  # 阳泉's 城区/矿区/郊区: in a Taiyuan plan "城区北段" is Taiyuan's own urban area
             kind = "county" if taiyuan and unit.level == "county" else "outside"
+            beyond = not unit.adcode.startswith(SHANXI)
             county_codes.add(unit.adcode)
-            entries.append(Entry(unit.name, kind, unit.adcode, 3))
+            entries.append(Entry(unit.name, kind, unit.adcode, 3, beyond_shanxi=beyond))
             short = _short_county(unit.name)
             if short:
-                entries.append(Entry(short, kind, unit.adcode, 2))
+                entries.append(Entry(short, kind, unit.adcode, 2, short=True, beyond_shanxi=beyond))
         for zone in zones:
             for term in (zone.name, *zone.aliases):
                 if term not in AMBIGUOUS_ALIASES:
                     entries.append(Entry(term, "zone", zone.code, 4))
-        entries += [Entry(name, "outside", name, 1) for name in OUTSIDE_NAMES]
+        entries += [Entry(name, "outside", name, 1, short=True, beyond_shanxi=True) for name in OUTSIDE_NAMES]
+        entries += [Entry(word, "word", word, 9) for word in NOT_PLACES]
         if townships is not None and townships.exists():
             zones_only = cls(e for e in entries if e.kind == "zone")
             entries += [_with_zone(e, zones_only) for e in _township_entries(townships)]
         return cls(entries)
 
+    def _longest_at(self, text: str, i: int) -> Entry | None:
+        for entry in self._index.get(text[i:i + 2], ()):
+            if text.startswith(entry.term, i):
+                return entry
+        return None
+
     def scan(self, text: str) -> list[Match]:
-        """Leftmost-longest, non-overlapping matches."""
+        """Leftmost-longest, non-overlapping matches of place names, with word boundaries for short forms:
+        a short form that a longer name overlaps (向阳|阳曲), or that names a street (迎泽|西大街), is no
+        place. Non-place words (汾河 in 汾河北段) are matched too so they hide the short forms inside them,
+        and are left out of the result."""
         out: list[Match] = []
         i, n = 0, len(text)
-        index = self._index
         while i < n:
-            found = None
-            for entry in index.get(text[i:i + 2], ()):
-                if text.startswith(entry.term, i):
-                    found = entry
-                    break
+            found = self._longest_at(text, i)
             if found is None:
                 i += 1
                 continue
-            out.append(Match(i, found))
-            i += len(found.term)
+            end = i + len(found.term)
+            if found.short and self._overlapped(text, i, found):
+                i += 1
+                continue
+            # A township's short form before 路 is kept: 坞城路 runs in 坞城街道, the street its name came from.
+            street = found.short and found.kind != "township" and STREET_AFTER.match(text, end)
+            if found.kind != "word" and not street:
+                out.append(Match(i, found))
+            i = end
         return out
+
+    def _overlapped(self, text: str, start: int, found: Entry) -> bool:
+        """Whether a full name, a non-place word or a stronger short form (a county's over a township's)
+        starts inside the short form `found` at `start` and runs past its end."""
+        end = start + len(found.term)
+        for j in range(start + 1, end):
+            other = self._longest_at(text, j)
+            if other is not None and j + len(other.term) > end and (not other.short or other.rank > found.rank):
+                return True
+        return False
 
 
 def _with_zone(entry: Entry, zones_only: Gazetteer) -> Entry:
@@ -114,6 +145,12 @@ def _with_zone(entry: Entry, zones_only: Gazetteer) -> Entry:
     found = zones_only.scan(entry.term)
     return Entry(entry.term, entry.kind, entry.code, entry.rank, found[0].entry.code) if found else entry
 
+
+# Words that contain a place's short form but are no place (汾河北段 is not 河北, 汾河南段 not 河南): found in
+# the plan texts by scanning every short-form match with its neighbours (rivers, companies, common words).
+NOT_PLACES = ("汾河", "黄河", "潇河", "天和顺", "平台", "和平与发展", "蟠桃园")
+# A short form followed by a street word names the street (迎泽大街, 迎泽西大街, 和平北路, 长治路), not the place.
+STREET_AFTER = re.compile(r"[东西南北中]?(?:大街|大道|街(?!道)|路|巷|桥|公园)")
 
 # Short forms that are also everyday words in project names (中心, 新建 …) or city nicknames (龙城): a
 # township's short form is used only when it names nothing else.
@@ -155,5 +192,5 @@ def _township_entries(path: Path) -> list[Entry]:
     # county's own short form (阳曲 for 阳曲县, not 阳曲镇 of 尖草坪区) win.
     for short, codes in shorts.items():
         if len(codes) == 1 and next(iter(codes)).startswith("1401"):
-            entries.append(Entry(short, "township", next(iter(codes)), 1))
+            entries.append(Entry(short, "township", next(iter(codes)), 1, short=True))
     return entries

@@ -24,6 +24,7 @@ class Placement:
     outside_taiyuan: bool = False
     input_crs: str | None = None
     conflicts: tuple[str, ...] = field(default_factory=tuple)
+    beyond_shanxi: bool = False  # outside only by names of places beyond Shanxi
 
     def to_dict(self) -> dict[str, Any]:
         return {

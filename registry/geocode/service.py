@@ -45,7 +45,8 @@ class Geocoder:
         parents = {z.code: z.parent for z in zones}
         zone_info = {z.code: ZoneInfo(z.name, tuple(d.adcode for d in z.districts), _depth(z.code, parents),
                                       z.geometry_status != "official",
-                                      tuple(d.adcode for d in z.districts if d.basis == "stated")) for z in zones}
+                                      tuple(d.adcode for d in z.districts if d.basis == "stated"), z.parent)
+                     for z in zones}
         names = {u.adcode: u.name for u in units} | {z.code: z.name for z in zones}
         corridors = [Corridor(s.code, frozenset(m.adcode for m in s.member_units)) for s in strategies]
         return cls(Gazetteer.build(units, zones, geodata_dir / "townships.csv"),
@@ -63,6 +64,7 @@ class Geocoder:
             corridors=self.corridors_of(districts), lon=None, lat=None, precision=decision.precision,
             method=method, evidence=decision.evidence, needs_review=decision.needs_review, districts=districts,
             outside_taiyuan=decision.outside, conflicts=decision.conflicts,
+            beyond_shanxi=decision.outside and decision.beyond_shanxi,
         )
 
     def geocode_texts(self, texts: Iterable[str]) -> list[Placement]:
@@ -125,6 +127,10 @@ class Geocoder:
         if item.outside_taiyuan:
             return Placement(None, None, None, None, (), None, None, 6, "stated_in_text",
                              placement.evidence + "；规划文本：位于太原市外", False, (), True)
+        if placement.beyond_shanxi:
+            placement = self._not_beyond_shanxi(placement)
+        if item.zone_stated and item.zone_stated in self.zones:
+            placement = self._with_stated_zone(item.zone_stated, placement)
         if item.district_stated and item.district_stated != placement.district_code:
             conflicts = placement.conflicts
             if placement.district_code and placement.district_code != item.district_stated:
@@ -135,6 +141,41 @@ class Geocoder:
                              4 if placement.zone_code else 3, "stated_in_text", placement.evidence,
                              bool(conflicts), districts, False, None, conflicts)
         return placement
+
+    def _not_beyond_shanxi(self, placement: Placement) -> Placement:
+        """A Taiyuan plan item is not put outside Shanxi on a name alone (a partner region, a company's
+        home): without a stated site there it stays unplaced and goes to review."""
+        return Placement(None, None, None, None, (), None, None, 8, "none",
+                         placement.evidence + "；仅提到山西省外地名，未说明项目位于该地（未定位）", True)
+
+    def _with_stated_zone(self, stated: str, placement: Placement) -> Placement:
+        """A zone the plan states for the item wins over a zone inferred from other words; a park the text
+        names inside the stated zone is more specific and agrees, so it stays."""
+        found = placement.zone_code
+        if found == stated or (found is not None and self._within(found, stated)):
+            return placement
+        zone = self.zones[stated]
+        conflicts = placement.conflicts
+        if found is not None:
+            conflicts += (f"文字另及 {self._name(found)}，规划文本所述开发区为 {zone.name}",)
+        district = placement.district_code
+        if district is not None and district not in zone.districts:
+            conflicts += (f"{zone.name} 不在 {placement.district}",)
+        stated_districts = tuple(d for d in zone.stated if d.startswith("1401"))
+        if district is None and len(stated_districts) == 1 and len(zone.districts) == 1:
+            district = stated_districts[0]
+        districts = placement.districts or ((district,) if district else ())
+        return Placement(district, self._name(district), stated, zone.name, self.corridors_of(districts), None,
+                         None, 4, "stated_in_text", placement.evidence + f"；规划文本所述开发区：{zone.name}",
+                         bool(conflicts) or district is None, districts, False, None, conflicts)
+
+    def _within(self, code: str, ancestor: str) -> bool:
+        parent = self.zones[code].parent if code in self.zones else None
+        while parent is not None:
+            if parent == ancestor:
+                return True
+            parent = self.zones[parent].parent if parent in self.zones else None
+        return False
 
     def _name(self, code: str | None) -> str | None:
         return self.names.get(code, code) if code else None

@@ -73,6 +73,9 @@ class HeaderMap:
     def header_for(self, key: str) -> str:
         return self.headers.get(key, key)
 
+    def column_of(self, key: str) -> tuple[int, Target] | None:
+        return next(((i, t) for i, t in self.columns.items() if t.key == key), None)
+
 
 def map_headers(headers: list[str], max_columns: int = 200) -> HeaderMap:
     if len(headers) > max_columns:

@@ -5,6 +5,7 @@ a formula cell is a problem, never a value."""
 from __future__ import annotations
 
 import math
+import unicodedata
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
@@ -14,7 +15,9 @@ from registry.errors import Problem
 from registry.importer.headers import HeaderMap, Target
 from registry.importer.read import FormulaCell
 from registry.importer.vocab import Lookup, Vocab
+from registry.money import EXPECTED, UNITS, parse_amount_text
 from registry.textout import FORMULA_PREFIXES
+from registry.validate import CODE_EXPECTED, normalize_code
 
 MAX_DIGITS = 11  # 亿元 below 10¹² — far above any project, far below the database's integer 万元 limit
 LIST_SPLIT = ("、", "；", ";")
@@ -68,6 +71,7 @@ class RowParser:
         self.headers = headers
         self.vocab = vocab
         self.max_cell_chars = max_cell_chars
+        self.amount_column = headers.column_of("total_investment")
 
     def parse(self, number: int, cells: list[Any]) -> ParsedRow:
         row = ParsedRow(number)
@@ -92,6 +96,13 @@ class RowParser:
                 row.problems.append(Problem(number, header, raw, f"unreadable value ({exc})", "a plain value"))
                 continue
             row.values[DICT_KEYS.get(target.key, target.key)] = value
+        amount_column = self.amount_column
+        if amount_column is not None and row.values.get("total_investment") is not None \
+                and not row.values.get("investment_text"):
+            index, target = amount_column
+            kept = amount_source_text(cells[index] if index < len(cells) else None, target.scale)
+            if kept:
+                row.values["investment_text"] = kept
         if row.values.get("lon") is not None and row.values.get("lat") is not None and not row.values.get("crs"):
             row.problems.append(Problem(number, self.headers.header_for("crs"), None,
                                         "coordinates without their system (a wrong guess moves a project ~600 m)",
@@ -134,6 +145,12 @@ class RowParser:
             return self._code(self.vocab.districts, text, number, header, problems)
         if key == "zone":
             return self._code(self.vocab.zones, text, number, header, problems)
+        if key == "code":
+            try:
+                return normalize_code(text)
+            except ValueError as exc:
+                problems.append(Problem(number, header, raw, str(exc), CODE_EXPECTED))
+                return None
         if key == "status" and text in ("未知", "不详"):
             return "unknown"
         return text
@@ -146,29 +163,45 @@ class RowParser:
         return code
 
     @staticmethod
-    def _money(raw: Any, scale: int, number: int, header: str, problems: list[Problem]) -> str | None:
+    def _money(raw: Any, scale: int, number: int, header: str, problems: list[Problem]) -> Decimal | None:
         unit = "万元" if scale != 1 else "亿元"
         if isinstance(raw, bool):
             problems.append(Problem(number, header, raw, "not a number", f"an amount in {unit}"))
             return None
-        if isinstance(raw, float):
-            if not math.isfinite(raw):
+        if isinstance(raw, (int, float)):
+            if isinstance(raw, float) and not math.isfinite(raw):
                 problems.append(Problem(number, header, raw, "not a finite number", f"an amount in {unit}"))
                 return None
-            amount = Decimal(repr(raw))  # the shortest decimal that is this double: 15.37, not 15.3699…
+            # repr: the shortest decimal that is this double (15.37, not 15.3699…)
+            amount = Decimal(repr(raw)) / scale
         else:
-            text = str(raw).strip().replace(",", "").replace("，", "")
-            text = text.removesuffix(unit).removesuffix(unit[0]).strip()
             try:
-                amount = Decimal(text)
-            except InvalidOperation:
-                problems.append(Problem(number, header, raw, "not a number", f"an amount in {unit} such as 12.5"))
+                amount = parse_amount_text(str(raw), unit).yi
+            except ValueError as exc:
+                problems.append(Problem(number, header, raw, str(exc), f"{EXPECTED} (column unit: {unit})"))
                 return None
-        if not amount.is_finite():
-            problems.append(Problem(number, header, raw, "not a finite number", f"an amount in {unit}"))
+        if amount < 0:
+            problems.append(Problem(number, header, raw, "negative amount", f"an amount in {unit} ≥ 0"))
             return None
-        if amount.adjusted() > MAX_DIGITS + (4 if scale != 1 else 0):
+        if amount.adjusted() > MAX_DIGITS:
             problems.append(Problem(number, header, raw, "implausibly large", f"an amount in {unit}"))
             return None
         # Exact: 12345 万元 = 1.2345 亿元; more precision than 1 万元 is reported by validation.
-        return str(amount / scale) if scale != 1 else str(amount)
+        return amount
+
+
+def amount_source_text(raw: Any, scale: int) -> str | None:
+    """The amount cell's text, kept as investment_text when it says more than the bare number in 亿元
+    (a unit, thousands separators, full-width digits, a 万元 column): `1,200万元`, `１２０亿`."""
+    if not isinstance(raw, str):
+        return None
+    unit = "万元" if scale != 1 else "亿元"
+    try:
+        parsed = parse_amount_text(raw, unit)
+    except ValueError:
+        return None
+    if not parsed.telling:
+        return None
+    text = raw.strip()
+    has_unit = any(unicodedata.normalize("NFKC", text).endswith(u) for u in UNITS)
+    return text if has_unit else text + unit  # the unit the column's header states

@@ -12,6 +12,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from registry import history
 from registry.config import Settings
 from registry.crs import normalize_crs
 from registry.errors import Problem
@@ -51,6 +52,8 @@ def import_file(
 ) -> ImportReport:
     """Import one .xlsx/.csv file; the caller commits. Raises ImportRefused for files that cannot be read."""
     report = ImportReport(file=Path(path).name, dry_run=dry_run, skip_invalid=skip_invalid)
+    if history.current(session) is None:  # one change set per file, named after it
+        history.begin(session, "import", file_name=report.file)
     with open_table(path, sheet, limits) as table:
         headers = map_headers(table.headers, limits.max_columns)
         report.sheet, report.encoding = table.sheet, table.encoding
@@ -133,7 +136,7 @@ class _Run:
     def _more_problems(self, row: ParsedRow) -> None:
         """A row already refused still gets its other fields checked, so one report lists everything."""
         reported = {p.field for p in row.problems}
-        _, problems = validate_project({**row.values, "code": row.values.get("code") or "?"}, row.number)
+        _, problems = validate_project({**row.values, "code": row.values.get("code") or "UNSET"}, row.number)
         for p in problems:
             key = p.field.split("[")[0]
             header = self.headers.header_for(_FIELD_OF.get(key, key))

@@ -17,6 +17,7 @@ import folium
 from branca.element import CssLink, Element, Figure, JavascriptLink
 from folium.elements import JSCSSMixin
 
+from registry.config import REPO_ROOT
 from registry.errors import KprError
 
 _HERE = Path(__file__).resolve().parent
@@ -46,6 +47,8 @@ PACKAGES: dict[str, Package] = {
     "leaflet-markercluster": Package("leaflet-markercluster", lambda: _xstatic_dir("leaflet_markercluster")),
     "jquery": Package("jquery", lambda: _xstatic_dir("jquery")),
     "kpr": Package("kpr", lambda: _HERE / "static"),  # our own map script and styles
+    # From npm with a lockfile (web/package.json, `npm ci --prefix web` in `make install`).
+    "leaflet-draw": Package("leaflet-draw", lambda: REPO_ROOT / "web" / "node_modules" / "leaflet-draw" / "dist"),
 }
 
 # Folium asset name → (package, file). Names are Folium's own keys in default_js/default_css.

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
-from sqlalchemy import BigInteger, and_, func, select, true, type_coerce
+from sqlalchemy import BigInteger, and_, select, true, type_coerce
 from sqlalchemy.orm import Session
 
 from registry.errors import InvalidFilter
@@ -18,7 +18,6 @@ from registry.maps.anchors import Anchors, load_anchors
 from registry.maps.palette import colour
 from registry.models import (
     PRECISIONS,
-    DataVersion,
     Location,
     LocationDistrict,
     Project,
@@ -228,14 +227,13 @@ def _to_crs(points: list[tuple[float, float]], crs: str) -> list[tuple[float, fl
     return list(zip((float(x) for x in lon), (float(y) for y in lat)))
 
 
-def data_fingerprint(session: Session) -> tuple[Any, ...]:
-    """Changes whenever the map data can have changed: a seed or import (data_versions), a project added,
-    deleted or edited (count, newest updated_at, the sum of optimistic-lock versions). One cheap scan."""
-    t = Project.__table__
-    projects = session.connection().execute(
-        select(func.count(), func.max(t.c.updated_at), func.sum(t.c.version))).one()
-    version = session.connection().execute(select(func.max(DataVersion.__table__.c.id))).scalar()
-    return (version, *projects)
+def cache_key(rf: ResolvedFilter) -> tuple[Any, ...]:
+    """What a map answer depends on besides the data stamp: the resolved codes (two spellings of one district
+    share an entry), the canonical labels the description prints, and the filters that are not names."""
+    flt = rf.raw
+    amounts = tuple(None if v is None else str(v) for v in (flt.min_investment, flt.max_investment))
+    return (rf.strategies, rf.corridors, rf.districts, rf.zones, rf.chains, tuple(sorted(rf.labels.items())),
+            flt.statuses, flt.kinds, amounts, flt.q, flt.needs_review)
 
 
 def group_counts(data: Mapping[str, Any]) -> dict[str, int]:

@@ -130,8 +130,12 @@ def render_standalone(fmap: folium.Map, inline_json: Mapping[str, str], title: s
 
 
 def json_for_script(text: str) -> str:
-    # Inside <script>, only "</" can end the element early; "<\/" means the same to JSON.parse.
-    return text.replace("</", "<\\/")
+    """JSON text safe inside <script>: not only "</script" ends the element early, "<!--" followed by
+    "<script" makes the parser swallow the real "</script>". In JSON "<" can only stand inside a string,
+    where \\u003c means the same to JSON.parse, so escaping every "<" (and ">", "&", the JS line separators)
+    removes every such sequence."""
+    return (text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+            .replace("\u2028", "\\u2028").replace("\u2029", "\\u2029"))
 
 
 def _escape(text: str) -> str:

@@ -9,6 +9,7 @@ class Source:
     document: str
     line: int
     excerpt: str
+    box: str | None = None  # the 专栏 this line lies in (None: body text); kept when listings are merged
 
 
 @dataclass(frozen=True)
@@ -18,6 +19,7 @@ class Candidate:
     aliases: tuple[str, ...] = ()
     kind: str = "产业"
     status: str = "unknown"
+    status_text: str | None = None  # the plan's own stage word (谋划, 拟选址, 续建 …); see planparse/status.py
     construction_type: str | None = None
     total_investment: str | None = None  # 亿元, decimal string as stated
     investment_text: str | None = None

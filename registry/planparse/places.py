@@ -7,8 +7,10 @@ DISTRICTS: dict[str, str] = {
     "小店": "140105", "迎泽": "140106", "杏花岭": "140107", "尖草坪": "140108", "万柏林": "140109",
     "晋源": "140110", "清徐": "140121", "阳曲": "140122", "娄烦": "140123", "古交": "140181",
 }
-# Names that contain a district word but are not that district (streets, sub-areas elsewhere).
-_FALSE_DISTRICT = re.compile(r"迎泽大街|迎泽西|迎泽公园|小店车辆段|晋源东区")
+# Names that contain a district word but are not that district: a short form followed by a street word
+# (迎泽大街, 迎泽西大街, 迎泽公园), and sub-areas elsewhere.
+_STREET_AFTER = r"[东西南北中]?(?:大街|大道|街(?!道)|路|巷|桥|公园)"
+_FALSE_DISTRICT = re.compile(rf"(?:{'|'.join(DISTRICTS)})(?={_STREET_AFTER})|小店车辆段|晋源东区")
 
 # Longest alias first, so 山西转型综改示范区 wins over 综改示范区. Bare 示范区 is too ambiguous to use.
 ZONE_ALIASES: list[tuple[str, str]] = sorted(
@@ -34,7 +36,8 @@ _SECTION = re.compile(r"(?P<place>[^，。；、(对有]{2,10}段)\((?P<range>[^
 # "分为清徐段、小店段、晋源段", "主要实施娄烦县、古交市汾河干流…": lists of districts the works cross.
 _SPLIT_INTO = re.compile(r"分为(?P<place>[^，。；]{2,30}段)")
 _COUNTY_LIST = re.compile(r"实施(?P<place>(?:[^，。；、]{2,3}[县市区]、)*[^，。；、]{2,3}[县市区])")
-_OTHER_CITIES = re.compile(r"北京|天津|上海|深圳|广州|河北|雄安|杭州|南京|苏州|阳泉市|忻州市|晋中市|吕梁市|绥德")
+# 河北 inside a river's name (汾河北段) is no province.
+_OTHER_CITIES = re.compile(r"北京|天津|上海|深圳|广州|(?<![汾黄潇])河北|雄安|杭州|南京|苏州|阳泉市|忻州市|晋中市|吕梁市|绥德")
 
 
 def site_phrases(text: str) -> list[str]:

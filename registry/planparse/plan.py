@@ -2,9 +2,11 @@
 from __future__ import annotations
 
 import re
+from collections import defaultdict
+from collections.abc import Sequence
 from pathlib import Path
 
-from registry.planparse import facts, places
+from registry.planparse import facts, places, status
 from registry.planparse.amounts import parse_investment
 from registry.planparse.boxes import Box, box_line_numbers, find_boxes
 from registry.planparse.candidate import Candidate, Source
@@ -61,8 +63,20 @@ def _place_facts(item: RawItem) -> tuple[str | None, str | None, str | None, boo
     return place_text, district, zone, outside
 
 
-def _candidate(item: RawItem, code: str, document: str, box: Box | None, context: str | None) -> Candidate:
+def _stage(item: RawItem, siblings: Sequence[str]) -> str | None:
+    """The item's own stage word: in its name, its numbered passage, or the clause that lists it. A named
+    area's passage states aims (…建成国家级文旅示范标杆), not the area's stage: only its name counts."""
+    if item.shape == "numbered":
+        return status.stage_word(item.name) or status.stage_word(_description(item) or "")
+    if item.shape == "named_area":
+        return status.stage_word(item.name)
+    return status.listed_stage(item.name, item.text, siblings)
+
+
+def _candidate(item: RawItem, code: str, document: str, box: Box | None, context: str | None,
+               siblings: Sequence[str] = ()) -> Candidate:
     passage = item.text if item.shape == "numbered" else ""
+    word = _stage(item, siblings)
     investment = parse_investment(passage) if passage else None
     place_text, district, zone, outside = _place_facts(item)
     start, end = facts.years(passage)
@@ -76,6 +90,8 @@ def _candidate(item: RawItem, code: str, document: str, box: Box | None, context
         name=item.name,
         # Items of the industry-cluster and chain boxes are industry, whatever their group word says.
         kind="产业" if chains else facts.kind(item.group, box.title if box else context, item.name),
+        status=status.status_for(word),
+        status_text=word,
         construction_type=facts.construction_type(item.name),
         total_investment=investment.yi if investment else None,
         investment_text=investment.text if investment else None,
@@ -94,7 +110,7 @@ def _candidate(item: RawItem, code: str, document: str, box: Box | None, context
         box=box.label if box else None,
         group=item.group,
         description=_description(item),
-        sources=(Source(document, item.line, _excerpt(item)),),
+        sources=(Source(document, item.line, _excerpt(item), box.label if box else None),),
     )
 
 
@@ -114,15 +130,28 @@ def parse_lines(lines: list[Line], document: str) -> list[Candidate]:
     boxes = find_boxes(lines)
     out: list[Candidate] = []
     for box in boxes:
-        for item in box_items(box):
-            out.append(_candidate(item, f"{key}-{_box_code(box)}-{item.ordinal}", document, box, None))
+        items = box_items(box)
+        siblings = _names_by_text(items)
+        for item in items:
+            out.append(_candidate(item, f"{key}-{_box_code(box)}-{item.ordinal}", document, box, None,
+                                  siblings[item.text]))
     inside = box_line_numbers(boxes)
     body = [line for line in lines if line.no not in inside]
     context = _body_context(body)
-    for item in body_items(body):
+    items = body_items(body)
+    siblings = _names_by_text(items)
+    for item in items:
         code = f"{key}-L{item.line:04d}-{item.ordinal}"
-        out.append(_candidate(item, code, document, None, context.get(item.line)))
+        out.append(_candidate(item, code, document, None, context.get(item.line), siblings[item.text]))
     return out
+
+
+def _names_by_text(items: Sequence[RawItem]) -> dict[str, list[str]]:
+    """Items listed in one sentence, by that sentence: a list's shared verb is what remains without them."""
+    names: dict[str, list[str]] = defaultdict(list)
+    for item in items:
+        names[item.text].append(item.name)
+    return names
 
 
 def parse_plan(path: Path) -> list[Candidate]:

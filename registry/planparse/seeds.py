@@ -48,6 +48,9 @@ def _merge_into(primary: dict[str, Any], other: dict[str, Any]) -> None:
     for key in ("partners", "chains", "strategies"):
         primary[key] += [x for x in other[key] if x not in primary[key]]
     primary["sources"] += other["sources"]
+    if primary.get("status", "unknown") == "unknown" and other.get("status", "unknown") != "unknown":
+        # A stage the other listing states (004 "建成…一批新学校") is the project's, with its word.
+        primary["status"], primary["status_text"] = other["status"], other.get("status_text")
     for key, value in other.items():
         if primary.get(key) is None and value is not None:
             primary[key] = value

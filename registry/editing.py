@@ -1,0 +1,181 @@
+"""Editing one project the way a person does in the browser: create, update with optimistic locking, archive
+and restore. Every call opens its own change set, so history names the user, the time and the comment.
+The caller owns the transaction (the web request commits)."""
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+from sqlalchemy.orm.exc import StaleDataError
+
+from registry import history
+from registry.errors import Forbidden, InvalidRecord, NotFound, Problem, StaleEdit
+from registry.models import Project, utcnow
+from registry.money import parse_amount_text
+from registry.upsert import Placer, _apply, check_references, stated_placement
+from registry.users import UserRecord
+from registry.validate import validate_project
+
+# The form's fields are the keys of the project JSON (issue 11), plus the amount's unit.
+FORM_FIELDS = ("code", "name", "aliases", "kind", "status", "construction_type", "total_investment",
+               "investment_unit", "investment_text", "capacity_text", "start_year", "end_year", "builder",
+               "partners", "chains", "strategies", "place_text", "description")
+LIST_FIELDS = ("aliases", "partners", "chains", "strategies")
+UNITS = ("亿元", "万元")
+# Facts the form does not show (they come from the plans): an edit leaves them as they are.
+NOT_IN_FORM = frozenset({"box", "group_name", "specificity", "outside_taiyuan", "stated_district_code",
+                         "stated_zone_code"})
+
+
+# The shared validator's messages, as the Chinese form shows them next to each field.
+MESSAGES_ZH = {
+    "missing": "必填", "unknown status": "未知状态", "unknown type": "未知建设性质", "not a year": "不是年份",
+    "year out of range": "年份超出范围", "ends before it starts": "竣工早于开工", "not a list": "应为列表",
+    "not a number": "不是数字", "out of range": "超出范围", "unknown industry chain": "产业链不存在",
+    "unknown strategy": "区域战略不存在", "not a yes/no value": "应为是/否",
+}
+
+
+class InvalidForm(InvalidRecord):
+    """Every problem of one submitted form, by field, so the page can show each next to its field."""
+
+    def __init__(self, problems: Sequence[Problem]) -> None:
+        super().__init__("；".join(f"{p.field}：{p.message}" for p in problems))
+        self.problems = list(problems)
+
+    def by_field(self) -> dict[str, list[str]]:
+        out: dict[str, list[str]] = {}
+        for p in self.problems:
+            message = MESSAGES_ZH.get(p.message, p.message)
+            shown = "" if p.value in (None, "") else f"“{p.value}”："
+            out.setdefault(p.field.split("[")[0], []).append(
+                f"{shown}{message}（应为 {p.expected}）" if p.expected else f"{shown}{message}")
+        return out
+
+
+class EditConflict(StaleEdit):
+    """The project was saved by someone else after this form was opened."""
+
+    def __init__(self, project: Project) -> None:
+        super().__init__(f"项目 {project.code} 已被他人修改（当前版本 {project.version}），未覆盖他人的修改 "
+                         "(saved by someone else since you opened it)")
+        self.project = project
+
+
+@dataclass(frozen=True)
+class Actor:
+    user: UserRecord
+    comment: str | None = None
+
+
+def _amount(form: Mapping[str, Any], problems: list[Problem]) -> str | None:
+    """The amount as entered with its unit, parsed by the importer's strict rule and kept exactly in 亿元."""
+    text = str(form.get("total_investment") or "").strip()
+    unit = str(form.get("investment_unit") or "亿元")
+    if unit not in UNITS:
+        problems.append(Problem(None, "investment_unit", unit, "未知单位", "亿元 或 万元"))
+        return None
+    if not text:
+        return None
+    try:
+        parsed = parse_amount_text(text, unit)
+    except ValueError as exc:
+        problems.append(Problem(None, "total_investment", text, f"无法确定金额：{exc}", "如 12.5 或 1,200（单位另选）"))
+        return None
+    return format(parsed.yi.normalize(), "f")
+
+
+def _list(value: Any) -> list[str]:
+    values = value if isinstance(value, (list, tuple)) else [value]
+    out: list[str] = []
+    for v in values:
+        text = str(v or "")
+        for sep in ("\n", "；", ";", "、", "，", ","):
+            text = text.replace(sep, "\n")
+        out.extend(part.strip() for part in text.split("\n") if part.strip())
+    return list(dict.fromkeys(out))
+
+
+def raw_from_form(form: Mapping[str, Any]) -> tuple[dict[str, Any], list[Problem]]:
+    """Form values (strings, lists for multi-selects) → the raw project dict every importer validates."""
+    problems: list[Problem] = []
+    raw: dict[str, Any] = {}
+    for key in FORM_FIELDS:
+        if key in ("total_investment", "investment_unit"):
+            continue
+        value = form.get(key)
+        raw[key] = _list(value) if key in LIST_FIELDS else (str(value).strip() if value is not None else None)
+    raw["total_investment"] = _amount(form, problems)
+    return raw, problems
+
+
+def _validated(session: Session, raw: dict[str, Any], problems: list[Problem]) -> Any:
+    item, found = validate_project(raw)
+    problems = [*problems, *found, *check_references(session, [(None, raw)])]
+    if problems or item is None:
+        raise InvalidForm(problems)
+    return item
+
+
+def get_project(session: Session, code: str, *, include_archived: bool = False) -> Project:
+    project = session.scalar(select(Project).where(Project.code == code))
+    if project is None or (project.archived_at is not None and not include_archived):
+        raise NotFound(f"没有编号为 {code} 的项目 (no project with code {code!r})")
+    return project
+
+
+def flush_or_conflict(session: Session, project: Project) -> None:
+    try:
+        session.flush()
+    except StaleDataError:
+        session.rollback()
+        raise EditConflict(get_project(session, project.code, include_archived=True)) from None
+
+
+def create_project(session: Session, form: Mapping[str, Any], actor: Actor, placer: Placer | None = None) -> Project:
+    raw, problems = raw_from_form(form)
+    item = _validated(session, raw, problems)
+    if session.scalar(select(Project.id).where(Project.code == item.code)) is not None:
+        raise InvalidForm([Problem(None, "code", item.code, "编号已被使用", "一个新的编号")])
+    history.begin(session, "create", user=actor.user, comment=actor.comment)
+    project = Project(code=item.code, aliases=[], partners=[], status="unknown")
+    session.add(project)
+    _apply(project, item, (placer or stated_placement)(item))
+    session.flush()
+    return project
+
+
+def update_project(session: Session, code: str, form: Mapping[str, Any], expected_version: int,
+                   actor: Actor) -> Project:
+    """Save the form over version `expected_version`; a newer version is never overwritten (EditConflict)."""
+    project = get_project(session, code, include_archived=actor.user.can("admin"))
+    if project.version != expected_version:
+        raise EditConflict(project)
+    raw, problems = raw_from_form({**form, "code": project.code})
+    item = _validated(session, raw, problems)
+    history.begin(session, "edit", user=actor.user, comment=actor.comment)
+    with session.no_autoflush:  # one flush, below, where a concurrent save shows as a conflict
+        _apply(project, item, None, keep=NOT_IN_FORM, sources=False)
+    project.updated_at = utcnow()  # always an UPDATE, so the version check runs even for link-only edits
+    flush_or_conflict(session, project)
+    return project
+
+
+def set_archived(session: Session, code: str, archived: bool, expected_version: int, actor: Actor) -> Project:
+    if not archived and not actor.user.can("admin"):
+        raise Forbidden("只有管理员可以恢复已归档的项目 (only an admin can restore)")
+    project = get_project(session, code, include_archived=True)
+    if project.archived_at is not None and not actor.user.can("admin"):
+        raise NotFound(f"没有编号为 {code} 的项目 (no project with code {code!r})")
+    if project.version != expected_version:
+        raise EditConflict(project)
+    if (project.archived_at is not None) == archived:
+        return project
+    history.begin(session, "archive" if archived else "restore", user=actor.user, comment=actor.comment)
+    project.archived_at = utcnow() if archived else None
+    project.updated_at = utcnow()
+    flush_or_conflict(session, project)
+    return project

@@ -1,0 +1,286 @@
+"""Editing in the browser: create, edit (optimistic locking with a conflict page), archive/restore, place on
+the map, history and revert. Every view here writes, so each starts with `require(role)`; CSRF is checked
+app-wide (web/security.py). The core does the work (registry.editing, registry.placing, registry.revert)."""
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, Response, current_app, jsonify, redirect, render_template, request, url_for
+
+from registry import placing
+from registry.editing import (
+    FORM_FIELDS,
+    UNITS,
+    Actor,
+    EditConflict,
+    InvalidForm,
+    create_project,
+    get_project,
+    set_archived,
+    update_project,
+)
+from registry.errors import InvalidRecord, KprError
+from registry.geocode import Geocoder
+from registry.historyview import history_rows
+from registry.models import Project
+from registry.queries import Vocabulary
+from registry.records import Names, project_row
+from registry.revert import revert
+from web.auth import current_record, require
+from web.session import get_session
+
+bp = Blueprint("edit", __name__)
+
+
+def geocoder() -> Geocoder:
+    """Built once per app from the geodata layers (a second or so), then shared by every request."""
+    found: Geocoder | None = current_app.extensions.get("kpr_geocoder")
+    if found is None:
+        found = Geocoder.from_settings(current_app.config["KPR_SETTINGS"])
+        current_app.extensions["kpr_geocoder"] = found
+    return found
+
+
+def _names() -> dict[str, str]:
+    """Code → name for districts, zones and corridors, for previews people read."""
+    names = Names(get_session())
+    return {**names.districts, **names.zones, **names.strategies}
+
+
+def _actor() -> Actor:
+    record = current_record()
+    assert record is not None  # require() ran first
+    return Actor(record, (request.form.get("comment") or "").strip()[:500] or None)
+
+
+def _wants_json() -> bool:
+    return request.is_json or request.accept_mimetypes.best == "application/json"
+
+
+def _version() -> int:
+    raw = request.form.get("version", "")
+    if not raw.isdigit():
+        raise InvalidRecord(f"缺少或无效的版本号 version={raw!r}（请从编辑页面提交）")
+    return int(raw)
+
+
+def _tree(vocab: Vocabulary, kind: str) -> list[tuple[str, str, int]]:
+    """(code, name, depth) in tree order, for the chain and strategy pickers."""
+    if kind == "chains":
+        nodes = {code: (name, parent) for code, (name, parent, _level) in vocab.chains.items()}
+    else:
+        nodes = {code: (name, parent) for code, (name, _aliases, parent, _kind) in vocab.strategies.items()}
+    children: dict[str | None, list[str]] = {}
+    for code, (_name, parent) in nodes.items():
+        children.setdefault(parent if parent in nodes else None, []).append(code)
+    out: list[tuple[str, str, int]] = []
+
+    def walk(parent: str | None, depth: int) -> None:
+        for code in sorted(children.get(parent, []), key=lambda c: nodes[c][0]):
+            out.append((code, nodes[code][0], depth))
+            walk(code, depth + 1)
+    walk(None, 0)
+    return out
+
+
+def _form_values(project: Project | None) -> dict[str, Any]:
+    if project is None:
+        return {key: "" for key in FORM_FIELDS} | {"investment_unit": "亿元", "chains": [], "strategies": [],
+                                                   "status": "unknown"}
+    row = project_row(project, Names(get_session()))
+    return {
+        "code": row.code, "name": row.name, "aliases": "\n".join(row.aliases), "kind": row.kind or "",
+        "status": row.status, "construction_type": row.construction_type or "",
+        "total_investment": "" if row.total_investment is None else format(row.total_investment, "f"),
+        "investment_unit": "亿元", "investment_text": row.investment_text or "",
+        "capacity_text": row.capacity_text or "", "start_year": row.start_year or "",
+        "end_year": row.end_year or "", "builder": row.builder or "", "partners": "\n".join(row.partners),
+        "chains": list(row.chain_codes), "strategies": list(row.strategy_codes),
+        "place_text": row.place_text or "", "description": row.description or "",
+    }
+
+
+def _submitted() -> dict[str, Any]:
+    values: dict[str, Any] = {key: request.form.get(key, "") for key in FORM_FIELDS}
+    values["chains"] = request.form.getlist("chains")
+    values["strategies"] = request.form.getlist("strategies")
+    return values
+
+
+def _render_form(project: Project | None, values: dict[str, Any], errors: dict[str, list[str]],
+                 status: int = 200, conflict: dict[str, Any] | None = None) -> tuple[str, int]:
+    vocab = Vocabulary.load(get_session())
+    from registry.models import CONSTRUCTION_TYPES, STATUSES
+
+    return render_template(
+        "edit.html", project=project, values=values, errors=errors, conflict=conflict,
+        chain_tree=_tree(vocab, "chains"), strategy_tree=_tree(vocab, "strategies"), statuses=STATUSES,
+        construction_types=CONSTRUCTION_TYPES, units=UNITS,
+    ), status
+
+
+def _conflict(exc: EditConflict, values: dict[str, Any]) -> Response | tuple[str, int]:
+    current = _form_values(exc.project)
+    if _wants_json():
+        response = jsonify(error=exc.code, message=exc.message, current=current, yours=values,
+                           version=exc.project.version)
+        response.status_code = 409
+        return response
+    return _render_form(exc.project, values, {}, 409, conflict=current)
+
+
+@bp.route("/projects/new", methods=["GET", "POST"])
+@require("editor")
+def new_project() -> Any:
+    if request.method == "GET":
+        return _render_form(None, _form_values(None), {})
+    values = _submitted()
+    session = get_session()
+    try:
+        project = create_project(session, values, _actor(), placer=geocoder().place_project)
+    except InvalidForm as exc:
+        session.rollback()
+        return _render_form(None, values, exc.by_field(), 422)
+    session.commit()
+    return redirect(url_for("kpr.project_page", code=project.code))
+
+
+@bp.route("/projects/<code>/edit", methods=["GET", "POST"])
+@require("editor")
+def edit_project(code: str) -> Any:
+    session = get_session()
+    admin = bool(current_record() and current_record().can("admin"))  # type: ignore[union-attr]
+    if request.method == "GET":
+        project = get_project(session, code, include_archived=admin)
+        return _render_form(project, _form_values(project), {})
+    values = _submitted()
+    try:
+        project = update_project(session, code, values, _version(), _actor())
+    except InvalidForm as exc:
+        session.rollback()
+        return _render_form(get_project(session, code, include_archived=admin), values, exc.by_field(), 422)
+    except EditConflict as exc:
+        session.rollback()
+        return _conflict(exc, values)
+    session.commit()
+    if _wants_json():
+        return jsonify(code=project.code, version=project.version)
+    return redirect(url_for("kpr.project_page", code=project.code))
+
+
+@bp.post("/projects/<code>/archive")
+@require("editor")
+def archive_project(code: str) -> Any:
+    return _archive(code, True)
+
+
+@bp.post("/projects/<code>/restore")
+@require("admin")
+def restore_project(code: str) -> Any:
+    return _archive(code, False)
+
+
+def _archive(code: str, archived: bool) -> Any:
+    session = get_session()
+    try:
+        set_archived(session, code, archived, _version(), _actor())
+    except EditConflict as exc:
+        session.rollback()
+        return _conflict(exc, {})
+    session.commit()
+    if archived and not current_record().can("admin"):  # type: ignore[union-attr]
+        return redirect(url_for("kpr.projects_page"))
+    return redirect(url_for("kpr.project_page", code=code))
+
+
+def _place_request() -> placing.PlaceRequest:
+    data = request.get_json(silent=True) if request.is_json else None
+    return placing.parse_request(dict(data or request.form))
+
+
+@bp.post("/projects/<code>/place/preview")
+@require("editor")
+def place_preview(code: str) -> Response:
+    session = get_session()
+    project = get_project(session, code, include_archived=True)
+    found = placing.preview(project, _place_request(), geocoder())
+    return jsonify(found.to_dict(_names()))
+
+
+@bp.post("/projects/<code>/place")
+@require("editor")
+def place_project(code: str) -> Any:
+    session = get_session()
+    data = request.get_json(silent=True) if request.is_json else None
+    form = dict(data or request.form)
+    raw_version = str(form.get("version", ""))
+    if not raw_version.isdigit():
+        raise InvalidRecord(f"缺少或无效的版本号 version={raw_version!r}")
+    actor = Actor(current_record(), (str(form.get("comment") or "")).strip()[:500] or None)  # type: ignore[arg-type]
+    try:
+        project, found = placing.save(session, code, placing.parse_request(form), int(raw_version), actor,
+                                      geocoder())
+    except EditConflict as exc:
+        session.rollback()
+        return _conflict(exc, form)
+    session.commit()
+    if _wants_json():
+        return jsonify(code=project.code, version=project.version, placement=found.to_dict(_names()))
+    return redirect(_local(request.form.get("next")) or url_for("kpr.project_page", code=code))
+
+
+@bp.get("/projects/<code>/history.json")
+def project_history(code: str) -> Response:
+    session = get_session()
+    admin = bool(current_record() and current_record().can("admin"))  # type: ignore[union-attr]
+    project = get_project(session, code, include_archived=admin)
+    return jsonify(code=project.code, history=[r.to_dict() for r in history_rows(session, project.id)])
+
+
+@bp.post("/changes/<int:change_id>/revert")
+@require("admin")
+def revert_change(change_id: int) -> Any:
+    return _revert(change_id=change_id)
+
+
+@bp.post("/change-sets/<int:set_id>/revert")
+@require("admin")
+def revert_change_set(set_id: int) -> Any:
+    return _revert(change_set_id=set_id)
+
+
+def _revert(**target: int) -> Any:
+    session = get_session()
+    try:
+        change_set = revert(session, _actor(), **target)
+    except KprError:
+        session.rollback()
+        raise
+    session.commit()
+    if _wants_json():
+        return jsonify(change_set=change_set.id)
+    return redirect(_local(request.form.get("next")) or url_for("kpr.projects_page"))
+
+
+def _local(target: str | None) -> str | None:
+    """A `next` target only when it is a path on this server."""
+    return target if target and target.startswith("/") and not target.startswith("//") else None
+
+
+@bp.app_template_filter("historyvalue")
+def history_value(value: Any) -> str:
+    """A recorded value as a person reads it (lists joined, a placement summarised)."""
+    if value is None or value == "" or value == []:
+        return "（空）"
+    if isinstance(value, dict) and "precision" in value:
+        names = geocoder().names
+        parts = [names.get(value.get("district_code") or "", "") or "", names.get(value.get("zone_code") or "", "")]
+        where = " · ".join(p for p in parts if p) or "未定位"
+        point = f"（{value['lon']:.5f}, {value['lat']:.5f}）" if value.get("lon") is not None else ""
+        method = "人工核实" if value.get("method") == placing.MANUAL else value.get("method", "")
+        return f"{where}{point}，精度 {value.get('precision')}，{method}"
+    if isinstance(value, list):
+        return "、".join(history_value(v) if isinstance(v, dict) else str(v) for v in value)
+    if isinstance(value, dict):
+        return "，".join(f"{v}" for v in value.values() if v not in (None, ""))
+    return str(value)

@@ -1,0 +1,123 @@
+"""The filter form, chips and facet links of the list and the map, built from the resolved filter so that
+submitting a page's form unchanged asks for exactly the filter the page shows (codes, not names; the
+picked parent, not a child of it; values that match nothing kept; the review flag kept)."""
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+from registry.queries import STATUS_LABELS, FacetValue, ResolvedFilter, canonical
+
+Params = list[tuple[str, str]]
+# Facet key → URL parameter, in the order the form shows them.
+FIELDS = (("strategies", "strategy"), ("districts", "district"), ("zones", "zone"), ("chains", "chain"),
+          ("statuses", "status"), ("kinds", "kind"), ("corridors", "corridor"))
+
+
+@dataclass(frozen=True)
+class Option:
+    value: str
+    label: str
+    count: int | None
+    selected: bool
+
+
+@dataclass(frozen=True)
+class Field:
+    key: str  # facet key, also the i18n string naming the field
+    param: str
+    options: tuple[Option, ...]
+    extra: tuple[str, ...]  # further chosen values the single select cannot show: hidden inputs
+
+
+@dataclass(frozen=True)
+class Chip:
+    label: str
+    query: str  # the page's query without this one value
+
+
+@dataclass(frozen=True)
+class FilterForm:
+    params: Params  # the canonical filter as URL parameters (codes)
+    fields: tuple[Field, ...]
+    q: str
+    min_investment: str
+    max_investment: str
+    review: bool
+    chips: tuple[Chip, ...]
+
+    def is_chosen(self, key: str, code: str) -> bool:
+        return (dict(FIELDS)[key], code) in self.params
+
+    def toggle(self, key: str, code: str, keep: Params | None = None) -> str:
+        """The query for clicking a facet value: add it, or remove it when it is already chosen."""
+        pair = (dict(FIELDS)[key], code)
+        rest = [p for p in self.params if p != pair]
+        return query(rest + list(keep or []) if pair in self.params else [*self.params, pair, *(keep or [])])
+
+
+def query(params: Sequence[tuple[str, str]]) -> str:
+    """A URL query without empty parameters."""
+    from urllib.parse import urlencode
+
+    return urlencode([(k, v) for k, v in params if v != ""])
+
+
+def chosen_codes(rf: ResolvedFilter) -> dict[str, tuple[str, ...]]:
+    return {**rf.chosen, "statuses": rf.raw.statuses, "kinds": rf.raw.kinds}
+
+
+def build(rf: ResolvedFilter, facets: Mapping[str, Sequence[FacetValue]], keep: Params) -> FilterForm:
+    """`keep`: parameters that are not part of the filter but should survive a chip's removal (sort, map
+    grouping)."""
+    flt = canonical(rf)
+    params = flt.to_params()
+    chosen = chosen_codes(rf)
+    fields = tuple(_field(rf, facets, key, param, chosen.get(key, ())) for key, param in FIELDS)
+    return FilterForm(
+        params=params, fields=fields, q=flt.q or "",
+        min_investment="" if flt.min_investment is None else format(flt.min_investment, "f"),
+        max_investment="" if flt.max_investment is None else format(flt.max_investment, "f"),
+        review=flt.needs_review, chips=tuple(_chips(rf, params, keep)),
+    )
+
+
+def _label(rf: ResolvedFilter, key: str, code: str) -> str:
+    vocab = rf.vocab
+    if key in ("strategies", "corridors"):
+        return vocab.strategies[code][0] if code in vocab.strategies else code
+    if key == "districts":
+        return vocab.districts.get(code, code)
+    if key == "zones":
+        return vocab.zones[code][0] if code in vocab.zones else code
+    if key == "chains":
+        return vocab.chains[code][0] if code in vocab.chains else code
+    if key == "statuses":
+        return STATUS_LABELS.get(code, code)
+    return code
+
+
+def _field(rf: ResolvedFilter, facets: Mapping[str, Sequence[FacetValue]], key: str, param: str,
+           chosen: tuple[str, ...]) -> Field:
+    values: list[tuple[str, str, int | None]]
+    if key == "corridors":
+        values = [(code, s[0], None) for code, s in rf.vocab.strategies.items() if s[3] in ("corridor", "region")]
+    else:
+        values = [(v.code, v.label, v.count) for v in facets.get(key, ())]
+    first = chosen[0] if chosen else None
+    known = {code for code, _, _ in values}
+    # A chosen value that matches nothing has no facet count; it must still be offered, or the form drops it.
+    missing: list[tuple[str, str, int | None]] = [(code, _label(rf, key, code), 0 if key != "corridors" else None) for code in chosen
+               if code not in known]
+    options = tuple(Option(code, label, count, code == first) for code, label, count in missing + values)
+    return Field(key, param, options, chosen[1:])
+
+
+def _chips(rf: ResolvedFilter, params: Params, keep: Params) -> list[Chip]:
+    by_param = {param: key for key, param in FIELDS}
+    words = {"min_investment": "≥ {} 亿元", "max_investment": "≤ {} 亿元", "q": "“{}”", "review": "仅待核实位置"}
+    out = []
+    for i, (param, value) in enumerate(params):
+        label = _label(rf, by_param[param], value) if param in by_param else words[param].format(value)
+        out.append(Chip(label, query(params[:i] + params[i + 1:] + keep)))
+    return out

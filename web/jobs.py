@@ -1,0 +1,104 @@
+"""Large uploads run as a background job with progress instead of inside one request (a 40,000-row file
+would outlive a worker's timeout). Jobs live in the process that started them: the page that polls them is
+served by the same process under `kpr serve`; under several gunicorn workers use sticky sessions or the CLI.
+The import itself is the same call as the inline upload: all or nothing, recorded as one change set."""
+from __future__ import annotations
+
+import secrets
+import threading
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+
+from registry import history
+from registry.errors import KprError
+from registry.historyview import FieldChange, change_rows
+from registry.importer.limits import Limits
+from registry.importer.report import ImportReport
+from registry.importer.run import import_file
+from registry.users import UserRecord
+
+KEEP_SECONDS = 3600
+MAX_JOBS = 50
+
+
+@dataclass
+class ImportJob:
+    id: str
+    user: UserRecord
+    path: Path
+    file_name: str
+    action: str  # preview | apply
+    skip_invalid: bool
+    sheet: str | None
+    comment: str | None
+    total: int | None = None
+    done: int = 0
+    state: str = "running"  # running | done | failed
+    message: str | None = None
+    report: ImportReport | None = None
+    diffs: list[FieldChange] = field(default_factory=list)
+    started: float = field(default_factory=time.time)
+
+    def advance(self, rows: int) -> None:
+        self.done += rows
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"id": self.id, "state": self.state, "done": self.done, "total": self.total,
+                "message": self.message, "file": self.file_name, "action": self.action,
+                "summary": self.report.summary() if self.report else None}
+
+
+class JobRegistry:
+    def __init__(self) -> None:
+        self._jobs: dict[str, ImportJob] = {}
+        self._lock = threading.Lock()
+
+    def get(self, job_id: str) -> ImportJob | None:
+        with self._lock:
+            return self._jobs.get(job_id)
+
+    def start(self, app: Flask, job: ImportJob, limits: Limits) -> ImportJob:
+        with self._lock:
+            for old in [j for j in self._jobs.values() if time.time() - j.started > KEEP_SECONDS][:MAX_JOBS]:
+                self._jobs.pop(old.id, None)
+            self._jobs[job.id] = job
+        threading.Thread(target=_run, args=(app, job, limits), daemon=True, name=f"import-{job.id}").start()
+        return job
+
+
+def new_job_id() -> str:
+    return secrets.token_urlsafe(12)
+
+
+def _run(app: Flask, job: ImportJob, limits: Limits) -> None:
+    with app.app_context():
+        session = app.extensions["kpr_sessions"]()
+        try:
+            change_set = history.begin(session, "import", user=job.user, file_name=job.file_name,
+                                       comment=job.comment)
+            report = import_file(session, job.path, dry_run=False, sheet=job.sheet, skip_invalid=job.skip_invalid,
+                                 settings=app.config["KPR_SETTINGS"], limits=limits, progress=job.advance,
+                                 total_hint=lambda n: setattr(job, "total", n))
+            report.file = job.file_name
+            session.flush()
+            job.diffs = change_rows(session, change_set.id)[:2000] if report.applied else []
+            if job.action == "apply" and report.applied:
+                session.commit()
+            else:
+                session.rollback()
+                report.applied = False
+            job.report, job.state = report, "done"
+        except KprError as exc:
+            session.rollback()
+            job.state, job.message = "failed", exc.message
+        except Exception:
+            session.rollback()
+            app.logger.exception("import job %s failed", job.id)
+            job.state, job.message = "failed", "导入失败（内部错误），未写入任何数据 (internal error; nothing written)"
+        finally:
+            session.close()
+            job.path.unlink(missing_ok=True)

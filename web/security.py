@@ -1,0 +1,80 @@
+"""Request hardening in one place: the cookie-signing key, CSRF on every POST (Flask-WTF), trusted hosts,
+security headers, and the pages for refused requests (400 CSRF, 429 too many logins)."""
+from __future__ import annotations
+
+import secrets
+from collections.abc import Callable
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from flask import Flask, Response, render_template
+from flask_wtf.csrf import CSRFError, CSRFProtect
+
+from registry.config import Settings
+
+csrf = CSRFProtect()
+
+# Scripts and styles come only from this server; the map pages' own inline glue is allowed (Folium writes it),
+# but nothing from elsewhere, no framing, no plugins, forms post only here.
+CSP = ("default-src 'self'; script-src 'self' 'unsafe-inline'; style-src 'self' 'unsafe-inline'; "
+       "img-src 'self' data: blob:; connect-src 'self'; font-src 'self' data:; object-src 'none'; "
+       "base-uri 'self'; form-action 'self'; frame-ancestors 'none'")
+
+
+def secret_key(settings: Settings) -> str:
+    """KPR_SECRET_KEY, else a random key kept (mode 600) in the instance folder so every worker and restart
+    signs cookies alike."""
+    if settings.secret_key:
+        return settings.secret_key
+    path = Path(settings.instance_dir) / "secret_key"
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.touch(mode=0o600)
+        path.write_text(secrets.token_hex(32))
+    return path.read_text().strip()
+
+
+def content_security_policy(settings: Settings) -> str:
+    """A configured tile server is the one origin outside this server that pages may load images from."""
+    if not settings.tiles_url:
+        return CSP
+    parts = urlsplit(settings.tiles_url.replace("{s}", "a"))
+    origin = f"{parts.scheme}://{parts.netloc.replace('a.', '*.', 1) if '{s}' in settings.tiles_url else parts.netloc}"
+    return CSP.replace("img-src 'self'", f"img-src 'self' {origin}")
+
+
+def _header_setter(csp: str) -> Callable[[Response], Response]:
+    def set_headers(response: Response) -> Response:
+        response.headers.setdefault("Content-Security-Policy", csp)
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("X-Frame-Options", "DENY")
+        response.headers.setdefault("Referrer-Policy", "same-origin")
+        return response
+    return set_headers
+
+
+def _csrf_refused(exc: CSRFError) -> tuple[str, int]:
+    return render_template("refused.html", title="请求被拒绝 (request refused)",
+                           message=f"表单已过期或来源不明，未做任何修改。请刷新页面后重试。({exc.description})"), 400
+
+
+def _too_many(_exc: Exception) -> tuple[str, int]:
+    return render_template("refused.html", title="尝试次数过多 (too many attempts)",
+                           message="登录失败次数过多，请稍后再试。(too many failed logins: wait a minute)"), 429
+
+
+def init_app(app: Flask, settings: Settings) -> None:
+    if not app.config.get("SECRET_KEY"):
+        app.config["SECRET_KEY"] = secret_key(settings)
+    app.config.update(
+        SESSION_COOKIE_HTTPONLY=True, SESSION_COOKIE_SAMESITE="Lax",
+        REMEMBER_COOKIE_HTTPONLY=True, REMEMBER_COOKIE_SAMESITE="Lax",
+        WTF_CSRF_TIME_LIMIT=12 * 3600,  # a form left open for a working day still saves
+        MAX_CONTENT_LENGTH=None,  # uploads are bounded by the importer's own limits, with a clear message
+    )
+    if settings.trusted_hosts:
+        app.config["TRUSTED_HOSTS"] = list(settings.trusted_hosts)
+    csrf.init_app(app)
+    app.after_request(_header_setter(content_security_policy(settings)))
+    app.register_error_handler(CSRFError, _csrf_refused)
+    app.register_error_handler(429, _too_many)
