@@ -150,7 +150,10 @@ def _record(session: Session, _context: Any, _instances: Any) -> None:
         return
     change_set = current(session) or _auto_change_set(session)
     seen: dict[tuple[int, str], Change] = session.info.setdefault(_SEEN_KEY, {})
+    deleted = set(map(id, session.deleted))
     for project in projects:
+        if id(project) in deleted or inspect(project).deleted:
+            continue  # a hard delete (scripts only) takes its history with it
         if inspect(project).pending:
             if (id(project), CREATED) not in seen:
                 change = Change(change_set=change_set, project=project, field=CREATED, old=None,

@@ -325,7 +325,8 @@ class Change(Base):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     change_set_id: Mapped[int] = mapped_column(ForeignKey("change_sets.id"), index=True)
-    project_id: Mapped[int] = mapped_column(ForeignKey("projects.id"))
+    # A project is never hard-deleted from the web or CLI; should a script delete one, its history goes with it.
+    project_id: Mapped[int] = mapped_column(ForeignKey("projects.id", ondelete="CASCADE"))
     field: Mapped[str] = mapped_column(String(32))
     old: Mapped[Any] = mapped_column(JSON, nullable=True)
     new: Mapped[Any] = mapped_column(JSON, nullable=True)

@@ -176,9 +176,9 @@ def test_choropleth_switches_between_count_and_investment(guarded: tuple[Any, Gu
     assert "shade=count" in page.url  # the view stays shareable as a link
 
 
-def _click_project(page: Any, code: str) -> None:
-    """Zoom to the project's marker and click it on the canvas, as a user would."""
-    point = page.evaluate("""code => {
+def _hover_project(page: Any, code: str) -> dict[str, float]:
+    """Zoom to the project's marker and move the mouse onto it, as a user would; returns the point."""
+    point: dict[str, float] = page.evaluate("""code => {
         const at = kprMap.points.pointOf(code);
         kprMap.map.setView(kprMap.points.latLngOf(at.i), 14, {animate: false});
         const p = kprMap.points.pointOf(code);
@@ -186,7 +186,7 @@ def _click_project(page: Any, code: str) -> None:
         return {x: box.left + p.x, y: box.top + p.y};
     }""", code)
     page.mouse.move(point["x"], point["y"])
-    page.mouse.click(point["x"], point["y"])
+    return point
 
 
 def test_a_project_named_like_a_script_shows_as_text(guarded: tuple[Any, Guard], server: str) -> None:
@@ -194,12 +194,15 @@ def test_a_project_named_like_a_script_shows_as_text(guarded: tuple[Any, Guard],
     page.goto(server + "/map?q=script")
     state = _ready(page)
     assert state["placed"] == 1
-    _click_project(page, "XSS-1")
+    point = _hover_project(page, "XSS-1")
+    # Waits follow the page's own events (hover → tooltip, click → popup) with Playwright's default timeout,
+    # not a short fixed one: a busy machine only makes them slower.
     tip = page.locator(".kpr-tip")
-    tip.wait_for(timeout=5000)
+    tip.wait_for()
     assert tip.inner_text() == EVIL
+    page.mouse.click(point["x"], point["y"])
     popup = page.locator(".kpr-popup .kpr-name")
-    popup.wait_for(timeout=5000)
+    popup.wait_for()
     assert popup.inner_text() == EVIL
     assert "&lt;script&gt;" in popup.evaluate("e => e.innerHTML")
     _shot(page, "map_script_name_popup")
@@ -252,7 +255,7 @@ def test_english_switch(guarded: tuple[Any, Guard], server: str) -> None:
 def test_the_guard_catches_an_outside_request(browser: Any, server: str) -> None:
     """The no-outside-request check can fail: a page that asks a CDN is caught."""
     guard = Guard()
-    context = browser.new_context()
+    context = browser.new_context(bypass_csp=True)  # the guard is under test here, not the page's CSP
     context.route("**/*", guard.route)
     page = context.new_page()
     page.goto(server + "/projects")

@@ -89,6 +89,7 @@ def _existing(p: Project) -> Existing:
     given = primary is not None and primary.method == "given_coordinates"
     base: dict[str, Any] = {
         "code": p.code, "name": p.name, "aliases": tuple(p.aliases or ()), "kind": p.kind, "status": p.status,
+        "status_text": p.status_text,  # the plan's stage word: a spreadsheet has no column for it
         "construction_type": p.construction_type,
         "total_investment": None if p.total_investment is None else str(p.total_investment),
         "investment_text": p.investment_text, "capacity_text": p.capacity_text, "start_year": p.start_year,
