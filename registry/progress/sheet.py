@@ -13,6 +13,8 @@ from registry.errors import Problem
 from registry.money import parse_amount_text
 from registry.progress import headers as H
 
+NAME, CODE = H.NAME, H.CODE
+H_SCALE = {"亿元": Decimal(1), "万元": Decimal(10_000)}
 MAX_BYTES = 20 * 1024 * 1024
 MAX_ROWS = 20_000
 HEADER_SCAN = 15  # the header starts within the first rows (title and unit rows come before it)
@@ -51,7 +53,7 @@ class Sheet:
 
 
 def _grid(path: Path) -> tuple[str, list[list[Any]], list[tuple[int, int, int, int]]]:
-    import openpyxl
+    import openpyxl  # type: ignore[import-untyped]
 
     if path.stat().st_size > MAX_BYTES:
         raise ValueError(f"文件超过 {MAX_BYTES // 1024 // 1024} MB (file too large)")
@@ -120,9 +122,7 @@ def _amount(value: Any, unit: str, row: int, label: str, problems: list[Problem]
         return None
     expected = f"非负金额（{unit}），如 1200 或 12.5 (a non-negative amount in {unit})"
     try:
-        if isinstance(value, bool):
-            raise ValueError("not a number")
-        if isinstance(value, (int, float)):
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
             number = Decimal(repr(value)) if isinstance(value, float) else Decimal(value)
             if not number.is_finite():
                 raise ValueError("not a number")
@@ -130,9 +130,11 @@ def _amount(value: Any, unit: str, row: int, label: str, problems: list[Problem]
                 problems.append(Problem(row, label, value, "金额为负 (negative amount)", expected))
                 return None
             yi = number / H_SCALE[unit]
-        else:
-            yi = parse_amount_text(str(value), unit).yi
-    except (ValueError, InvalidOperation) as exc:
+        elif isinstance(value, str):
+            yi = parse_amount_text(value, unit).yi
+        else:  # a date, a time or a boolean where an amount belongs
+            raise TypeError(f"{type(value).__name__} is not an amount")
+    except (ValueError, TypeError, InvalidOperation) as exc:
         message = "金额为负 (negative amount)" if "negative" in str(exc) else f"不是金额 (not an amount: {exc})"
         problems.append(Problem(row, label, value, message, expected))
         return None
@@ -140,9 +142,6 @@ def _amount(value: Any, unit: str, row: int, label: str, problems: list[Problem]
         problems.append(Problem(row, label, value, "精度超过 1 万元 (finer than 1 万元)", "精确到万元的金额"))
         return None
     return yi
-
-
-H_SCALE = {"亿元": Decimal(1), "万元": Decimal(10_000)}
 
 
 def _label(cells: list[Any]) -> str:
@@ -205,9 +204,6 @@ def read(path: Path) -> Sheet:
     for i in range(bottom + 1, len(grid)):
         _row(sheet, i + 1, grid[i], roles)
     return sheet
-
-
-NAME, CODE = H.NAME, H.CODE
 
 
 def _period(sheet: Sheet, above: str, paths: list[str]) -> None:
