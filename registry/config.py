@@ -59,7 +59,13 @@ class Settings:
             import_job_rows=int(env.get("KPR_IMPORT_JOB_ROWS") or 2000),
             progress_ahead=_percent(env, "KPR_PROGRESS_AHEAD", "105"),
             progress_behind=_percent(env, "KPR_PROGRESS_BEHIND", "95"),
-        )
+        )._checked()
+
+    def _checked(self) -> Settings:
+        if self.progress_behind > self.progress_ahead:
+            raise ValueError(f"KPR_PROGRESS_BEHIND={self.progress_behind} 大于 KPR_PROGRESS_AHEAD="
+                             f"{self.progress_ahead} (expected behind ≤ ahead)")
+        return self
 
 
 def _percent(env: dict[str, str], name: str, default: str) -> Decimal:

@@ -52,3 +52,5 @@ def test_a_bad_threshold_names_the_setting() -> None:
         Settings.from_env({"KPR_PROGRESS_AHEAD": "many"})
     with pytest.raises(ValueError, match="KPR_PROGRESS_BEHIND"):
         Settings.from_env({"KPR_PROGRESS_BEHIND": "-5"})
+    with pytest.raises(ValueError, match="expected behind ≤ ahead"):
+        Settings.from_env({"KPR_PROGRESS_AHEAD": "90", "KPR_PROGRESS_BEHIND": "95"})
