@@ -97,3 +97,11 @@ def test_a_file_that_is_not_a_sheet_is_one_clear_problem(tmp_path: Path) -> None
     bad.write_text("not a workbook")
     with pytest.raises(ValueError, match="xlsx"):
         read(bad)
+
+
+def test_a_blank_month_placeholder_leaves_the_month_to_the_user(tmp_path: Path) -> None:
+    # L2 templates print `1-  月累计完成投资`: the column is still year-to-date, the month is not stated.
+    sheet = read(diaodu(tmp_path / "blank.xlsx", [(1, "甲项目", 100, 50, 20, None, None)], range_text="1-  月"))
+    assert (sheet.year, sheet.month) == (2025, None)
+    assert sheet.columns["completed"] == "2025年1-月完成情况/1-月累计完成投资"
+    assert sheet.rows[0].completed == D(".002")
