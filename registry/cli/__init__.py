@@ -10,6 +10,7 @@ from registry.cli.geocode import geocode
 from registry.cli.geodata import geodata
 from registry.cli.map import map_
 from registry.cli.plan import ingest_plan, seeds
+from registry.cli.progress import progress
 from registry.cli.projects import projects
 from registry.cli.seed import seed
 from registry.cli.serve import serve
@@ -24,5 +25,5 @@ def main() -> None:
 
 # `kpr --help` lists them alphabetically; each module documents its own options.
 for command in (db, seed, serve, projects, map_, export, import_, import_template, geocode, geodata,
-                ingest_plan, seeds, backup, restore, users):
+                ingest_plan, seeds, backup, restore, users, progress):
     main.add_command(command)
