@@ -312,7 +312,7 @@ def select_projects(rf: ResolvedFilter, sort: str | None = None,
 def _with_children(stmt: Select[Project]) -> Select[Project]:
     return stmt.options(
         selectinload(Project.chains), selectinload(Project.strategies), selectinload(Project.sources),
-        selectinload(Project.locations).selectinload(Location.districts),
+        selectinload(Project.locations).selectinload(Location.districts), selectinload(Project.progress),
     )
 
 
