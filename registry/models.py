@@ -21,7 +21,7 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
 )
-from sqlalchemy.orm import Mapped, backref, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from registry.db import Base
 from registry.money import YiYuan
@@ -162,6 +162,11 @@ class Project(Base):
     )
     sources: Mapped[list[Source]] = relationship(
         back_populates="project", cascade="all, delete-orphan", order_by="Source.id"
+    )
+    # Monthly 调度 figures, oldest month first (issue 17).
+    progress: Mapped[list[ProjectProgress]] = relationship(
+        back_populates="project", cascade="all, delete-orphan", passive_deletes=True,
+        order_by="(ProjectProgress.year, ProjectProgress.month)",
     )
 
     # Optimistic locking: an UPDATE carrying a stale version raises StaleDataError.
@@ -357,10 +362,7 @@ class ProjectProgress(Base):
     issues: Mapped[str | None] = mapped_column(Text)  # 存在问题
     source_file: Mapped[str | None] = mapped_column(String(256))
 
-    # A backref, so Project's class body stays as it is; Project.progress lists the months oldest first.
-    project: Mapped[Project] = relationship(backref=backref(
-        "progress", order_by="(ProjectProgress.year, ProjectProgress.month)", cascade="all, delete-orphan",
-        passive_deletes=True))
+    project: Mapped[Project] = relationship(back_populates="progress")
 
     __table_args__ = (
         UniqueConstraint("project_id", "year", "month"),  # uq_project_progress_project_id
