@@ -36,6 +36,7 @@ def phone(browser: Any) -> Iterator[tuple[Any, Guard]]:
     context.route("**/*", guard.route)
     page = context.new_page()
     page.on("pageerror", lambda e: guard.errors.append(str(e)))
+    page.on("console", guard.console)
     yield page, guard
     context.close()
     assert not guard.outside, f"requests left the server: {guard.outside}"
