@@ -11,6 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from registry.models import PRECISIONS, AdminUnit, IndustryChain, Project, Strategy, Zone
+from registry.plans import plan_title
 
 
 @dataclass(frozen=True)
@@ -19,6 +20,11 @@ class SourceRef:
     line: int | None
     box: str | None
     excerpt: str | None
+    title: str | None = None  # the plan's own title (registry/plans.py); None when the text states none
+
+    @property
+    def label(self) -> str:
+        return self.title or self.document
 
 
 @dataclass(frozen=True)
@@ -161,7 +167,8 @@ def project_row(project: Project, names: Names) -> ProjectRow:
         group=project.group_name,
         description=project.description,
         locations=locations,
-        sources=tuple(SourceRef(s.document, s.line, s.box, s.excerpt) for s in project.sources),
+        sources=tuple(SourceRef(s.document, s.line, s.box, s.excerpt, plan_title(s.document))
+                      for s in project.sources),
         version=project.version,
         needs_review=any(loc.needs_review for loc in project.locations),
     )
