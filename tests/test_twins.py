@@ -115,7 +115,7 @@ def test_district_points_lie_in_the_named_district(seeded_url: str, client: Flas
     checked = 0
     for f in features:
         row = rows[f["id"]]
-        if f["geometry"] and row.precision == 3:
+        if f["geometry"] and row.precision == 3 and row.district_code:
             assert units[row.district_code].contains(Point(f["geometry"]["coordinates"])), row.code
             checked += 1
     assert checked >= 10
