@@ -17,17 +17,18 @@ import pytest
 from click.testing import CliRunner
 from flask.testing import FlaskClient
 from shapely.geometry import Point, shape
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from registry.cli import main
-from registry.db import session_scope
+from registry.db import make_engine, session_scope
 from registry.export import ExportContext, export_rows
 from registry.export.columns import PROJECT_COLUMNS
 from registry.export.jsonpage import MAX_LIMIT
 from registry.maps.data import map_data
-from registry.models import AdminUnit, Zone
+from registry.models import AdminUnit, Project, Zone
 from registry.plans import PLAN_TITLES
 from registry.queries import ProjectFilter, iter_rows, resolve
+from tests.account_helpers import prepare
 from tests.conftest import settings_for
 from web import create_app
 
@@ -236,3 +237,14 @@ def test_export_times_are_beijing_time(seeded_url: str, tmp_path: Path) -> None:
 def test_data_version_is_stated_in_beijing_time(client: FlaskClient) -> None:
     meta = client.get("/projects.geojson").get_json()["kpr"]
     assert meta["data_version"].endswith("（北京时间）") and meta["exported_at"].endswith("+08:00")
+
+
+def test_detail_page_dates_are_beijing_dates(fresh_url: str, tmp_path: Path) -> None:
+    site = prepare(fresh_url, tmp_path)
+    late_evening_utc = datetime(2026, 1, 1, 20, 30, tzinfo=UTC)  # already 2 January in Beijing
+    engine = make_engine(fresh_url)
+    with engine.begin() as conn:  # Core, not the ORM: this is the test's setup, not a user's edit
+        conn.execute(update(Project).where(Project.code == "T-1").values(archived_at=late_evening_utc))
+    engine.dispose()
+    page = site.client("admin").get("/projects/T-1").get_data(as_text=True)
+    assert "已归档（2026-01-02）" in page

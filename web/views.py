@@ -21,6 +21,7 @@ from registry.maps.detail import location_data
 from registry.maps.labels import map_labels
 from registry.maps.page import MapOptions, Source, build_map, json_for_script, render_parts
 from registry.models import Project
+from registry.printout import beijing
 from registry.queries import ProjectFilter, Vocabulary, describe, fetch_rows, iter_rows, resolve
 from registry.records import Names, project_row
 from registry.sorting import parse_sort
@@ -155,7 +156,8 @@ def project_page(code: str) -> str:
     return render_template("project.html", row=row, back=url_for("kpr.projects_page"),
                            parts=render_parts(fmap, assets.asset_url), zip=zip,
                            detail_data=json_for_script(json.dumps(data, ensure_ascii=False)),
-                           archived_at=project.archived_at, history=history_rows(session, project.id),
+                           archived_at=project.archived_at and beijing(project.archived_at),  # 北京时间
+                           history=history_rows(session, project.id),
                            vocab=Vocabulary.load(session) if can("editor") else None,
                            map_crs=crs, draw_assets=assets.draw_assets() if can("editor") else None)
 
