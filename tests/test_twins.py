@@ -229,6 +229,8 @@ def test_export_times_are_beijing_time(seeded_url: str, tmp_path: Path) -> None:
     notes = {r[0]: r[1] for r in openpyxl.load_workbook(tmp_path / "t.xlsx")["口径说明"].iter_rows(values_only=True)
              if r[0]}
     assert notes["导出时间"] == "2026-01-02 04:30（北京时间）"
+    props = openpyxl.load_workbook(tmp_path / "t.xlsx").properties
+    assert props.description and "2026-01-02 04:30（北京时间）" in props.description
     export_rows(rows, tmp_path / "t.gpkg", context=context)
     description = pyogrio.read_info(tmp_path / "t.gpkg")["layer_metadata"]["DESCRIPTION"]
     assert "2026-01-02T04:30:00+08:00" in description
