@@ -59,7 +59,7 @@ def _send(write: Callable[[IO[bytes]], Any], fmt: str, name: str) -> Response:
 def _export(fmt: str) -> Response:
     session = get_session()
     rf = resolve(session, _filter())
-    context = build_context(session, rf)
+    context = build_context(session, rf, fmt=fmt)
     rows = iter_rows(session, rf, sort=request.args.get("sort"))
     return _send(lambda out: export_rows(rows, out, fmt, context), fmt, f"kpr-projects.{fmt}")
 

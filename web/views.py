@@ -129,7 +129,7 @@ def projects_csv() -> Response:
     session = get_session()
     rf = resolve(session, _filter())
     buffer = io.StringIO()
-    export_rows(iter_rows(session, rf, sort=request.args.get("sort")), buffer, "csv", build_context(session, rf))
+    export_rows(iter_rows(session, rf, sort=request.args.get("sort")), buffer, "csv", build_context(session, rf, fmt="csv"))
     return Response(buffer.getvalue(), mimetype="text/csv; charset=utf-8",
                     headers={"Content-Disposition": "attachment; filename=kpr-projects.csv"})
 

@@ -45,6 +45,6 @@ def projects(fmt: str, sort: str, limit: int | None, offset: int, **kwargs: Any)
                 write_json_page(head, page_rows(session, rf, paging, sort, head["count"]), sys.stdout)
                 return
             rows_out = page_rows(session, rf, paging, sort, totals(session, rf).count)
-            export_rows(rows_out, sys.stdout, "csv", build_context(session, rf))
+            export_rows(rows_out, sys.stdout, "csv", build_context(session, rf, fmt="csv"))
     except KprError as exc:
         raise click.ClickException(exc.message) from None

@@ -49,8 +49,14 @@ def data_version(session: Session) -> str:
     return f"#{ident} {kind} {beijing(created):%Y-%m-%d %H:%M:%S}（北京时间）"
 
 
-def build_context(session: Session, rf: ResolvedFilter, row_limit: int | None = None) -> ExportContext:
-    """The context for one filtered export: the same filter words and totals as the web page."""
+GEO_FORMATS = ("geojson", "gpkg")
+
+
+def build_context(session: Session, rf: ResolvedFilter, row_limit: int | None = None,
+                  fmt: str | None = None) -> ExportContext:
+    """The context for one filtered export: the same filter words and totals as the web page. District and
+    zone anchors are computed only for the GIS formats (or when the format is not yet known)."""
+    anchors = load_anchors(session) if fmt is None or fmt in GEO_FORMATS else None
     return ExportContext(filter_words=describe(rf), data_version=data_version(session),
                          totals=totals(session, rf), labels=Labels(rf.vocab), row_limit=row_limit,
-                         anchors=load_anchors(session))
+                         anchors=anchors)
