@@ -16,6 +16,8 @@ import openpyxl
 import pytest
 from click.testing import CliRunner
 from flask.testing import FlaskClient
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from shapely.geometry import Point, shape
 from sqlalchemy import select, update
 
@@ -250,3 +252,31 @@ def test_detail_page_dates_are_beijing_dates(fresh_url: str, tmp_path: Path) -> 
     engine.dispose()
     page = site.client("admin").get("/projects/T-1").get_data(as_text=True)
     assert "已归档（2026-01-02）" in page
+
+
+PAGING_VALUES = st.one_of(
+    st.sampled_from(["", " ", "0", "-1", "1e3", "1E+400", "9" * 40, "NaN", "\x00", "５", "1000", "1001", "367",
+                     "366", "999999999", "1000000000", "1000000001"]),
+    st.integers(min_value=-(10**20), max_value=10**20).map(str),
+    st.text(max_size=12),
+)
+
+
+def test_paging_parameters_never_make_a_server_error(client: FlaskClient) -> None:
+    count = client.get("/projects.json?limit=1").get_json()["count"]
+
+    @settings(max_examples=60, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow])
+    @given(limit=st.none() | PAGING_VALUES, offset=st.none() | PAGING_VALUES)
+    def answers(limit: str | None, offset: str | None) -> None:
+        params = {k: v for k, v in (("limit", limit), ("offset", offset)) if v is not None}
+        resp = client.get("/projects.json", query_string=params)
+        assert resp.status_code in (200, 400), (params, resp.status_code)
+        body = resp.get_json()
+        if resp.status_code == 400:
+            assert any(f"{k}=" in body["message"] for k in params), body
+            return
+        size, start = body["limit"], body["offset"]
+        assert 1 <= size <= MAX_LIMIT and len(body["projects"]) == max(0, min(size, count - start))
+        assert body["next"] == (start + size if start + size < count else None)
+
+    answers()
