@@ -280,3 +280,17 @@ def test_paging_parameters_never_make_a_server_error(client: FlaskClient) -> Non
         assert body["next"] == (start + size if start + size < count else None)
 
     answers()
+
+
+def test_gpkg_written_in_chunks_keeps_one_point_layer(seeded_url: str, tmp_path: Path,
+                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    """Large exports append chunk by chunk; a first chunk with no placed project must not fix the type."""
+    from registry.export import gpkg
+
+    monkeypatch.setattr(gpkg, "CHUNK", 40)  # 367 seeded projects → 10 appends, some without any geometry
+    path = tmp_path / "chunks.gpkg"
+    cli(seeded_url, "export", "--sort", "-precision", "-o", str(path))
+    info = pyogrio.read_info(path)
+    frame = pyogrio.read_dataframe(path)
+    assert info["geometry_type"] == "Point" and info["features"] == len(frame)
+    assert set(frame.loc[frame.geometry.notna(), "code"]) == _map_codes(seeded_url, {})
