@@ -11,6 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from registry.models import PRECISIONS, AdminUnit, IndustryChain, Project, Strategy, Zone
+from registry.plans import plan_title
 from registry.progress.classify import Rule
 
 
@@ -20,6 +21,11 @@ class SourceRef:
     line: int | None
     box: str | None
     excerpt: str | None
+    title: str | None = None  # the plan's own title (registry/plans.py); None when the text states none
+
+    @property
+    def label(self) -> str:
+        return self.title or self.document
 
 
 @dataclass(frozen=True)
@@ -179,7 +185,8 @@ def project_row(project: Project, names: Names) -> ProjectRow:
         group=project.group_name,
         description=project.description,
         locations=locations,
-        sources=tuple(SourceRef(s.document, s.line, s.box, s.excerpt) for s in project.sources),
+        sources=tuple(SourceRef(s.document, s.line, s.box, s.excerpt, plan_title(s.document))
+                      for s in project.sources),
         version=project.version,
         needs_review=any(loc.needs_review for loc in project.locations),
         progress=progress_rows(project),
@@ -188,7 +195,7 @@ def project_row(project: Project, names: Names) -> ProjectRow:
 
 def progress_rows(project: Project, rule: Rule | None = None) -> tuple[ProgressRow, ...]:
     rule = rule or Rule.from_settings()
-    months = sorted(getattr(project, "progress", ()), key=lambda p: (p.year, p.month))  # a backref (models.py)
+    months = sorted(project.progress, key=lambda p: (p.year, p.month))
     return tuple(ProgressRow(p.year, p.month, p.plan_investment, p.completed_investment, p.image_progress,
                              p.issues, rule.classify(p.plan_investment, p.completed_investment, p.month))
                  for p in months)

@@ -60,7 +60,7 @@ def _send(write: Callable[[IO[bytes]], Any], fmt: str, name: str) -> Response:
 def _export(fmt: str) -> Response:
     session = get_session()
     rf = resolve(session, _filter())
-    context = build_context(session, rf)
+    context = build_context(session, rf, fmt=fmt)
     rows = iter_rows(session, rf, sort=request.args.get("sort"))
     return _send(lambda out: export_rows(rows, out, fmt, context), fmt, export_filename(rf, fmt))
 

@@ -65,7 +65,7 @@ def _crs(row: ProjectRow, _labels: Labels) -> Cell:
 
 
 def _sources(row: ProjectRow, _labels: Labels) -> Cell:
-    parts = [s.document + (f" 第{s.line}行" if s.line is not None else "") for s in row.sources]
+    parts = [s.label + (f" 第{s.line}行" if s.line is not None else "") for s in row.sources]
     return LIST_SEPARATOR.join(parts) or None
 
 
@@ -104,7 +104,7 @@ PROJECT_COLUMNS: tuple[Column, ...] = (
     Column("box", "专栏", "text", 14, _attr("box")),
     Column("group", "分组", "text", 14, _attr("group")),
     Column("description", "项目简介", "text", 36, _attr("description")),
-    Column("sources", "来源", "text", 28, _sources, importable=False, note="规划文件及行号；导入时忽略（保留原有来源）"),
+    Column("sources", "来源", "text", 28, _sources, importable=False, note="规划名称（无标题时为文件名）及行号；导入时忽略（保留原有来源）"),
     Column("version", "版本", "int", 6, _attr("version"), importable=False, note="记录版本号；导入时忽略"),
 )
 
