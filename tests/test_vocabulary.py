@@ -2,14 +2,25 @@
 labelled apart, no raw codes or English in the Chinese interface."""
 from __future__ import annotations
 
+import csv
+import io
 import json
+import re
+from html import unescape
 from pathlib import Path
 from typing import Any
 
+import pytest
 import yaml
 from click.testing import CliRunner
+from flask.testing import FlaskClient
+from sqlalchemy import select
 
 from registry.cli import main
+from registry.db import make_engine
+from registry.models import Location, Project, ProjectStrategy
+from tests.conftest import settings_for
+from web import create_app
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -59,3 +70,113 @@ def test_readme_chain_example_works_through_the_cli(seeded_url: str) -> None:
     assert [r["code"] for r in rows] == [r["code"] for r in by_code]
     table = run(seeded_url, "projects", "--chain", "信创")
     assert f"共 {len(rows)} 个项目" in table and "产业链：信创产业链" in table
+
+
+# --- plan-stated vs location-derived, in every view -------------------------------------------------------
+
+def _geodata_members() -> dict[str, dict[str, bool]]:
+    data = yaml.safe_load((ROOT / "geodata" / "strategies.yaml").read_text(encoding="utf-8"))
+    items = [*(data.get("strategies") or []), *(data.get("regions") or []), *(data.get("corridors") or [])]
+    return {s["code"]: {str(m["adcode"]): bool(m["confirmed"]) for m in s.get("member_units") or ()} for s in items}
+
+
+def _place_project(url: str, strategy: str, district: str) -> str:
+    """A project placed in `district` whose tie to `strategy` is by location only (no plan tie)."""
+    engine = make_engine(url)
+    with engine.connect() as conn:
+        plan = select(ProjectStrategy.project_id).where(ProjectStrategy.strategy_code == strategy,
+                                                        ProjectStrategy.basis == "plan")
+        code = conn.execute(
+            select(Project.code).join(ProjectStrategy, ProjectStrategy.project_id == Project.id)
+            .where(ProjectStrategy.strategy_code == strategy, ProjectStrategy.basis == "place",
+                   Project.district_code == district, Project.id.not_in(plan))
+            .order_by(Project.code).limit(1)).scalar_one()
+    engine.dispose()
+    return str(code)
+
+
+@pytest.fixture
+def client(seeded_url: str) -> FlaskClient:
+    return create_app(settings_for(seeded_url)).test_client()
+
+
+def _dd(page: str, testid: str) -> str:
+    match = re.search(rf'<dd data-testid="{testid}">(.*?)</dd>', page, re.DOTALL)
+    assert match, testid
+    return unescape(re.sub(r"<[^>]+>", "", match.group(1)))
+
+
+def test_detail_labels_plan_and_place_ties_and_unconfirmed_ones(client: FlaskClient, seeded_url: str) -> None:
+    members = _geodata_members()
+    # The facts this test relies on, read from the geodata itself: 阳曲县 is an unconfirmed unit of 太忻,
+    # and Taiyuan as a whole is a confirmed unit of 山西中部城市群.
+    assert members["tai_xin"]["140122"] is False and "140100" not in members["tai_xin"]
+    assert members["central_shanxi"]["140100"] is True
+    code = _place_project(seeded_url, "tai_xin", "140122")
+    page = client.get(f"/projects/{code}").get_data(as_text=True)
+    assert "区域战略（规划所列）" in page and "走廊/区域（位置落在）" in page
+    place = _dd(page, "place-strategies")
+    assert "太忻一体化经济区（范围未确认）" in place
+    assert "山西中部城市群" in place and "山西中部城市群（范围未确认）" not in place
+    english = client.get(f"/projects/{code}?lang=en").get_data(as_text=True)
+    assert "Corridors / regions (by location)" in english and "（extent unconfirmed）" in _dd(english, "place-strategies")
+
+
+def test_exports_separate_plan_and_place_ties(seeded_url: str, tmp_path: Path) -> None:
+    code = _place_project(seeded_url, "tai_xin", "140122")
+    out = tmp_path / "x.csv"
+    run(seeded_url, "export", "--district", "140122", "-o", str(out))
+    rows = list(csv.DictReader(io.StringIO(out.read_text(encoding="utf-8-sig"))))
+    row = next(r for r in rows if r["编号"] == code)
+    assert "区域战略（规划所列）" in row and "太忻一体化经济区" not in row["区域战略（规划所列）"]
+    assert "太忻一体化经济区（范围未确认）" in row["走廊/区域（位置落在）"]
+
+
+def test_filter_words_say_plan_and_covering_regions_say_so(client: FlaskClient) -> None:
+    page = unescape(client.get("/projects?strategy=jjj").get_data(as_text=True))
+    assert "区域战略：京津冀协同发展（规划所列）" in page and "区域战略（规划所列）" in page
+    page = unescape(client.get("/projects?corridor=central_shanxi").get_data(as_text=True))
+    assert "走廊/区域（规划所列或位置落在）：山西中部城市群" in page
+    assert "注：山西中部城市群含太原全市，覆盖全部已定位的太原项目" in page
+    option = re.search(r'<option value="tai_jin"[^>]*>([^<]*)</option>', page)
+    assert option and "含太原全市" in option.group(1)
+    option = re.search(r'<option value="tai_xin"[^>]*>([^<]*)</option>', page)
+    assert option and "含太原全市" not in option.group(1)
+
+
+# --- no raw codes or English in the Chinese interface; a complete English one ------------------------------
+
+RAW = ("unknown", "exact site", "district", "development zone extent", "city-wide", "place_name", "zone_name",
+       "stated_in_text", "given_coordinates")
+
+
+def _visible(page: str) -> str:
+    """The text a reader sees: no tags, attributes, scripts or styles."""
+    body = re.sub(r"<(script|style)\b.*?</\1>", "", page, flags=re.DOTALL)
+    return unescape(re.sub(r"<[^>]+>", " ", body))
+
+
+def test_chinese_detail_shows_no_raw_codes(client: FlaskClient, seeded_url: str) -> None:
+    engine = make_engine(seeded_url)
+    with engine.connect() as conn:
+        code = conn.execute(select(Project.code).join(Location).where(
+            Project.status == "unknown", Location.method == "place_name").order_by(Project.code).limit(1)).scalar_one()
+    engine.dispose()
+    seen = _visible(client.get(f"/projects/{code}?lang=zh").get_data(as_text=True))
+    for raw in RAW:
+        assert raw not in seen, raw
+    assert "未注明" in seen and "地名" in seen
+    english = _visible(client.get(f"/projects/{code}?lang=en").get_data(as_text=True))
+    assert "not stated" in english and "place name" in english
+    for word in ("地名", "未注明", "区域战略", "位置精度"):
+        assert word not in english, word
+
+
+def test_list_headers_in_each_language(client: FlaskClient) -> None:
+    zh = _visible(client.get("/projects?lang=zh").get_data(as_text=True))
+    assert "区域战略（规划所列）" in zh and "未注明" in zh
+    assert not re.search(r"\bunknown\b", zh)
+    en = _visible(client.get("/projects?lang=en").get_data(as_text=True))
+    for header in ("Code", "Project", "Status", "Regional strategies (stated by a plan)", "Location precision"):
+        assert header in en, header
+    assert "项目名称" not in en and "位置精度" not in en
