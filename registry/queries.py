@@ -465,3 +465,32 @@ def describe(rf: ResolvedFilter) -> str:
 
 FACETS_WORDS = {"strategies": "区域战略", "corridors": "走廊/区域（规划所列或位置落在）", "districts": "区县",
                 "zones": "开发区", "chains": "产业链"}
+# The same, for the English interface; names stay as recorded (data is not translated).
+FACETS_WORDS_EN = {"strategies": "regional strategy (stated by a plan)",
+                   "corridors": "corridor / region (stated by a plan or by location)", "districts": "district",
+                   "zones": "development zone", "chains": "industry chain"}
+STATUS_WORDS_EN = {"谋划": "planned", "前期": "preparation", "在建": "under construction", "竣工": "completed",
+                   "投产": "in operation", "unknown": "not stated"}
+
+
+def describe_en(rf: ResolvedFilter) -> str:
+    """The filter in words for the English interface (describe() is the Chinese, printed in exports)."""
+    flt = rf.raw
+    parts = [f"{FACETS_WORDS_EN[attr]}: {', '.join(rf.labels[attr])}" for attr in FACETS_WORDS_EN
+             if rf.labels.get(attr)]
+    covering = [rf.vocab.strategies[c][0] for c in rf.chosen.get("corridors", ()) if c in rf.vocab.covering]
+    if covering:
+        parts.append(f"note: {', '.join(covering)} {BASIS_WORDS['en']['covers_all']}")
+    if flt.statuses:
+        parts.append("status: " + ", ".join(STATUS_WORDS_EN.get(s, s) for s in flt.statuses))
+    if flt.kinds:
+        parts.append("kind: " + ", ".join(flt.kinds))
+    if flt.min_investment is not None:
+        parts.append(f"total investment ≥ {flt.min_investment} 亿元")
+    if flt.max_investment is not None:
+        parts.append(f"total investment ≤ {flt.max_investment} 亿元")
+    if flt.q:
+        parts.append(f"search: “{flt.q}”")
+    if flt.needs_review:
+        parts.append("only locations to verify")
+    return "; ".join(parts) if parts else "all projects (no filter)"

@@ -180,3 +180,24 @@ def test_list_headers_in_each_language(client: FlaskClient) -> None:
     for header in ("Code", "Project", "Status", "Regional strategies (stated by a plan)", "Location precision"):
         assert header in en, header
     assert "项目名称" not in en and "位置精度" not in en
+
+
+def test_english_list_says_the_filter_and_errors_in_english(client: FlaskClient) -> None:
+    en = _visible(client.get("/projects?strategy=jjj&status=unknown&lang=en").get_data(as_text=True))
+    assert "regional strategy (stated by a plan): 京津冀协同发展" in en and "status: not stated" in en
+    assert "区域战略：" not in en and "状态：" not in en
+    bad = client.get("/projects?district=火星区&lang=en")
+    assert bad.status_code == 400
+    words = _visible(bad.get_data(as_text=True))
+    assert "district='火星区': unknown" in words and "没有名为" not in words
+    zh = _visible(client.get("/projects?district=火星区&lang=zh").get_data(as_text=True))
+    assert "没有名为“火星区”的区县" in zh
+
+
+def test_status_values_read_in_the_page_language(client: FlaskClient) -> None:
+    zh = client.get("/projects?lang=zh").get_data(as_text=True)
+    option = re.search(r'<option value="unknown"[^>]*>([^<]*)</option>', zh)
+    assert option and option.group(1).startswith("未注明")
+    en = client.get("/projects?lang=en").get_data(as_text=True)
+    option = re.search(r'<option value="在建"[^>]*>([^<]*)</option>', en)
+    assert option and option.group(1).startswith("under construction")

@@ -1,16 +1,18 @@
 """Interface language: Chinese by default, English with ?lang=en (remembered in a cookie). Only the
-interface is translated; data (project names, plan excerpts, the filter in words) stays as recorded."""
+interface is translated (and the filter in words, on the list); data (project and place names, plan excerpts)
+stays as recorded."""
 from __future__ import annotations
 
 from decimal import Decimal
 
 from flask import Blueprint, Response, request
 
+from registry.errors import InvalidFilter
 from registry.historyview import METHOD_LABELS
 from registry.maps.labels import map_labels
 from registry.memberships import BASIS_WORDS, PlaceLink, place_label, place_links
 from registry.models import PRECISIONS
-from registry.queries import Vocabulary
+from registry.queries import ProjectFilter, Vocabulary, describe_en, resolve
 from registry.records import ProjectRow
 from web.session import get_session
 
@@ -124,8 +126,40 @@ def _inject() -> dict[str, object]:
             "precision_label": lambda p: PRECISION_WORDS[lang].get(p, str(p)),
             "method_label": lambda m: METHOD_WORDS[lang].get(m, m),
             "place_links": _place_links, "basis_words": BASIS_WORDS[lang],
-            "place_label": lambda link: place_label(link, lang),
+            "place_label": lambda link: place_label(link, lang), "filter_words_in": _filter_words,
+            "in_lang": lambda message: in_lang(str(message), lang),
             "column_title": lambda key, title: COLUMN_WORDS[lang].get(key, title)}
+
+
+def _filter_words(params: list[tuple[str, str]], vocab: Vocabulary, given: str) -> str:
+    """The filter in words in the page's language; `given` is the Chinese the view computed."""
+    if current_lang() != "en":
+        return given
+    try:
+        rf = resolve(get_session(), ProjectFilter.from_params(_multi(params)), vocab)
+    except InvalidFilter:  # the view already reported the bad value; keep its words
+        return given
+    return describe_en(rf)
+
+
+def _multi(params: list[tuple[str, str]]) -> dict[str, list[str]]:
+    out: dict[str, list[str]] = {}
+    for key, value in params:
+        out.setdefault(key, []).append(value)
+    return out
+
+
+def in_lang(message: str, lang: str) -> str:
+    """Messages are written 中文 (English): the English interface shows the part in parentheses."""
+    text = message.rstrip()
+    if lang != "en" or not text.endswith(")"):
+        return message
+    depth = 0
+    for i in range(len(text) - 1, -1, -1):  # the "(" that closes at the very end
+        depth += {")": 1, "(": -1}.get(text[i], 0)
+        if depth == 0:
+            return text[i + 1:-1] or message
+    return message
 
 
 def _place_links(row: ProjectRow) -> list[PlaceLink]:
