@@ -6,6 +6,7 @@ import csv
 import io
 import json
 import re
+from datetime import UTC, datetime
 from html import unescape
 from pathlib import Path
 from typing import Any
@@ -14,8 +15,9 @@ import pytest
 import yaml
 from click.testing import CliRunner
 from flask.testing import FlaskClient
-from sqlalchemy import select
+from sqlalchemy import MetaData, select
 
+from registry import migrate
 from registry.cli import main
 from registry.db import make_engine
 from registry.models import Location, Project, ProjectStrategy
@@ -201,3 +203,36 @@ def test_status_values_read_in_the_page_language(client: FlaskClient) -> None:
     en = client.get("/projects?lang=en").get_data(as_text=True)
     option = re.search(r'<option value="在建"[^>]*>([^<]*)</option>', en)
     assert option and option.group(1).startswith("under construction")
+
+
+def test_migration_folds_an_old_double_tree_into_one(fresh_url: str) -> None:
+    """A database seeded with the two parallel trees ends with one node and one link per project."""
+    migrate.upgrade(fresh_url, "0006")
+    engine = make_engine(fresh_url)
+    now = datetime(2026, 12, 1, 8, 0, tzinfo=UTC)
+    meta = MetaData()
+    meta.reflect(engine)
+    t = meta.tables
+    chains = [("nextgen_it", "新一代信息技术产业集群", "cluster", None),
+              ("nextgen_it.xinchuang", "信创产业", "segment", "nextgen_it"),
+              ("xinchuang_chain", "信创产业链", "chain", None),
+              ("xinchuang_chain.upstream", "上游", "segment", "xinchuang_chain")]
+    try:
+        with engine.begin() as conn:
+            for code, name, level, parent in chains:
+                conn.execute(t["industry_chains"].insert().values(
+                    code=code, name=name, level=level, parent_code=parent, sources=[]))
+            for pid, tags in ((1, ["nextgen_it.xinchuang", "xinchuang_chain"]), (2, ["nextgen_it.xinchuang"])):
+                conn.execute(t["projects"].insert().values(
+                    id=pid, code=f"T-{pid}", name=f"测试{pid}", aliases=[], status="在建", partners=[], precision=8,
+                    version=1, created_at=now, updated_at=now))
+                for tag in tags:
+                    conn.execute(t["project_chains"].insert().values(project_id=pid, chain_code=tag))
+        migrate.upgrade(fresh_url, "head")
+        with engine.connect() as conn:
+            nodes = dict(conn.execute(select(t["industry_chains"].c.code, t["industry_chains"].c.parent_code)).all())
+            links = sorted(conn.execute(select(t["project_chains"].c.project_id, t["project_chains"].c.chain_code)).all())
+    finally:
+        engine.dispose()
+    assert nodes == {"nextgen_it": None, "xinchuang_chain": "nextgen_it", "xinchuang_chain.upstream": "xinchuang_chain"}
+    assert links == [(1, "xinchuang_chain"), (2, "xinchuang_chain")]
