@@ -132,6 +132,11 @@ class Vocabulary:
         """Regions holding all of Taiyuan: a location filter by them narrows nothing within the city."""
         return frozenset(code for code, units in self.members.items() if covers_taiyuan(units))
 
+    @property
+    def unconfirmed(self) -> frozenset[str]:
+        """Corridors and regions no source confirms any member unit of: their extent is our drawing."""
+        return frozenset(code for code, units in self.members.items() if units and not any(c for _, c in units))
+
     @classmethod
     def load(cls, session: Session) -> Vocabulary:
         return cls(
@@ -448,6 +453,9 @@ def describe(rf: ResolvedFilter) -> str:
     covering = [rf.vocab.strategies[c][0] for c in rf.chosen.get("corridors", ()) if c in rf.vocab.covering]
     if covering:
         parts.append(f"注：{'、'.join(covering)}{BASIS_WORDS['zh']['covers_all']}")
+    drawn = [rf.vocab.strategies[c][0] for c in rf.chosen.get("corridors", ()) if c in rf.vocab.unconfirmed]
+    if drawn:
+        parts.append(f"注：{'、'.join(drawn)}{BASIS_WORDS['zh']['unconfirmed']}")
     if flt.statuses:
         parts.append("状态：" + "、".join(STATUS_LABELS.get(s, s) for s in flt.statuses))
     if flt.kinds:
@@ -481,6 +489,9 @@ def describe_en(rf: ResolvedFilter) -> str:
     covering = [rf.vocab.strategies[c][0] for c in rf.chosen.get("corridors", ()) if c in rf.vocab.covering]
     if covering:
         parts.append(f"note: {', '.join(covering)} {BASIS_WORDS['en']['covers_all']}")
+    drawn = [rf.vocab.strategies[c][0] for c in rf.chosen.get("corridors", ()) if c in rf.vocab.unconfirmed]
+    if drawn:
+        parts.append(f"note: {', '.join(drawn)}: {BASIS_WORDS['en']['unconfirmed']}")
     if flt.statuses:
         parts.append("status: " + ", ".join(STATUS_WORDS_EN.get(s, s) for s in flt.statuses))
     if flt.kinds:

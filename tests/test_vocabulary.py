@@ -140,9 +140,11 @@ def test_filter_words_say_plan_and_covering_regions_say_so(client: FlaskClient) 
     page = unescape(client.get("/projects?corridor=central_shanxi").get_data(as_text=True))
     assert "走廊/区域（规划所列或位置落在）：山西中部城市群" in page
     assert "注：山西中部城市群含太原全市，覆盖全部已定位的太原项目" in page
-    option = re.search(r'<option value="tai_jin"[^>]*>([^<]*)</option>', page)
+    corridors = re.search(r'<select name="corridor".*?</select>', page, re.DOTALL)
+    assert corridors
+    option = re.search(r'<option value="tai_jin"[^>]*>([^<]*)</option>', corridors.group(0))
     assert option and "含太原全市" in option.group(1)
-    option = re.search(r'<option value="tai_xin"[^>]*>([^<]*)</option>', page)
+    option = re.search(r'<option value="tai_xin"[^>]*>([^<]*)</option>', corridors.group(0))
     assert option and "含太原全市" not in option.group(1)
 
 
@@ -236,3 +238,18 @@ def test_migration_folds_an_old_double_tree_into_one(fresh_url: str) -> None:
         engine.dispose()
     assert nodes == {"nextgen_it": None, "xinchuang_chain": "nextgen_it", "xinchuang_chain.upstream": "xinchuang_chain"}
     assert links == [(1, "xinchuang_chain"), (2, "xinchuang_chain")]
+
+
+def test_corridors_no_source_confirms_say_so(client: FlaskClient) -> None:
+    members = _geodata_members()
+    drawn = sorted(code for code, units in members.items() if units and not any(units.values()))
+    assert "taixin_axis" in drawn and "fenhe" not in drawn  # read from the geodata, not assumed
+    page = unescape(client.get("/projects?corridor=taixin_axis").get_data(as_text=True))
+    assert "注：太忻大道/G108 发展轴范围未确认" in page
+    select_html = re.search(r'<select name="corridor".*?</select>', page, re.DOTALL)
+    assert select_html
+    for code in drawn:
+        option = re.search(rf'<option value="{code}"[^>]*>([^<]*)</option>', select_html.group(0))
+        assert option and "范围未确认" in option.group(1), code
+    option = re.search(r'<option value="fenhe"[^>]*>([^<]*)</option>', select_html.group(0))
+    assert option and "范围未确认" not in option.group(1)
