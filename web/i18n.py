@@ -42,6 +42,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "f_method": "方法", "f_evidence": "依据", "f_lonlat": "经纬度 (WGS-84)", "related": "相关列表",
         "error": "出错了", "map_title": "项目地图", "loading": "地图数据加载中…",
         "remove": "移除此筛选条件", "bad_value": "无法按此筛选", "did_you_mean": "您是不是要找：",
+        "print_list": "打印",
     },
     "en": {
         "site": "Taiyuan Key Projects", "nav_map": "Map", "nav_list": "Project list", "nav_review": "Locations to verify", "switch_lang": "中文",
@@ -69,6 +70,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "f_lonlat": "Lon, lat (WGS-84)", "related": "Related lists", "error": "Something went wrong",
         "map_title": "Project map", "loading": "Loading map data…",
         "remove": "Remove this filter", "bad_value": "Cannot filter by this", "did_you_mean": "Did you mean:",
+        "print_list": "Print",
     },
 }
 
