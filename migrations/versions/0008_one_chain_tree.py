@@ -6,7 +6,7 @@ cluster, and the group node goes (planparse/chains.py builds the same tree for n
 Downgrade keeps the merged tree: the duplicate is not worth restoring and no row of a project is lost.
 
 Revision ID: 0008
-Revises: 0006
+Revises: 0007
 Create Date: 2026-12-01 18:20:00
 """
 from __future__ import annotations
@@ -18,7 +18,7 @@ from alembic import op
 
 revision: str = '0008'
 # At merge with main (which has 0007_progress), this becomes '0007'.
-down_revision: str | None = '0006'
+down_revision: str | None = '0007'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
