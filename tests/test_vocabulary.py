@@ -65,10 +65,10 @@ def test_no_project_is_tagged_with_a_node_and_its_ancestor() -> None:
 def test_readme_chain_example_works_through_the_cli(seeded_url: str) -> None:
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     assert "`--chain 信创`" in readme
-    rows = json.loads(run(seeded_url, "projects", "--chain", "信创", "--format", "json"))
+    rows = json.loads(run(seeded_url, "projects", "--chain", "信创", "--format", "json"))["projects"]
     assert rows and all("信创产业链" in r["chains"] for r in rows)
     # Counted once: the list under the short name is the list under the node's code.
-    by_code = json.loads(run(seeded_url, "projects", "--chain", "xinchuang_chain", "--format", "json"))
+    by_code = json.loads(run(seeded_url, "projects", "--chain", "xinchuang_chain", "--format", "json"))["projects"]
     assert [r["code"] for r in rows] == [r["code"] for r in by_code]
     table = run(seeded_url, "projects", "--chain", "信创")
     assert f"共 {len(rows)} 个项目" in table and "产业链：信创产业链" in table
