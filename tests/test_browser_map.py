@@ -226,7 +226,9 @@ def test_detail_page_shows_sources_and_its_locations(guarded: tuple[Any, Guard],
     state = _ready(page)
     assert state["drawn"] >= 1
     sources = page.get_by_test_id("sources").locator("li")
-    assert sources.count() >= 1 and ".txt" in sources.first.inner_text()
+    # Sources name the plan by its title (issue 12), the file name stays in the tooltip.
+    assert sources.count() >= 1 and "《" in sources.first.inner_text()
+    assert ".txt" in (sources.first.locator("b").get_attribute("title") or "")
     assert page.get_by_test_id("district-link").count() == 1
     _shot(page, "detail")
 
