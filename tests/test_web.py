@@ -336,3 +336,11 @@ def test_the_chinese_list_shows_no_raw_codes_or_english_and_the_english_one_has_
     english = client.get("/projects?lang=en").get_data(as_text=True)
     headers = re.findall(r'data-testid="sort-[^"]*">([^<]*)<', english)
     assert headers and not any(re.search(r"[\u4e00-\u9fff]", h.replace("亿元", "")) for h in headers)
+
+
+def test_map_page_says_its_filter_in_the_pages_language(client: FlaskClient) -> None:
+    zh = client.get("/map?strategy=jjj&lang=zh").get_data(as_text=True)
+    en = client.get("/map?strategy=jjj&lang=en").get_data(as_text=True)
+    assert "京津冀协同发展" in zh.split('class="filter-words"')[1][:300]
+    words_en = en.split('class="filter-words"')[1][:300]
+    assert "京津冀协同发展" in words_en and "区域战略" not in words_en  # names stay, the words are English
