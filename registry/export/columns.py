@@ -9,6 +9,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 
+from registry.historyview import METHOD_LABELS
 from registry.memberships import Members, place_label, place_links
 from registry.queries import Vocabulary
 from registry.records import LocationRow, ProjectRow
@@ -48,6 +49,15 @@ class Column:
     note: str = ""
 
 
+def chinese_part(label: str) -> str:
+    """'精确位置 exact site' → '精确位置': spreadsheets speak Chinese like the interface."""
+    return label.split(" ", 1)[0]
+
+
+def _status(row: ProjectRow, _labels: Labels) -> Cell:
+    return "未注明" if row.status == "unknown" else row.status  # read back as unknown by the importer
+
+
 def _attr(key: str) -> Callable[[ProjectRow, Labels], Cell]:
     def get(row: ProjectRow, _labels: Labels) -> Cell:
         value = getattr(row, key)
@@ -82,7 +92,7 @@ PROJECT_COLUMNS: tuple[Column, ...] = (
     Column("name", "项目名称", "text", 42, _attr("name"), note="必填"),
     Column("aliases", "别名", "list", 20, _attr("aliases"), note="多个用“、”分隔"),
     Column("kind", "类别", "text", 10, _attr("kind")),
-    Column("status", "状态", "text", 8, _attr("status"), note="谋划/前期/在建/竣工/投产/unknown"),
+    Column("status", "状态", "text", 8, _status, note="谋划/前期/在建/竣工/投产/未注明"),
     Column("construction_type", "建设性质", "text", 8, _attr("construction_type"), note="新建/续建/改扩建"),
     Column("total_investment", "总投资（亿元）", "money", 13, _attr("total_investment"),
            note="亿元，最多4位小数（1万元）；空白=未知，不是0"),
@@ -107,7 +117,8 @@ PROJECT_COLUMNS: tuple[Column, ...] = (
     Column("lon", "经度", "float", 12, _attr("lon"), note="与“坐标系”一起填写"),
     Column("lat", "纬度", "float", 12, _attr("lat"), note="与“坐标系”一起填写"),
     Column("crs", "坐标系", "text", 8, _crs, note="wgs84（GPS、天地图）/ gcj02（高德、腾讯）/ bd09（百度）；导出均为 wgs84"),
-    Column("precision_label", "位置精度", "text", 18, _attr("precision_label"), importable=False,
+    Column("precision_label", "位置精度", "text", 18, lambda r, _labels: chinese_part(r.precision_label),
+           importable=False,
            note="导出信息，导入时忽略"),
     Column("needs_review", "待核实", "bool", 7, _attr("needs_review"), importable=False,
            note="位置待核实；导入时忽略"),
@@ -137,8 +148,8 @@ LOCATION_COLUMNS: tuple[LocationColumn, ...] = (
     LocationColumn("区县", "text", 18, lambda r, loc: _districts(loc)),
     LocationColumn("开发区", "text", 18, lambda r, loc: loc.zone),
     LocationColumn("精度代码", "int", 8, lambda r, loc: loc.precision),
-    LocationColumn("位置精度", "text", 22, lambda r, loc: loc.precision_label),
-    LocationColumn("定位方法", "text", 16, lambda r, loc: loc.method),
+    LocationColumn("位置精度", "text", 22, lambda r, loc: chinese_part(loc.precision_label)),
+    LocationColumn("定位方法", "text", 16, lambda r, loc: METHOD_LABELS.get(loc.method, loc.method)),
     LocationColumn("经度（WGS-84）", "float", 14, lambda r, loc: loc.lon),
     LocationColumn("纬度（WGS-84）", "float", 14, lambda r, loc: loc.lat),
     LocationColumn("原坐标系", "text", 8, lambda r, loc: loc.input_crs),

@@ -155,7 +155,7 @@ class RowParser:
             except ValueError as exc:
                 problems.append(Problem(number, header, raw, str(exc), CODE_EXPECTED))
                 return None
-        if key == "status" and text in ("未知", "不详"):
+        if key == "status" and text in ("未注明", "未知", "不详"):
             return "unknown"
         return text
 
