@@ -36,8 +36,8 @@ from registry.importer.template import write_template
 from registry.queries import Vocabulary, iter_rows, resolve
 from web import jobs
 from web.auth import current_record, require
+from web.request_filter import request_filter
 from web.session import get_session
-from web.views import _filter
 
 bp = Blueprint("exchange", __name__)
 UPLOAD_SUFFIXES = (".xlsx", ".csv")
@@ -58,7 +58,7 @@ def _send(write: Callable[[IO[bytes]], Any], fmt: str, name: str) -> Response:
 
 def _export(fmt: str) -> Response:
     session = get_session()
-    rf = resolve(session, _filter())
+    rf = resolve(session, request_filter())
     context = build_context(session, rf)
     rows = iter_rows(session, rf, sort=request.args.get("sort"))
     return _send(lambda out: export_rows(rows, out, fmt, context), fmt, f"kpr-projects.{fmt}")

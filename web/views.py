@@ -18,27 +18,18 @@ from registry.maps.detail import location_data
 from registry.maps.labels import map_labels
 from registry.maps.page import MapOptions, Source, build_map, json_for_script, render_parts
 from registry.models import Project
-from registry.queries import ProjectFilter, Vocabulary, describe, fetch_rows, iter_rows, resolve, totals
+from registry.queries import Vocabulary, describe, fetch_rows, iter_rows, resolve, totals
 from registry.records import Names, project_row
 from registry.sorting import parse_sort
 from registry.textout import LIST_COLUMNS, write_csv
-from web import assets, filterform, guards, i18n, maps
+from web import assets, filterform, maps
 from web.auth import can
 from web.i18n import current_lang
+from web.request_filter import request_filter
 from web.session import get_session
 
 bp = Blueprint("kpr", __name__)
-# The map pages, their assets and the interface language ride on this blueprint, so create_app's one
-# registration brings them all (endpoints kpr.maps.*, kpr.assets.*).
-bp.register_blueprint(maps.bp)
-bp.register_blueprint(assets.bp)
-bp.register_blueprint(i18n.bp)
-bp.register_blueprint(guards.bp)
 PAGE_SIZE = 50
-
-
-def _filter() -> ProjectFilter:
-    return ProjectFilter.from_params(request.args.to_dict(flat=False))
 
 
 def _page(args: MultiDict[str, str]) -> int:
@@ -50,7 +41,7 @@ def _page(args: MultiDict[str, str]) -> int:
 
 def _list_context(session: Session, args: MultiDict[str, str]) -> dict[str, Any]:
     """Everything the list page shows for these query arguments; BadFilterValue names a value it cannot use."""
-    rf = resolve(session, ProjectFilter.from_params(args.to_dict(flat=False)))
+    rf = resolve(session, request_filter(args))
     sort = (args.get("sort") or "code").strip() or "code"
     parse_sort(sort)
     group_by = maps.check_group_by(args.get("group_by"))
@@ -106,7 +97,7 @@ def _split(value: str) -> list[str]:
 @bp.get("/projects.json")
 def projects_json() -> Response:
     session = get_session()
-    rf = resolve(session, _filter())
+    rf = resolve(session, request_filter())
     sums = totals(session, rf)
     return jsonify(
         filter=describe(rf), count=sums.count, total_investment=float(sums.investment_sum),
@@ -118,7 +109,7 @@ def projects_json() -> Response:
 @bp.get("/projects.csv")
 def projects_csv() -> Response:
     session = get_session()
-    rf = resolve(session, _filter())
+    rf = resolve(session, request_filter())
     buffer = io.StringIO()
     buffer.write("\ufeff")  # BOM: Excel opens UTF-8 Chinese correctly only with it
     write_csv(iter_rows(session, rf, sort=request.args.get("sort")), buffer)
