@@ -54,8 +54,8 @@ CASES = (
     Case("strategy", [("strategy", "jjj")],
          [("_where", ("id in (select project_id from project_strategies where strategy_code = 'jjj' "
                      "and basis = 'plan')"))]),
-    Case("chain", [("chain", "nextgen_it.xinchuang")],
-         [("_where", "id in (select project_id from project_chains where chain_code = 'nextgen_it.xinchuang')")]),
+    Case("chain", [("chain", "xinchuang_chain")],
+         [("_where", "id in (select project_id from project_chains where chain_code = 'xinchuang_chain')")]),
     Case("zone", [("zone", "xishan")], [("zone_code", "xishan")]),
     Case("investment 10–100 亿", [("min_investment", "10"), ("max_investment", "100")],
          [("total_investment__gte", "100000"), ("total_investment__lte", "1000000")]),

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
@@ -34,6 +35,9 @@ class Settings:
     trusted_hosts: tuple[str, ...] = ()  # empty: any Host header
     login_rate_limit: str = "5 per minute"
     import_job_rows: int = 2000  # uploads with more rows run as a background job with progress
+    # 超前 above, 滞后 below (percent of the year-to-date plan); the Nanning 市领导联系项目 rule by default.
+    progress_ahead: Decimal = Decimal(105)
+    progress_behind: Decimal = Decimal(95)
 
     @classmethod
     def from_env(cls, env: dict[str, str] | None = None) -> Settings:
@@ -53,7 +57,26 @@ class Settings:
             trusted_hosts=tuple(h.strip() for h in (env.get("KPR_TRUSTED_HOSTS") or "").split(",") if h.strip()),
             login_rate_limit=env.get("KPR_LOGIN_RATE_LIMIT") or "5 per minute",
             import_job_rows=int(env.get("KPR_IMPORT_JOB_ROWS") or 2000),
-        )
+            progress_ahead=_percent(env, "KPR_PROGRESS_AHEAD", "105"),
+            progress_behind=_percent(env, "KPR_PROGRESS_BEHIND", "95"),
+        )._checked()
+
+    def _checked(self) -> Settings:
+        if self.progress_behind > self.progress_ahead:
+            raise ValueError(f"KPR_PROGRESS_BEHIND={self.progress_behind} 大于 KPR_PROGRESS_AHEAD="
+                             f"{self.progress_ahead} (expected behind ≤ ahead)")
+        return self
+
+
+def _percent(env: dict[str, str], name: str, default: str) -> Decimal:
+    text = (env.get(name) or default).strip().removesuffix("%")
+    try:
+        value = Decimal(text)
+    except InvalidOperation:
+        raise ValueError(f"{name}={env.get(name)!r}：应为百分数，如 105 (expected a percent such as 105)") from None
+    if not value.is_finite() or value < 0:
+        raise ValueError(f"{name}={env.get(name)!r}：应为非负百分数 (expected a non-negative percent)")
+    return value
 
 
 # The variables above, for the README test and `kpr --help`.
@@ -70,4 +93,6 @@ ENV_VARS: dict[str, str] = {
     "KPR_TRUSTED_HOSTS": "comma-separated host names the server answers to (default: any)",
     "KPR_LOGIN_RATE_LIMIT": "failed logins allowed per client address (default: 5 per minute)",
     "KPR_IMPORT_JOB_ROWS": "uploads with more rows than this run as a background job with progress (default 2000)",
+    "KPR_PROGRESS_AHEAD": "超前 when year-to-date completed exceeds this percent of the year-to-date plan (default 105)",
+    "KPR_PROGRESS_BEHIND": "滞后 when year-to-date completed is below this percent of the year-to-date plan (default 95)",
 }

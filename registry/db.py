@@ -35,7 +35,8 @@ def make_engine(url: str) -> Engine:
     if parsed.get_backend_name() == "sqlite":
         if parsed.database and parsed.database != ":memory:":
             Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
-        engine = create_engine(url, json_serializer=_json_dumps)
+        # Writers wait for each other (a seed or import holds the write lock for a while) instead of failing at once.
+        engine = create_engine(url, json_serializer=_json_dumps, connect_args={"timeout": 30})
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine
     return create_engine(url, pool_pre_ping=True, json_serializer=_json_dumps)

@@ -2,7 +2,7 @@
 answer every query with plain SQL; district/zone codes are computed in Python at write time."""
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Any
 
@@ -11,6 +11,7 @@ from sqlalchemy import (
     BigInteger,
     Boolean,
     CheckConstraint,
+    Date,
     DateTime,
     Float,
     ForeignKey,
@@ -19,6 +20,7 @@ from sqlalchemy import (
     MetaData,
     String,
     Text,
+    UniqueConstraint,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
@@ -175,6 +177,11 @@ class Project(Base):
     )
     sources: Mapped[list[Source]] = relationship(
         back_populates="project", cascade="all, delete-orphan", order_by="Source.id"
+    )
+    # Monthly 调度 figures, oldest month first (issue 17).
+    progress: Mapped[list[ProjectProgress]] = relationship(
+        back_populates="project", cascade="all, delete-orphan", passive_deletes=True,
+        order_by="(ProjectProgress.year, ProjectProgress.month)",
     )
 
     # Optimistic locking: an UPDATE carrying a stale version raises StaleDataError.
@@ -351,3 +358,53 @@ class Change(Base):
     project: Mapped[Project] = relationship()
 
     __table_args__ = (Index("ix_changes_project", "project_id", "id"),)
+
+
+# -- progress over time (issue 17) -------------------------------------------------------------------
+class ProjectProgress(Base):
+    """One project's figures for one month of one year, as the monthly 调度 sheet reports them: the year's
+    planned investment and the year-to-date completed investment (exact 万元, see registry/money.py)."""
+
+    __tablename__ = "project_progress"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    project_id: Mapped[int] = mapped_column(ForeignKey("projects.id", ondelete="CASCADE"))
+    year: Mapped[int] = mapped_column(Integer)
+    month: Mapped[int] = mapped_column(Integer)
+    plan_investment: Mapped[Decimal | None] = mapped_column(YiYuan)  # 年度计划投资
+    completed_investment: Mapped[Decimal | None] = mapped_column(YiYuan)  # 1–month 累计完成投资
+    image_progress: Mapped[str | None] = mapped_column(Text)  # 形象进度
+    issues: Mapped[str | None] = mapped_column(Text)  # 存在问题
+    source_file: Mapped[str | None] = mapped_column(String(256))
+
+    project: Mapped[Project] = relationship(back_populates="progress")
+
+    __table_args__ = (
+        UniqueConstraint("project_id", "year", "month"),  # uq_project_progress_project_id
+        CheckConstraint("month BETWEEN 1 AND 12", name="month"),
+        CheckConstraint("plan_investment IS NULL OR plan_investment >= 0", name="plan_nonneg"),
+        CheckConstraint("completed_investment IS NULL OR completed_investment >= 0", name="completed_nonneg"),
+    )
+
+
+class ProgressClosedMonth(Base):
+    """A month whose 调度 figures are final: imports that would change them are refused."""
+
+    __tablename__ = "progress_closed_months"
+
+    year: Mapped[int] = mapped_column(Integer, primary_key=True)
+    month: Mapped[int] = mapped_column(Integer, primary_key=True)
+    closed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    closed_by: Mapped[str | None] = mapped_column(String(64))
+
+
+class ProjectMilestones(Base):
+    """Planned and actual 开工 / 竣工 dates of a project (empty until stated)."""
+
+    __tablename__ = "project_milestones"
+
+    project_id: Mapped[int] = mapped_column(ForeignKey("projects.id", ondelete="CASCADE"), primary_key=True)
+    planned_start: Mapped[date | None] = mapped_column(Date)
+    actual_start: Mapped[date | None] = mapped_column(Date)
+    planned_end: Mapped[date | None] = mapped_column(Date)
+    actual_end: Mapped[date | None] = mapped_column(Date)

@@ -99,7 +99,7 @@ def _to_wgs84(geom: BaseGeometry, system: str) -> BaseGeometry:
 
 def _warnings(project: Project, district: str | None, zone: str | None, districts: tuple[str, ...],
               geocoder: Geocoder) -> tuple[str, ...]:
-    name = geocoder._name
+    name = geocoder.name_of
     out: list[str] = []
     if project.stated_district_code and project.stated_district_code not in districts:
         out.append(f"规划文本所述区县为 {name(project.stated_district_code)}，此位置在 "
@@ -170,7 +170,7 @@ def preview(project: Project, req: PlaceRequest, geocoder: Geocoder) -> Preview:
                              precision=4 if zone else 3, method=MANUAL, needs_review=False,
                              place_strategies=geocoder.corridors_of(districts))
     warnings = _warnings(project, spec.district_code, zone, tuple(districts), geocoder)
-    return Preview(spec, geocoder._name(spec.district_code), geocoder._name(zone), tuple(districts),
+    return Preview(spec, geocoder.name_of(spec.district_code), geocoder.name_of(zone), tuple(districts),
                    spec.place_strategies, warnings)
 
 

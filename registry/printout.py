@@ -28,6 +28,12 @@ def _years(row: ProjectRow) -> str | None:
     return str(row.start_year or row.end_year) if (row.start_year or row.end_year) else None
 
 
+def _status(row: ProjectRow) -> str:
+    """As the detail page says it: 未注明 for unknown, the plan's own word beside a mapped status."""
+    word = "未注明" if row.status == "unknown" else row.status
+    return f"{word}（{row.status_text}）" if row.status_text and row.status_text != word else word
+
+
 @dataclass(frozen=True)
 class MeetingColumn:
     key: str
@@ -43,7 +49,7 @@ MEETING_COLUMNS: tuple[MeetingColumn, ...] = (
     MeetingColumn("capacity", "建设规模及内容", 40, lambda r: r.capacity_text),
     MeetingColumn("total_investment", "总投资（亿元）", 10, lambda r: r.total_investment, money=True),
     MeetingColumn("years", "建设年限", 10, _years),
-    MeetingColumn("status", "状态", 6, lambda r: r.status),
+    MeetingColumn("status", "状态", 8, _status),
     MeetingColumn("district", "区县", 8, lambda r: r.district),
     MeetingColumn("zone", "开发区", 14, lambda r: r.zone),
     MeetingColumn("builder", "建设单位", 16, lambda r: r.builder),

@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session, selectinload
 from sqlalchemy.sql.elements import ColumnElement
 
 from registry.badvalue import BadFilterValue
+from registry.memberships import BASIS_WORDS, Members, covers_taiyuan, member_pairs
 from registry.models import (
     STATUSES,
     AdminUnit,
@@ -123,6 +124,18 @@ class Vocabulary:
     zones: dict[str, tuple[str, tuple[str, ...], str | None]]  # code → (name, aliases, parent)
     strategies: dict[str, tuple[str, tuple[str, ...], str | None, str]]  # + kind
     chains: dict[str, tuple[str, str | None, str]]  # code → (name, parent, level)
+    # Strategy code → member units (adcode, confirmed): what says whether a place tie is confirmed.
+    members: Members = field(default_factory=dict)
+
+    @property
+    def covering(self) -> frozenset[str]:
+        """Regions holding all of Taiyuan: a location filter by them narrows nothing within the city."""
+        return frozenset(code for code, units in self.members.items() if covers_taiyuan(units))
+
+    @property
+    def unconfirmed(self) -> frozenset[str]:
+        """Corridors and regions no source confirms any member unit of: their extent is our drawing."""
+        return frozenset(code for code, units in self.members.items() if units and not any(c for _, c in units))
 
     @classmethod
     def load(cls, session: Session) -> Vocabulary:
@@ -134,6 +147,7 @@ class Vocabulary:
                 select(Strategy.code, Strategy.name, Strategy.aliases, Strategy.parent_code, Strategy.kind))},
             chains={c: (n, p, lv) for c, n, p, lv in session.execute(
                 select(IndustryChain.code, IndustryChain.name, IndustryChain.parent_code, IndustryChain.level))},
+            members={c: member_pairs(m) for c, m in session.execute(select(Strategy.code, Strategy.member_units))},
         )
 
 
@@ -312,7 +326,7 @@ def select_projects(rf: ResolvedFilter, sort: str | None = None,
 def _with_children(stmt: Select[Project]) -> Select[Project]:
     return stmt.options(
         selectinload(Project.chains), selectinload(Project.strategies), selectinload(Project.sources),
-        selectinload(Project.locations).selectinload(Location.districts),
+        selectinload(Project.locations).selectinload(Location.districts), selectinload(Project.progress),
     )
 
 
@@ -429,9 +443,19 @@ def _facet_values(pairs: Sequence[tuple[Any, Any]], labels: Mapping[str, str],
 
 
 def describe(rf: ResolvedFilter) -> str:
-    """The filter in words (Chinese), as it is printed on pages and in exports' 口径说明."""
+    """The filter in words (Chinese), as it is printed on pages and in exports' 口径说明. Strategies say
+    they are the plans' ties (规划所列); corridors say they include location ties and, for a region holding
+    all of Taiyuan, that they narrow nothing within the city."""
     flt = rf.raw
     parts = [f"{FACETS_WORDS[attr]}：{'、'.join(rf.labels[attr])}" for attr in FACETS_WORDS if rf.labels.get(attr)]
+    if rf.labels.get("strategies"):
+        parts[0] += f"（{BASIS_WORDS['zh']['plan']}）"
+    covering = [rf.vocab.strategies[c][0] for c in rf.chosen.get("corridors", ()) if c in rf.vocab.covering]
+    if covering:
+        parts.append(f"注：{'、'.join(covering)}{BASIS_WORDS['zh']['covers_all']}")
+    drawn = [rf.vocab.strategies[c][0] for c in rf.chosen.get("corridors", ()) if c in rf.vocab.unconfirmed]
+    if drawn:
+        parts.append(f"注：{'、'.join(drawn)}{BASIS_WORDS['zh']['unconfirmed']}")
     if flt.statuses:
         parts.append("状态：" + "、".join(STATUS_LABELS.get(s, s) for s in flt.statuses))
     if flt.kinds:
@@ -447,5 +471,37 @@ def describe(rf: ResolvedFilter) -> str:
     return "；".join(parts) if parts else "全部项目（未筛选）"
 
 
-FACETS_WORDS = {"strategies": "区域战略", "corridors": "走廊/区域（含位置所在）", "districts": "区县",
+FACETS_WORDS = {"strategies": "区域战略", "corridors": "走廊/区域（规划所列或位置落在）", "districts": "区县",
                 "zones": "开发区", "chains": "产业链"}
+# The same, for the English interface; names stay as recorded (data is not translated).
+FACETS_WORDS_EN = {"strategies": "regional strategy (stated by a plan)",
+                   "corridors": "corridor / region (stated by a plan or by location)", "districts": "district",
+                   "zones": "development zone", "chains": "industry chain"}
+STATUS_WORDS_EN = {"谋划": "planned", "前期": "preparation", "在建": "under construction", "竣工": "completed",
+                   "投产": "in operation", "unknown": "not stated"}
+
+
+def describe_en(rf: ResolvedFilter) -> str:
+    """The filter in words for the English interface (describe() is the Chinese, printed in exports)."""
+    flt = rf.raw
+    parts = [f"{FACETS_WORDS_EN[attr]}: {', '.join(rf.labels[attr])}" for attr in FACETS_WORDS_EN
+             if rf.labels.get(attr)]
+    covering = [rf.vocab.strategies[c][0] for c in rf.chosen.get("corridors", ()) if c in rf.vocab.covering]
+    if covering:
+        parts.append(f"note: {', '.join(covering)} {BASIS_WORDS['en']['covers_all']}")
+    drawn = [rf.vocab.strategies[c][0] for c in rf.chosen.get("corridors", ()) if c in rf.vocab.unconfirmed]
+    if drawn:
+        parts.append(f"note: {', '.join(drawn)}: {BASIS_WORDS['en']['unconfirmed']}")
+    if flt.statuses:
+        parts.append("status: " + ", ".join(STATUS_WORDS_EN.get(s, s) for s in flt.statuses))
+    if flt.kinds:
+        parts.append("kind: " + ", ".join(flt.kinds))
+    if flt.min_investment is not None:
+        parts.append(f"total investment ≥ {flt.min_investment} 亿元")
+    if flt.max_investment is not None:
+        parts.append(f"total investment ≤ {flt.max_investment} 亿元")
+    if flt.q:
+        parts.append(f"search: “{flt.q}”")
+    if flt.needs_review:
+        parts.append("only locations to verify")
+    return "; ".join(parts) if parts else "all projects (no filter)"

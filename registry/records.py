@@ -11,6 +11,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from registry.models import PRECISIONS, AdminUnit, IndustryChain, Project, Strategy, Zone
+from registry.plans import plan_title
+from registry.progress.classify import Rule
 
 
 @dataclass(frozen=True)
@@ -19,6 +21,11 @@ class SourceRef:
     line: int | None
     box: str | None
     excerpt: str | None
+    title: str | None = None  # the plan's own title (registry/plans.py); None when the text states none
+
+    @property
+    def label(self) -> str:
+        return self.title or self.document
 
 
 @dataclass(frozen=True)
@@ -43,6 +50,19 @@ class LocationRow:
     method: str
     evidence: str | None
     needs_review: bool
+
+
+@dataclass(frozen=True)
+class ProgressRow:
+    """One month of 调度 figures (亿元) and its class under the configured rule (registry/progress/classify.py)."""
+
+    year: int
+    month: int
+    plan_investment: Decimal | None
+    completed_investment: Decimal | None
+    image_progress: str | None
+    issues: str | None
+    progress_class: str
 
 
 @dataclass(frozen=True)
@@ -83,6 +103,7 @@ class ProjectRow:
     sources: tuple[SourceRef, ...]
     version: int
     needs_review: bool = False
+    progress: tuple[ProgressRow, ...] = ()  # oldest first, newest last
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON shape (issue 2): amounts are numbers in 亿元 or null, never 0 for unknown."""
@@ -90,6 +111,9 @@ class ProjectRow:
         data["total_investment"] = (
             None if self.total_investment is None else float(self.total_investment)
         )
+        for month in data["progress"]:
+            for key in ("plan_investment", "completed_investment"):
+                month[key] = None if month[key] is None else float(month[key])
         return data
 
 
@@ -161,7 +185,17 @@ def project_row(project: Project, names: Names) -> ProjectRow:
         group=project.group_name,
         description=project.description,
         locations=locations,
-        sources=tuple(SourceRef(s.document, s.line, s.box, s.excerpt) for s in project.sources),
+        sources=tuple(SourceRef(s.document, s.line, s.box, s.excerpt, plan_title(s.document))
+                      for s in project.sources),
         version=project.version,
         needs_review=any(loc.needs_review for loc in project.locations),
+        progress=progress_rows(project),
     )
+
+
+def progress_rows(project: Project, rule: Rule | None = None) -> tuple[ProgressRow, ...]:
+    rule = rule or Rule.from_settings()
+    months = sorted(project.progress, key=lambda p: (p.year, p.month))
+    return tuple(ProgressRow(p.year, p.month, p.plan_investment, p.completed_investment, p.image_progress,
+                             p.issues, rule.classify(p.plan_investment, p.completed_investment, p.month))
+                 for p in months)

@@ -65,7 +65,7 @@ def review_items(session: Session, geocoder: Geocoder, limit: int = 500) -> list
         hint = suggestion(project, location, geocoder)
         label = None
         if hint:
-            label = "、".join(n for n in (geocoder._name(hint[0]), geocoder._name(hint[1])) if n)
+            label = "、".join(n for n in (geocoder.name_of(hint[0]), geocoder.name_of(hint[1])) if n)
         items.append(ReviewItem(project.code, project.name, project.version, project.place_text, location.precision,
                                 PRECISIONS.get(location.precision, ""), reasons(project, location, geocoder), hint,
                                 label))

@@ -1,11 +1,11 @@
-"""Plain-text and CSV renderings of project rows for the terminal and files."""
+"""Plain-text rendering of project rows for the terminal, and the formula guard every text export uses.
+
+CSV and JSON files are written by registry/export (one set of columns, one JSON shape for CLI and web)."""
 from __future__ import annotations
 
-import csv
-import json
 import unicodedata
-from collections.abc import Iterable, Sequence
-from typing import Any, TextIO
+from collections.abc import Sequence
+from typing import Any
 
 from registry.records import ProjectRow
 
@@ -60,25 +60,3 @@ def table(rows: Sequence[ProjectRow], columns: Sequence[tuple[str, str]] = LIST_
     lines.append("  ".join("-" * w for w in widths))
     lines.extend("  ".join(_pad(c, w) for c, w in zip(row, widths)) for row in cells)
     return "\n".join(line.rstrip() for line in lines)
-
-
-def write_csv(rows: Iterable[ProjectRow], out: TextIO, columns: Sequence[tuple[str, str]] = LIST_COLUMNS) -> int:
-    writer = csv.writer(out)
-    writer.writerow([title for _, title in columns])
-    count = 0
-    for row in rows:
-        writer.writerow([neutralise_formula(cell(row, key)) for key, _ in columns])
-        count += 1
-    return count
-
-
-def write_json(rows: Iterable[ProjectRow], out: TextIO) -> int:
-    """A JSON array written row by row, so large lists are never held as one string."""
-    out.write("[")
-    count = 0
-    for row in rows:
-        out.write(",\n" if count else "\n")
-        out.write(json.dumps(row.to_dict(), ensure_ascii=False))
-        count += 1
-    out.write("\n]\n" if count else "]\n")
-    return count

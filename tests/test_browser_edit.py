@@ -41,6 +41,7 @@ def contexts(browser: Any) -> Iterator[Any]:
         page = context.new_page()
         page.on("dialog", lambda d: (guard.dialogs.append(d.message), d.dismiss()))
         page.on("pageerror", lambda e: guard.errors.append(str(e)))
+        page.on("console", guard.console)
         made.append((context, guard))
         return page
 
@@ -74,7 +75,8 @@ def test_editor_places_a_review_item_by_clicking_the_map(contexts: Any, server: 
     assert "未提及地点" in row.inner_text() or "未能识别" in row.inner_text()
     row.get_by_role("link").click()
     page.wait_for_url("**/projects/T-2#place")
-    page.wait_for_function("() => document.querySelector('.folium-map') && window[document.querySelector('.folium-map').id]")
+    # The map fits its layers once they have loaded (kprReady); pan only after that, or the fit would undo it.
+    page.wait_for_function("() => document.body.dataset.kprReady === '1'")
     # Centre the mini map on 阳曲县 and click its middle, as a person would after panning there.
     page.evaluate("([lat, lon]) => window[document.querySelector('.folium-map').id].setView([lat, lon], 12, "
                   "{animate: false})", list(YANGQU))

@@ -62,6 +62,11 @@ class Guard:
         self.dialogs: list[str] = []
         self.errors: list[str] = []
 
+    def console(self, message: Any) -> None:
+        """A script or resource the page's Content-Security-Policy blocked is an error too."""
+        if "Content Security Policy" in message.text:
+            self.errors.append(message.text)
+
     def route(self, route: Any) -> None:
         host = urlsplit(route.request.url).hostname
         if route.request.url.startswith(("data:", "blob:")) or host in LOCAL_HOSTS:
@@ -79,6 +84,7 @@ def guarded(browser: Any, tmp_path: Path) -> Iterator[tuple[Any, Guard]]:
     page = context.new_page()
     page.on("dialog", lambda d: (guard.dialogs.append(d.message), d.dismiss()))
     page.on("pageerror", lambda e: guard.errors.append(str(e)))
+    page.on("console", guard.console)
     yield page, guard
     context.close()
     assert not guard.outside, f"requests left the server: {guard.outside}"

@@ -1,7 +1,7 @@
 """Meeting pages in a real Chromium: the 统计 dashboard, the print view and the phone layout (390 × 844).
 
-Reuses the map tests' server, browser and network guard (tests/test_browser_map.py). Screenshots go to a
-temporary folder whose path each test prints."""
+Reuses the map tests' server, browser and network guard (tests/test_browser_map.py). Screenshots (and the
+print view's PDF) go to $TMPDIR/kpr-meeting-shots/, replaced on each run; each test prints the paths (-s)."""
 from __future__ import annotations
 
 import io
@@ -18,11 +18,12 @@ from pypdf import PdfReader
 from tests.test_browser_map import Guard, _ready, guarded, server  # noqa: F401 - fixtures
 
 pytestmark = pytest.mark.browser
-SHOTS = Path(tempfile.mkdtemp(prefix="kpr-meeting-shots-"))
+SHOTS = Path(tempfile.gettempdir()) / "kpr-meeting-shots"
 PHONE = {"width": 390, "height": 844}
 
 
 def _shot(page: Any, name: str, full: bool = False) -> None:
+    SHOTS.mkdir(exist_ok=True)
     path = SHOTS / f"{name}.png"
     page.screenshot(path=str(path), full_page=full)
     print(f"\nscreenshot: {path}")
@@ -35,6 +36,7 @@ def phone(browser: Any) -> Iterator[tuple[Any, Guard]]:
     context.route("**/*", guard.route)
     page = context.new_page()
     page.on("pageerror", lambda e: guard.errors.append(str(e)))
+    page.on("console", guard.console)
     yield page, guard
     context.close()
     assert not guard.outside, f"requests left the server: {guard.outside}"
@@ -82,6 +84,7 @@ def test_print_view_has_every_row_and_the_list_total(guarded: tuple[Any, Guard],
     total = page.request.get(server + "/projects.json").json()["count"]
     assert page.locator("table.print-table tbody tr.row").count() == total
     pdf = page.pdf(prefer_css_page_size=True)
+    SHOTS.mkdir(exist_ok=True)
     (SHOTS / "print_all.pdf").write_bytes(pdf)
     pages = PdfReader(io.BytesIO(pdf)).pages
     print(f"\npdf: {SHOTS / 'print_all.pdf'} ({len(pages)} pages)")
@@ -123,3 +126,31 @@ def test_phone_list_is_cards_without_horizontal_scroll(phone: tuple[Any, Guard],
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
     _shot(page, "phone_stats")
     assert urlsplit(page.url).path == "/stats"
+
+
+def test_choropleth_has_a_key_with_breaks_units_and_missing_amounts(guarded: tuple[Any, Guard],  # noqa: F811
+                                                                    server: str) -> None:  # noqa: F811
+    page, _ = guarded
+    page.goto(server + "/map?shade=investment&district=小店区")
+    _ready(page)
+    listed = page.request.get(server + "/projects.json?district=小店区").json()
+    key = page.get_by_test_id("shade-key")
+    assert key.is_visible() and "总投资（亿元）" in key.inner_text()
+    assert key.locator("li.kpr-break").count() >= 3  # white for none, then the shade steps
+    assert page.get_by_test_id("shade-key-without").inner_text().startswith(f"{listed['without_amount']} 个项目未列投资额")
+    _shot(page, "map_shade_key")
+    page.locator(".leaflet-control-layers-base label", has_text="项目数").locator("input").check()
+    assert "项目数（个项目）" in key.inner_text() and page.get_by_test_id("shade-key-without").count() == 0
+    page.locator(".leaflet-control-layers-base label", has_text="不着色").locator("input").check()
+    assert key.is_hidden()
+
+
+def test_an_empty_result_says_so_on_the_map(guarded: tuple[Any, Guard], server: str) -> None:  # noqa: F811
+    page, _ = guarded
+    page.goto(server + "/map?q=没有这个项目名称")
+    state = _ready(page)
+    assert state["count"] == 0 and state["placed"] == 0
+    assert page.get_by_test_id("map-empty").inner_text() == "没有符合筛选条件的项目（请放宽筛选）"
+    page.goto(server + "/map")
+    _ready(page)
+    assert page.get_by_test_id("map-empty").count() == 0

@@ -22,7 +22,7 @@ def run(url: str, *args: str) -> str:
 
 
 def test_projects_json_has_the_documented_shape(seeded_url: str) -> None:
-    projects = json.loads(run(seeded_url, "projects", "--format", "json"))
+    projects = json.loads(run(seeded_url, "projects", "--format", "json"))["projects"]
     assert len(projects) >= 38
     for project in projects:
         assert SHAPE <= set(project), SHAPE - set(project)
@@ -33,7 +33,7 @@ def test_projects_json_has_the_documented_shape(seeded_url: str) -> None:
 
 
 def test_filters_match_between_formats(seeded_url: str) -> None:
-    rows = json.loads(run(seeded_url, "projects", "--strategy", "京津冀协同发展", "--format", "json"))
+    rows = json.loads(run(seeded_url, "projects", "--strategy", "京津冀协同发展", "--format", "json"))["projects"]
     assert rows and all("京津冀协同发展" in r["strategies"] for r in rows)
     text = run(seeded_url, "projects", "--strategy", "jjj", "--format", "csv")
     assert len(list(csv.reader(io.StringIO(text)))) == len(rows) + 1

@@ -187,7 +187,7 @@ def test_revert_a_change_and_a_change_set(site: Site) -> None:
     project = _project(site, "T-1")
     assert project.name == "小店区氢能产业园" and project.builder == "某公司"
     resp = admin.post(f"/change-sets/{name_change['change_set']}/revert", data={"csrf_token": token})
-    assert resp.status_code == 400  # the name change in that set is already reverted: all or nothing
+    assert resp.status_code == 409  # the name change in that set is already reverted: all or nothing
     assert _project(site, "T-1").builder == "某公司"
     entries = admin.get("/projects/T-1/history.json").get_json()["history"]
     assert entries[0]["kind"] == "revert" and entries[0]["field"] == "name"

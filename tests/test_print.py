@@ -153,3 +153,19 @@ def test_print_view_says_when_it_lists_only_the_first_rows(seeded_url: str) -> N
     total = client.get("/projects.json").get_json()["count"]
     assert len(re.findall(r'<tr class="row">', html)) == 10 < total
     assert f"只列出前 10 个项目（共 {total} 个）" in html and "<td>前 10 个合计</td>" in html
+
+
+def test_status_reads_as_on_the_detail_page(client: FlaskClient) -> None:
+    html = client.get("/projects/print").get_data(as_text=True)
+    assert ">unknown<" not in html and ">未注明<" in html
+
+
+def test_xlsx_download_is_named_after_its_filter_and_date(seeded_url: str) -> None:
+    from urllib.parse import unquote
+
+    from web import create_app
+
+    client = create_app(settings_for(seeded_url)).test_client()
+    resp = client.get("/projects.xlsx?corridor=tai_xin")
+    disposition = unquote(resp.headers["Content-Disposition"])
+    assert "重点项目_" in disposition and ".xlsx" in disposition and "太忻" in disposition

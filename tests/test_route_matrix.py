@@ -88,6 +88,12 @@ def test_security_headers(site: Site) -> None:
     resp = site.client().get("/projects")
     csp = resp.headers["Content-Security-Policy"]
     assert "frame-ancestors 'none'" in csp and "default-src 'self'" in csp and "object-src 'none'" in csp
+    script_src = next(part for part in csp.split(";") if part.strip().startswith("script-src"))
+    assert "unsafe-inline" not in script_src and "unsafe-eval" not in script_src
+    nonce = script_src.split("'nonce-")[1].split("'")[0]
+    page = resp.get_data(as_text=True)
+    assert page.count("<script") == page.count(f'<script nonce="{nonce}"')  # every script tag carries it
+    assert site.client().get("/projects").headers["Content-Security-Policy"] != csp  # a fresh nonce per response
     assert resp.headers["X-Content-Type-Options"] == "nosniff"
     assert resp.headers["Referrer-Policy"] == "same-origin"
     login_resp = site.client().post("/login", data={})

@@ -17,7 +17,7 @@ from tests.conftest import settings_for
 from web import create_app
 
 # Every query parameter any route reads.
-PARAMS = ("strategy", "corridor", "district", "zone", "chain", "status", "kind", "min_investment",
+PARAMS = ("limit", "offset", "strategy", "corridor", "district", "zone", "chain", "status", "kind", "min_investment",
           "max_investment", "q", "review", "sort", "page", "group_by", "shade", "lang", "lon", "lat", "crs")
 HOSTILE = ["", " ", "0", "-1", "1e27", "1E+400", "9" * 40, "NaN", "inf", "-0", "1.23456", "\x00", "a\x00b",
            "%", "_", "%_%", "\\", "'", '"', "<!--<script>", "小店区", "小店", "京津冀协同发展", "jjj", "140105",

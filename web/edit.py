@@ -22,11 +22,11 @@ from registry.editing import (
 from registry.errors import InvalidRecord, KprError
 from registry.geocode import Geocoder
 from registry.historyview import history_rows
-from registry.models import Project
+from registry.models import CONSTRUCTION_TYPES, STATUSES, Project
 from registry.queries import Vocabulary
 from registry.records import Names, project_row
 from registry.revert import revert
-from web.auth import current_record, require
+from web.auth import can, current_record, require
 from web.session import get_session
 
 bp = Blueprint("edit", __name__)
@@ -47,10 +47,11 @@ def _names() -> dict[str, str]:
     return {**names.districts, **names.zones, **names.strategies}
 
 
-def _actor() -> Actor:
+def _actor(comment: object = None) -> Actor:
     record = current_record()
     assert record is not None  # require() ran first
-    return Actor(record, (request.form.get("comment") or "").strip()[:500] or None)
+    text = str(comment if comment is not None else request.form.get("comment") or "")
+    return Actor(record, text.strip()[:500] or None)
 
 
 def _wants_json() -> bool:
@@ -110,8 +111,6 @@ def _submitted() -> dict[str, Any]:
 def _render_form(project: Project | None, values: dict[str, Any], errors: dict[str, list[str]],
                  status: int = 200, conflict: dict[str, Any] | None = None) -> tuple[str, int]:
     vocab = Vocabulary.load(get_session())
-    from registry.models import CONSTRUCTION_TYPES, STATUSES
-
     return render_template(
         "edit.html", project=project, values=values, errors=errors, conflict=conflict,
         chain_tree=_tree(vocab, "chains"), strategy_tree=_tree(vocab, "strategies"), statuses=STATUSES,
@@ -149,7 +148,7 @@ def new_project() -> Any:
 @require("editor")
 def edit_project(code: str) -> Any:
     session = get_session()
-    admin = bool(current_record() and current_record().can("admin"))  # type: ignore[union-attr]
+    admin = can("admin")
     if request.method == "GET":
         project = get_project(session, code, include_archived=admin)
         return _render_form(project, _form_values(project), {})
@@ -188,7 +187,7 @@ def _archive(code: str, archived: bool) -> Any:
         session.rollback()
         return _conflict(exc, {})
     session.commit()
-    if archived and not current_record().can("admin"):  # type: ignore[union-attr]
+    if archived and not can("admin"):
         return redirect(url_for("kpr.projects_page"))
     return redirect(url_for("kpr.project_page", code=code))
 
@@ -216,7 +215,7 @@ def place_project(code: str) -> Any:
     raw_version = str(form.get("version", ""))
     if not raw_version.isdigit():
         raise InvalidRecord(f"缺少或无效的版本号 version={raw_version!r}")
-    actor = Actor(current_record(), (str(form.get("comment") or "")).strip()[:500] or None)  # type: ignore[arg-type]
+    actor = _actor(form.get("comment") or "")
     try:
         project, found = placing.save(session, code, placing.parse_request(form), int(raw_version), actor,
                                       geocoder())
@@ -232,8 +231,7 @@ def place_project(code: str) -> Any:
 @bp.get("/projects/<code>/history.json")
 def project_history(code: str) -> Response:
     session = get_session()
-    admin = bool(current_record() and current_record().can("admin"))  # type: ignore[union-attr]
-    project = get_project(session, code, include_archived=admin)
+    project = get_project(session, code, include_archived=can("admin"))
     return jsonify(code=project.code, history=[r.to_dict() for r in history_rows(session, project.id)])
 
 

@@ -33,6 +33,7 @@ from registry.importer.precheck import check_upload, check_upload_size
 from registry.importer.report import ImportReport, write_report_xlsx
 from registry.importer.run import import_file
 from registry.importer.template import write_template
+from registry.printout import export_filename
 from registry.queries import Vocabulary, iter_rows, resolve
 from web import jobs
 from web.auth import current_record, require
@@ -59,9 +60,9 @@ def _send(write: Callable[[IO[bytes]], Any], fmt: str, name: str) -> Response:
 def _export(fmt: str) -> Response:
     session = get_session()
     rf = resolve(session, request_filter())
-    context = build_context(session, rf)
+    context = build_context(session, rf, fmt=fmt)
     rows = iter_rows(session, rf, sort=request.args.get("sort"))
-    return _send(lambda out: export_rows(rows, out, fmt, context), fmt, f"kpr-projects.{fmt}")
+    return _send(lambda out: export_rows(rows, out, fmt, context), fmt, export_filename(rf, fmt))
 
 
 @bp.get("/projects.xlsx")

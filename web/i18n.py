@@ -1,13 +1,20 @@
 """Interface language: Chinese by default, English with ?lang=en (remembered in a cookie). Only the
-interface is translated; data (project names, plan excerpts, the filter in words) stays as recorded."""
+interface is translated (and the filter in words, on the list); data (project and place names, plan excerpts)
+stays as recorded."""
 from __future__ import annotations
 
 from decimal import Decimal
 
 from flask import Blueprint, Response, request
 
+from registry.errors import InvalidFilter
+from registry.historyview import METHOD_LABELS
 from registry.maps.labels import map_labels
+from registry.memberships import BASIS_WORDS, PlaceLink, place_label, place_links
 from registry.models import PRECISIONS
+from registry.queries import ProjectFilter, Vocabulary, describe_en, resolve
+from registry.records import ProjectRow
+from web.session import get_session
 
 LANGS = ("zh", "en")
 COOKIE = "kpr_lang"
@@ -22,17 +29,20 @@ STRINGS: dict[str, dict[str, str]] = {
         "page": "第 {n} 页", "no_rows": "没有符合条件的项目。", "open_map": "在地图上查看",
         "open_list": "在列表中查看", "group_by": "地图分组", "by_chain": "按产业链", "by_strategy": "按区域战略",
         "min_inv": "总投资不少于（亿元）", "max_inv": "总投资不超过（亿元）", "apply": "应用筛选",
-        "any": "（全部）", "strategies": "区域战略", "corridors": "走廊/区域", "districts": "区县",
+        "any": "（全部）", "strategies": "区域战略（规划所列）", "corridors": "走廊/区域（规划所列或位置落在）",
+        "districts": "区县",
         "zones": "开发区", "chains": "产业链", "statuses": "状态", "kinds": "类别",
         "back": "← 项目列表", "aliases": "又名", "locations": "位置", "sources": "来源", "no_sources": "无来源记录",
         "line": "第 {n} 行", "not_stated": "未列明", "undetermined": "未确定", "review": "待核实",
         "f_code": "编号", "f_kind": "类别", "f_status": "状态", "f_investment": "总投资（亿元）",
         "f_original": "原文", "f_capacity": "规模", "f_builder": "建设单位", "f_partners": "合作方",
-        "f_chains": "产业链", "f_strategies": "区域战略", "f_place": "地点（原文）", "f_district": "区县",
+        "f_chains": "产业链", "f_strategies": "区域战略（规划所列）", "f_place_strategies": "走廊/区域（位置落在）",
+        "f_place": "地点（原文）", "f_district": "区县",
         "f_zone": "开发区", "f_precision": "位置精度", "f_box": "专栏", "f_description": "说明",
         "f_method": "方法", "f_evidence": "依据", "f_lonlat": "经纬度 (WGS-84)", "related": "相关列表",
         "error": "出错了", "map_title": "项目地图", "loading": "地图数据加载中…",
         "remove": "移除此筛选条件", "bad_value": "无法按此筛选", "did_you_mean": "您是不是要找：",
+        "print_list": "打印",
     },
     "en": {
         "site": "Taiyuan Key Projects", "nav_map": "Map", "nav_list": "Project list", "nav_review": "Locations to verify", "switch_lang": "中文",
@@ -44,19 +54,23 @@ STRINGS: dict[str, dict[str, str]] = {
         "open_map": "Show on the map", "open_list": "Show as a list", "group_by": "Map groups",
         "by_chain": "by industry chain", "by_strategy": "by regional strategy",
         "min_inv": "Investment at least (亿元)", "max_inv": "Investment at most (亿元)", "apply": "Apply",
-        "any": "(any)", "strategies": "Regional strategy", "corridors": "Corridor / region",
+        "any": "(any)", "strategies": "Regional strategy (stated by a plan)",
+        "corridors": "Corridor / region (stated by a plan or by location)",
         "districts": "District", "zones": "Development zone", "chains": "Industry chain", "statuses": "Status",
         "kinds": "Kind", "back": "← Project list", "aliases": "Also known as", "locations": "Locations",
         "sources": "Sources", "no_sources": "No source recorded", "line": "line {n}", "not_stated": "not stated",
         "undetermined": "undetermined", "review": "needs review", "f_code": "Code", "f_kind": "Kind",
         "f_status": "Status", "f_investment": "Total investment (亿元)", "f_original": "as written",
         "f_capacity": "Capacity", "f_builder": "Builder", "f_partners": "Partners", "f_chains": "Industry chains",
-        "f_strategies": "Regional strategies", "f_place": "Place (as written)", "f_district": "District",
+        "f_strategies": "Regional strategies (stated by a plan)",
+        "f_place_strategies": "Corridors / regions (by location)", "f_place": "Place (as written)",
+        "f_district": "District",
         "f_zone": "Development zone", "f_precision": "Location precision", "f_box": "Plan box",
         "f_description": "Description", "f_method": "Method", "f_evidence": "Evidence",
         "f_lonlat": "Lon, lat (WGS-84)", "related": "Related lists", "error": "Something went wrong",
         "map_title": "Project map", "loading": "Loading map data…",
         "remove": "Remove this filter", "bad_value": "Cannot filter by this", "did_you_mean": "Did you mean:",
+        "print_list": "Print",
     },
 }
 
@@ -67,16 +81,24 @@ STATUS_WORDS = {
            "投产": "in operation", "unknown": "not stated"},
 }
 
+# How a location was found: the Chinese words are historyview.METHOD_LABELS (one list for history and detail).
+METHOD_WORDS = {
+    "zh": dict(METHOD_LABELS),
+    "en": {"manual": "verified by hand", "given_coordinates": "given coordinates", "stated_in_text": "stated in the text",
+           "zone_name": "development zone name", "place_name": "place name", "none": "none"},
+}
+
 # Location precision: models.PRECISIONS holds "中文 english" in one string; each interface shows its half.
 PRECISION_WORDS = {
     "zh": {k: v.split(" ", 1)[0] for k, v in PRECISIONS.items()},
     "en": {k: v.split(" ", 1)[-1] for k, v in PRECISIONS.items()},
 }
-# List column headers in English (the Chinese ones are textout.LIST_COLUMNS' own titles).
-COLUMN_WORDS_EN = {
-    "code": "Code", "name": "Project", "total_investment": "Total investment (亿元)", "status": "Status",
-    "district": "District", "zone": "Development zone", "strategies": "Regional strategies",
-    "chains": "Industry chains", "precision_label": "Location precision",
+# List column headers (else textout.LIST_COLUMNS' own Chinese titles): the strategy column holds plan ties only.
+COLUMN_WORDS = {
+    "zh": {"strategies": "区域战略（规划所列）"},
+    "en": {"code": "Code", "name": "Project", "total_investment": "Total investment (亿元)", "status": "Status",
+           "district": "District", "zone": "Development zone", "strategies": "Regional strategies (stated by a plan)",
+           "chains": "Industry chains", "precision_label": "Location precision"},
 }
 
 bp = Blueprint("i18n", __name__)
@@ -104,7 +126,48 @@ def _inject() -> dict[str, object]:
     return {"t": STRINGS[lang], "lang": lang, "other_lang": "en" if lang == "zh" else "zh",
             "map_labels": map_labels(lang), "status_label": lambda s: STATUS_WORDS[lang].get(s, s),
             "precision_label": lambda p: PRECISION_WORDS[lang].get(p, str(p)),
-            "column_title": lambda key, title: COLUMN_WORDS_EN.get(key, title) if lang == "en" else title}
+            "method_label": lambda m: METHOD_WORDS[lang].get(m, m),
+            "place_links": _place_links, "basis_words": BASIS_WORDS[lang],
+            "place_label": lambda link: place_label(link, lang), "filter_words_in": _filter_words,
+            "in_lang": lambda message: in_lang(str(message), lang),
+            "column_title": lambda key, title: COLUMN_WORDS[lang].get(key, title)}
+
+
+def _filter_words(params: list[tuple[str, str]], vocab: Vocabulary, given: str) -> str:
+    """The filter in words in the page's language; `given` is the Chinese the view computed."""
+    if current_lang() != "en":
+        return given
+    try:
+        rf = resolve(get_session(), ProjectFilter.from_params(_multi(params)), vocab)
+    except InvalidFilter:  # the view already reported the bad value; keep its words
+        return given
+    return describe_en(rf)
+
+
+def _multi(params: list[tuple[str, str]]) -> dict[str, list[str]]:
+    out: dict[str, list[str]] = {}
+    for key, value in params:
+        out.setdefault(key, []).append(value)
+    return out
+
+
+def in_lang(message: str, lang: str) -> str:
+    """Messages are written 中文 (English): the English interface shows the part in parentheses."""
+    text = message.rstrip()
+    if lang != "en" or not text.endswith(")"):
+        return message
+    depth = 0
+    for i in range(len(text) - 1, -1, -1):  # the "(" that closes at the very end
+        depth += {")": 1, "(": -1}.get(text[i], 0)
+        if depth == 0:
+            return text[i + 1:-1] or message
+    return message
+
+
+def _place_links(row: ProjectRow) -> list[PlaceLink]:
+    """A project's location ties (basis 'place') for its page, each saying whether a source confirms it."""
+    vocab = Vocabulary.load(get_session())
+    return place_links(row, {c: v[0] for c, v in vocab.strategies.items()}, vocab.members)
 
 
 @bp.app_template_filter("yi")

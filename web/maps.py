@@ -17,7 +17,7 @@ from registry.maps.base import base_layers
 from registry.maps.data import cache_key, check_group_by, map_data
 from registry.maps.labels import map_labels
 from registry.maps.page import SHADE_CHOICES, MapOptions, Source, build_map, render_parts
-from registry.queries import describe, facets, resolve, totals
+from registry.queries import ResolvedFilter, describe, facets, resolve, totals
 from registry.stampcache import StampedCache
 from web import filterform
 from web.assets import asset_url
@@ -54,6 +54,12 @@ def _shade() -> str:
     return shade
 
 
+def _shown_corridors(rf: ResolvedFilter) -> tuple[str, ...]:
+    """Corridor overlays on at start: those filtered by, and a filtered strategy's own corridors and regions."""
+    related = (c for c in rf.strategies if rf.vocab.strategies[c][3] in ("corridor", "region"))
+    return tuple(dict.fromkeys((*rf.corridors, *related)))
+
+
 @bp.get("/")
 @bp.get("/map")
 def map_page() -> str:
@@ -73,7 +79,7 @@ def map_page() -> str:
         base=Source(url=url_for("kpr.maps.base_json")),
         labels=map_labels(current_lang()), group_by=group_by, shade=shade,
         detail_url=url_for("kpr.project_page", code="__CODE__"), list_url=list_url,
-        corridors=rf.corridors, tiles_url=settings.tiles_url, tiles_attribution=settings.tiles_attribution,
+        corridors=_shown_corridors(rf), tiles_url=settings.tiles_url, tiles_attribution=settings.tiles_attribution,
     ))
     return render_template(
         "map.html", parts=render_parts(fmap, asset_url), totals=totals(session, rf), facets=found,

@@ -5,6 +5,7 @@ import io
 import json
 import re
 from typing import Any
+from urllib.parse import urlencode
 
 from flask import Blueprint, Response, current_app, jsonify, render_template, request, url_for
 from sqlalchemy.orm import Session
@@ -12,16 +13,19 @@ from werkzeug.datastructures import MultiDict
 
 from registry.badvalue import BadFilterValue
 from registry.editing import get_project
+from registry.export import build_context, export_rows
+from registry.export.jsonpage import json_page, paging_from_params
 from registry.historyview import history_rows
 from registry.maps.anchors import load_anchors
 from registry.maps.detail import location_data
 from registry.maps.labels import map_labels
 from registry.maps.page import MapOptions, Source, build_map, json_for_script, render_parts
 from registry.models import Project
-from registry.queries import Vocabulary, describe, fetch_rows, iter_rows, resolve, totals
+from registry.printout import beijing
+from registry.queries import Vocabulary, describe, fetch_rows, iter_rows, resolve
 from registry.records import Names, project_row
 from registry.sorting import parse_sort
-from registry.textout import LIST_COLUMNS, write_csv
+from registry.textout import LIST_COLUMNS
 from web import assets, filterform, maps
 from web.auth import can
 from web.i18n import current_lang
@@ -96,23 +100,27 @@ def _split(value: str) -> list[str]:
 
 @bp.get("/projects.json")
 def projects_json() -> Response:
+    """One page (limit ≤ MAX_LIMIT, offset) in the shape `kpr projects --format json` prints."""
     session = get_session()
     rf = resolve(session, request_filter())
-    sums = totals(session, rf)
-    return jsonify(
-        filter=describe(rf), count=sums.count, total_investment=float(sums.investment_sum),
-        without_amount=sums.without_amount,
-        projects=[row.to_dict() for row in iter_rows(session, rf, sort=request.args.get("sort"))],
-    )
+    paging = paging_from_params(request.args.get("limit"), request.args.get("offset"))
+    data = json_page(session, rf, paging, request.args.get("sort"))
+    resp = jsonify(data)
+    following = data["next"]
+    if following is not None:
+        args = [(k, v) for k, v in request.args.items(multi=True) if k != "offset" and v != ""]
+        link = url_for("kpr.projects_json") + "?" + urlencode([*args, ("offset", str(following))])
+        resp.headers["Link"] = f'<{link}>; rel="next"'
+    return resp
 
 
 @bp.get("/projects.csv")
 def projects_csv() -> Response:
+    """The same columns as the .xlsx 项目 sheet and `kpr export x.csv` (registry/export/csv.py)."""
     session = get_session()
     rf = resolve(session, request_filter())
     buffer = io.StringIO()
-    buffer.write("\ufeff")  # BOM: Excel opens UTF-8 Chinese correctly only with it
-    write_csv(iter_rows(session, rf, sort=request.args.get("sort")), buffer)
+    export_rows(iter_rows(session, rf, sort=request.args.get("sort")), buffer, "csv", build_context(session, rf, fmt="csv"))
     return Response(buffer.getvalue(), mimetype="text/csv; charset=utf-8",
                     headers={"Content-Disposition": "attachment; filename=kpr-projects.csv"})
 
@@ -139,7 +147,8 @@ def project_page(code: str) -> str:
     return render_template("project.html", row=row, back=url_for("kpr.projects_page"),
                            parts=render_parts(fmap, assets.asset_url), zip=zip,
                            detail_data=json_for_script(json.dumps(data, ensure_ascii=False)),
-                           archived_at=project.archived_at, history=history_rows(session, project.id),
+                           archived_at=project.archived_at and beijing(project.archived_at),  # 北京时间
+                           history=history_rows(session, project.id),
                            vocab=Vocabulary.load(session) if can("editor") else None,
                            map_crs=crs, draw_assets=assets.draw_assets() if can("editor") else None)
 

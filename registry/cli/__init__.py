@@ -37,6 +37,8 @@ COMMANDS: dict[str, Entry] = {
                          "Read a plan text file (PDF-extracted) and list its candidate projects."),
     "map": Entry("registry.cli.map", "map_",
                  "Write a standalone HTML map of the filtered projects (no network needed)."),
+    "progress": Entry("registry.cli.progress", "progress",
+                      "Monthly progress (调度): import the offices' sheets, write a template, close a month."),
     "projects": Entry("registry.cli.projects", "projects",
                       "List projects with the same filters as the web app."),
     "restore": Entry("registry.cli.backup", "restore",

@@ -44,7 +44,7 @@ def export(output: Path, sort: str, max_rows: int | None, **kwargs: Any) -> None
         fmt = format_for(output)
         with session_scope() as session:
             rf = resolve(session, flt)
-            context = build_context(session, rf, row_limit=max_rows)
+            context = build_context(session, rf, row_limit=max_rows, fmt=fmt)
             count = context.totals.count if context.totals else 0
             count = min(count, max_rows) if max_rows else count
             with tqdm(total=count, unit="行", file=sys.stderr, disable=count < PROGRESS_FROM,

@@ -9,6 +9,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 
+from registry.memberships import Members, place_label, place_links
 from registry.queries import Vocabulary
 from registry.records import LocationRow, ProjectRow
 
@@ -24,6 +25,7 @@ class Labels:
         self.strategies = _unique_names({c: v[0] for c, v in vocab.strategies.items()} if vocab else {})
         self.zones = _unique_names({c: v[0] for c, v in vocab.zones.items()} if vocab else {})
         self.districts = _unique_names(dict(vocab.districts) if vocab else {})
+        self.members: Members = vocab.members if vocab else {}
 
     @staticmethod
     def pick(table: Mapping[str, str], code: str | None) -> str | None:
@@ -60,12 +62,18 @@ def _joined(codes: Callable[[ProjectRow], tuple[str, ...]], table: str) -> Calla
     return get
 
 
+def _place_strategies(row: ProjectRow, labels: Labels) -> Cell:
+    """Corridors and regions the project lies in (basis 'place'), unconfirmed ones marked; read-only."""
+    links = place_links(row, labels.strategies, labels.members)
+    return LIST_SEPARATOR.join(place_label(link) for link in links) or None
+
+
 def _crs(row: ProjectRow, _labels: Labels) -> Cell:
     return "wgs84" if row.lon is not None else None
 
 
 def _sources(row: ProjectRow, _labels: Labels) -> Cell:
-    parts = [s.document + (f" 第{s.line}行" if s.line is not None else "") for s in row.sources]
+    parts = [s.label + (f" 第{s.line}行" if s.line is not None else "") for s in row.sources]
     return LIST_SEPARATOR.join(parts) or None
 
 
@@ -86,8 +94,10 @@ PROJECT_COLUMNS: tuple[Column, ...] = (
     Column("partners", "合作地区/投资方", "list", 20, _attr("partners"), note="多个用“、”分隔"),
     Column("chains", "产业链", "list", 24, _joined(lambda r: r.chain_codes, "chains"),
            note="产业链名称或编码，多个用“、”分隔"),
-    Column("strategies", "区域战略", "list", 24, _joined(lambda r: r.strategy_codes, "strategies"),
+    Column("strategies", "区域战略（规划所列）", "list", 24, _joined(lambda r: r.strategy_codes, "strategies"),
            note="规划所列的区域战略（名称或编码），多个用“、”分隔"),
+    Column("place_strategies", "走廊/区域（位置落在）", "list", 24, _place_strategies, importable=False,
+           note="按位置推得、规划未列的走廊/区域；“范围未确认”表示来源未点名该区县；导出信息，导入时忽略"),
     Column("district", "区县", "text", 10, lambda r, lb: Labels.pick(lb.districts, r.district_code),
            note="区县名称或行政区划代码"),
     Column("zone", "开发区", "text", 18, lambda r, lb: Labels.pick(lb.zones, r.zone_code),
@@ -104,7 +114,7 @@ PROJECT_COLUMNS: tuple[Column, ...] = (
     Column("box", "专栏", "text", 14, _attr("box")),
     Column("group", "分组", "text", 14, _attr("group")),
     Column("description", "项目简介", "text", 36, _attr("description")),
-    Column("sources", "来源", "text", 28, _sources, importable=False, note="规划文件及行号；导入时忽略（保留原有来源）"),
+    Column("sources", "来源", "text", 28, _sources, importable=False, note="规划名称（无标题时为文件名）及行号；导入时忽略（保留原有来源）"),
     Column("version", "版本", "int", 6, _attr("version"), importable=False, note="记录版本号；导入时忽略"),
 )
 

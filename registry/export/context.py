@@ -8,7 +8,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from registry.export.columns import Labels
+from registry.maps.anchors import Anchors, load_anchors
 from registry.models import DataVersion
+from registry.printout import beijing
 from registry.queries import ResolvedFilter, Totals, describe, totals
 
 
@@ -20,6 +22,11 @@ class ExportContext:
     totals: Totals | None = None
     labels: Labels = field(default_factory=lambda: Labels(None))
     row_limit: int | None = None  # at most this many rows are written; the notes say so when more matched
+    anchors: Anchors | None = None  # district/zone representative points for projects without a site
+
+    def exported_at_beijing(self) -> str:
+        """ISO 8601 with +08:00: users read Beijing time, machines still get an exact instant."""
+        return beijing(self.exported_at).isoformat(timespec="seconds")
 
     def truncated(self) -> bool:
         return self.row_limit is not None and self.totals is not None and self.totals.count > self.row_limit
@@ -39,10 +46,17 @@ def data_version(session: Session) -> str:
     if latest is None:
         return "n/a"
     ident, created, kind = latest
-    return f"#{ident} {kind} {created:%Y-%m-%d %H:%M:%S}"
+    return f"#{ident} {kind} {beijing(created):%Y-%m-%d %H:%M:%S}（北京时间）"
 
 
-def build_context(session: Session, rf: ResolvedFilter, row_limit: int | None = None) -> ExportContext:
-    """The context for one filtered export: the same filter words and totals as the web page."""
+GEO_FORMATS = ("geojson", "gpkg")
+
+
+def build_context(session: Session, rf: ResolvedFilter, row_limit: int | None = None,
+                  fmt: str | None = None) -> ExportContext:
+    """The context for one filtered export: the same filter words and totals as the web page. District and
+    zone anchors are computed only for the GIS formats (or when the format is not yet known)."""
+    anchors = load_anchors(session) if fmt is None or fmt in GEO_FORMATS else None
     return ExportContext(filter_words=describe(rf), data_version=data_version(session),
-                         totals=totals(session, rf), labels=Labels(rf.vocab), row_limit=row_limit)
+                         totals=totals(session, rf), labels=Labels(rf.vocab), row_limit=row_limit,
+                         anchors=anchors)

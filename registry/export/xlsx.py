@@ -62,6 +62,9 @@ def _header(sheet: Worksheet, headers: list[tuple[str, int]], styles: _Styles) -
 def write_xlsx(rows: Iterable[ProjectRow], target: str | IO[bytes], context: ExportContext) -> int:
     book = xlsxwriter.Workbook(target, {"constant_memory": True, "strings_to_numbers": False,
                                         "strings_to_formulas": False, "strings_to_urls": False})
+    # File properties as Excel shows them (文件 → 信息): the filter and when, in Beijing time.
+    book.set_properties({"title": "太原重点项目库导出", "subject": context.filter_words,
+                         "comments": f"导出时间：{stamp_text(context.exported_at)}；数据版本：{context.data_version}"})
     styles = _Styles(book)
     projects, locations, notes = (book.add_worksheet(n) for n in ("项目", "位置", "口径说明"))
     printed = PrintSheet(book, book.add_worksheet("打印"), context)

@@ -177,6 +177,10 @@ class Geocoder:
             parent = self.zones[parent].parent if parent in self.zones else None
         return False
 
+    def name_of(self, code: str | None) -> str | None:
+        """The display name of a district, zone or city code (None for None)."""
+        return self._name(code)
+
     def _name(self, code: str | None) -> str | None:
         return self.names.get(code, code) if code else None
 

@@ -13,6 +13,8 @@ MAP_LABELS: dict[str, dict[str, str]] = {
         "sym_exact": "实心点：精确位置", "sym_district": "空心圈：区县代表点（位置仅到区县）",
         "sym_zone": "空心方框：开发区代表点（位置仅到开发区）", "schematic_note": "虚线边界：示意范围，非官方边界",
         "unplaced": "另有 {n} 个项目位置未知，未上图（见列表）", "load_failed": "地图数据加载失败：",
+        "key_below": "（不含上限）", "key_without": "{n} 个项目未列投资额，不计入着色",
+        "empty": "没有符合筛选条件的项目（请放宽筛选）",
     },
     "en": {
         "locale": "en", "yi": "×100M CNY (亿元)", "no_amount": "not stated", "investment": "Total investment",
@@ -27,6 +29,9 @@ MAP_LABELS: dict[str, dict[str, str]] = {
         "schematic_note": "Dashed outline: schematic extent, not an official boundary",
         "unplaced": "{n} more projects have no known location and are not drawn (see the list)",
         "load_failed": "Could not load the map data:",
+        "key_below": " (upper bound excluded)",
+        "key_without": "{n} projects without an amount are not in the shading",
+        "empty": "No project matches this filter (try a wider one)",
     },
 }
 

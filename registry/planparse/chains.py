@@ -1,6 +1,9 @@
-"""The industry-chain taxonomy of 004: clusters (专栏3-1…3-4) with their groups, and the
+"""The industry-chain taxonomy of 004 as ONE tree: clusters (专栏3-1…3-4) with their groups, and the
 千亿级/百亿级/未来 chains (专栏3-5…3-7) with the 上游/中游/下游 segments each box names.
 
+A cluster group that is the same industry as a chain (信创产业 / 信创产业链) is not a second node: the chain
+sits under the cluster in the group's place and cites both paragraphs, so a project is tagged once and
+counted once, and a short name (信创) names one node.
 Names and lines come from the text; the short ASCII codes are ours and must stay stable.
 """
 from __future__ import annotations
@@ -32,7 +35,7 @@ CHAIN_CODES: dict[str, str] = {
     "信创产业链": "xinchuang_chain", "物联网产业链": "iot", "新一代半导体产业链": "semiconductor",
     "通用航空产业链": "general_aviation",
 }
-# A cluster group and a chain of the same industry: items under the group also belong to the chain.
+# A cluster group and a chain of the same industry: one node (the chain), placed under the cluster.
 GROUP_CHAIN: dict[str, str] = {
     "信创产业": "xinchuang_chain", "新型电子信息产品制造": "electronics_mfg", "轨道交通": "rail_transit",
     "新能源汽车": "nev_chain", "节能环保装备": "green_equipment_chain", "通用航空": "general_aviation",
@@ -44,6 +47,9 @@ _SEGMENT = re.compile(r"(?P<seg>上游|中游|(?<!上)下游)(?P<layer>感知层
 _HEAD = re.compile(r"^(?P<head>[^，。:：、]{2,24})。")
 
 
+Source = tuple[str, int, str]  # document, line, excerpt
+
+
 @dataclass(frozen=True)
 class ChainNode:
     code: str
@@ -51,15 +57,13 @@ class ChainNode:
     level: str  # cluster | chain | segment
     tier: str | None
     parent: str | None
-    document: str
-    line: int
-    excerpt: str
+    sources: tuple[Source, ...]
 
     def to_dict(self) -> dict[str, object]:
         return {
             "code": self.code, "name": self.name, "level": self.level, "tier": self.tier,
             "parent": self.parent,
-            "sources": [{"document": self.document, "line": self.line, "excerpt": self.excerpt}],
+            "sources": [{"document": d, "line": n, "excerpt": e} for d, n, e in self.sources],
         }
 
 
@@ -71,10 +75,7 @@ def chain_codes_for(box: Box, group: str | None) -> list[str]:
     """Chain/segment codes for an item listed in `box` under `group`."""
     cluster = cluster_name(box.title)
     if cluster and group in CLUSTER_GROUP_CODES:
-        codes = [f"{CLUSTER_CODES[cluster]}.{CLUSTER_GROUP_CODES[group]}"]
-        if group in GROUP_CHAIN:
-            codes.append(GROUP_CHAIN[group])
-        return codes
+        return [GROUP_CHAIN.get(group) or f"{CLUSTER_CODES[cluster]}.{CLUSTER_GROUP_CODES[group]}"]
     if box.code in TIERS and group in CHAIN_CODES:
         return [CHAIN_CODES[group]]
     return []
@@ -84,22 +85,29 @@ def _excerpt(text: str) -> str:
     return text[:120]
 
 
-def _cluster_nodes(box: Box, document: str) -> list[ChainNode]:
+def _cluster_nodes(box: Box, document: str, merged: dict[str, tuple[str, Source]]) -> list[ChainNode]:
+    """The cluster and its groups; a group that is a chain is recorded in `merged` (chain code → (cluster,
+    the group's paragraph)) instead of becoming a node of its own."""
     name = cluster_name(box.title)
     if not name:
         return []
     code = CLUSTER_CODES[name]
-    nodes = [ChainNode(code, name, "cluster", None, None, document, box.title_line, _excerpt(box.label))]
+    nodes = [ChainNode(code, name, "cluster", None, None, ((document, box.title_line, _excerpt(box.label)),))]
     for para in group_paragraphs(box.lines):
         head = _HEAD.match(para.text)
-        if head and head["head"] in CLUSTER_GROUP_CODES:
-            sub = f"{code}.{CLUSTER_GROUP_CODES[head['head']]}"
-            nodes.append(ChainNode(sub, head["head"], "segment", None, code, document, para.lines[0].no,
-                                   _excerpt(para.text)))
+        if not head or head["head"] not in CLUSTER_GROUP_CODES:
+            continue
+        source = (document, para.lines[0].no, _excerpt(para.text))
+        if head["head"] in GROUP_CHAIN:
+            merged[GROUP_CHAIN[head["head"]]] = (code, source)
+            continue
+        sub = f"{code}.{CLUSTER_GROUP_CODES[head['head']]}"
+        nodes.append(ChainNode(sub, head["head"], "segment", None, code, (source,)))
     return nodes
 
 
-def _chain_nodes(box: Box, document: str, paragraphs: list[Paragraph]) -> list[ChainNode]:
+def _chain_nodes(box: Box, document: str, paragraphs: list[Paragraph],
+                 merged: dict[str, tuple[str, Source]]) -> list[ChainNode]:
     tier = TIERS[box.code]
     nodes: list[ChainNode] = []
     for para in paragraphs:
@@ -107,8 +115,10 @@ def _chain_nodes(box: Box, document: str, paragraphs: list[Paragraph]) -> list[C
         if not head or head["head"] not in CHAIN_CODES:
             continue
         code = CHAIN_CODES[head["head"]]
-        nodes.append(ChainNode(code, head["head"], "chain", tier, None, document, para.lines[0].no,
-                               _excerpt(para.text)))
+        parent, group_source = merged.get(code, (None, None))
+        sources: tuple[Source, ...] = ((document, para.lines[0].no, _excerpt(para.text)),)
+        nodes.append(ChainNode(code, head["head"], "chain", tier, parent,
+                               sources + ((group_source,) if group_source else ())))
         seen: set[str] = set()
         for match in _SEGMENT.finditer(para.text):
             if match["seg"] in seen:
@@ -116,16 +126,18 @@ def _chain_nodes(box: Box, document: str, paragraphs: list[Paragraph]) -> list[C
             seen.add(match["seg"])
             where = match.start()
             nodes.append(ChainNode(f"{code}.{_SEGMENT_CODES[match['seg']]}", match.group(0), "segment", tier, code,
-                                   document, para.line_of(where), _excerpt(para.text[where:])))
+                                   ((document, para.line_of(where), _excerpt(para.text[where:])),)))
     return nodes
 
 
 def chain_tree(boxes: list[Box], document: str) -> list[ChainNode]:
-    """Clusters then chains, in box order."""
+    """Clusters then chains, in box order (the cluster boxes come first in 004, so a merged chain finds
+    its cluster; a chain whose cluster box is missing stays a root)."""
     nodes: list[ChainNode] = []
+    merged: dict[str, tuple[str, Source]] = {}
     for box in boxes:
         if cluster_name(box.title):
-            nodes += _cluster_nodes(box, document)
+            nodes += _cluster_nodes(box, document, merged)
         elif box.code in TIERS:
-            nodes += _chain_nodes(box, document, group_paragraphs(box.lines))
+            nodes += _chain_nodes(box, document, group_paragraphs(box.lines), merged)
     return nodes

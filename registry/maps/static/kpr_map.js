@@ -253,6 +253,9 @@
       });
     }
     var choices = {none: build(null), count: build("count"), investment: build("investment")};
+    var key = shadeKey(map, data, cfg, function (measure) {
+      return base.districts.features.map(function (f) { return value(f.properties.adcode, measure); });
+    });
     var names = {none: L_.shade_none, count: L_.shade_count, investment: L_.shade_investment};
     Object.keys(choices).forEach(function (k) { control.addBaseLayer(choices[k], esc(names[k])); });
     var current = choices[cfg.shade] ? cfg.shade : "count";
@@ -267,12 +270,49 @@
             window.history.replaceState(null, "", url.toString());
           }
           document.body.setAttribute("data-kpr-shade", k);
+          key(k);
         }
       });
       e.layer.bringToBack();
     });
     document.body.setAttribute("data-kpr-shade", current);
+    key(current);
     return choices[current];
+  }
+
+  // The key to the district shading: the class breaks of shadeScale with their unit, and how many projects
+  // the amounts leave out. Returns update(measure); hidden when the districts are not shaded.
+  function shadeKey(map, data, cfg, valuesOf) {
+    var L_ = cfg.labels, box = el("div", {"class": "kpr-legend kpr-shade-key", "data-testid": "shade-key"});
+    var ctl = L.control({position: "bottomright"});
+    ctl.onAdd = function () { return box; };
+    ctl.addTo(map);
+    return function (measure) {
+      while (box.firstChild) box.removeChild(box.firstChild);
+      box.hidden = measure !== "count" && measure !== "investment";
+      if (box.hidden) return;
+      var max = Math.max.apply(null, valuesOf(measure).concat([0])), steps = cfgShades.length;
+      var unit = measure === "count" ? L_.projects_unit : L_.yi;
+      box.appendChild(el("b", {}, (measure === "count" ? L_.shade_count : L_.shade_investment) + "（" + unit + "）"));
+      var list = el("ul", {});
+      function row(colour, text) {
+        var li = el("li", {"class": "kpr-break"}), sw = el("span", {"class": "kpr-swatch kpr-box"});
+        sw.style.background = colour;
+        li.appendChild(sw);
+        li.appendChild(el("span", {}, text));
+        list.appendChild(li);
+      }
+      var fmt = function (v) { return Number(v).toLocaleString(L_.locale, {maximumFractionDigits: measure === "count" ? 1 : 2}); };
+      row("#ffffff", "0");
+      for (var i = 0; i < steps && max; i++) {
+        row(cfgShades[i], fmt(i * max / steps) + " – " + fmt((i + 1) * max / steps) + (i < steps - 1 ? L_.key_below : ""));
+      }
+      box.appendChild(list);
+      if (measure === "investment") {
+        box.appendChild(el("div", {"class": "kpr-unplaced", "data-testid": "shade-key-without"},
+                           L_.key_without.replace("{n}", String(data.without_amount || 0))));
+      }
+    };
   }
 
   function zoneLayer(base, cfg) {
@@ -335,6 +375,7 @@
       var unplaced = Object.keys(data.unplaced || {}).reduce(function (a, k) { return a + data.unplaced[k]; }, 0);
       if (unplaced) box.appendChild(el("p", {"class": "kpr-unplaced", "data-testid": "unplaced"},
                          L_.unplaced.replace("{n}", unplaced)));
+      if (!data.count) box.insertBefore(el("p", {"class": "kpr-empty", "data-testid": "map-empty"}, L_.empty), box.firstChild);
       L.DomEvent.disableClickPropagation(box);
       return box;
     };
