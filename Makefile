@@ -39,9 +39,11 @@ test-fast: install
 bench: install
 	$(BIN)/python -m benchmarks.run
 
+# ruff is pinned in pyproject's dev extra, ESLint in web/package-lock.json (flat config: web/eslint.config.mjs).
 lint: install
-	$(BIN)/ruff check registry web migrations tests
+	$(BIN)/ruff check registry web migrations tests benchmarks
 	$(BIN)/mypy registry web --ignore-missing-imports
+	web/node_modules/.bin/eslint --config web/eslint.config.mjs --max-warnings 0 web/static/*.js registry/maps/static/*.js
 
 clean:
 	rm -rf $(VENV) instance/kpr.sqlite3* .pytest_cache

@@ -1,4 +1,5 @@
-"""Engine and session factories; the declarative Base with constraint naming conventions."""
+"""Engine and session factories. The declarative Base lives in registry.models (re-exported here for older
+imports); importing it from there keeps the graph db → stamp → models free of cycles."""
 from __future__ import annotations
 
 import json
@@ -7,24 +8,13 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import MetaData, create_engine, event
+from sqlalchemy import create_engine, event
 from sqlalchemy.engine import Engine, make_url
-from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
+from sqlalchemy.orm import Session, sessionmaker
 
+from registry import history, stamp
 from registry.config import Settings
-
-# Stable constraint names make migrations reproducible and batch mode on SQLite possible.
-NAMING_CONVENTION = {
-    "ix": "ix_%(column_0_label)s",
-    "uq": "uq_%(table_name)s_%(column_0_name)s",
-    "ck": "ck_%(table_name)s_%(constraint_name)s",
-    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
-    "pk": "pk_%(table_name)s",
-}
-
-
-class Base(DeclarativeBase):
-    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+from registry.models import Base  # noqa: F401 — re-exported for migrations/env.py, seeding, old imports
 
 
 def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
@@ -53,8 +43,6 @@ def make_engine(url: str) -> Engine:
 
 
 def make_session_factory(engine: Engine) -> sessionmaker[Session]:
-    from registry import history, stamp
-
     factory = sessionmaker(bind=engine, expire_on_commit=False)
     stamp.install(factory)  # every commit that wrote registry rows bumps the data stamp
     history.install(factory)  # and is recorded, field by field, in the change history

@@ -17,14 +17,29 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    MetaData,
     String,
     Text,
     UniqueConstraint,
 )
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
-from registry.db import Base
 from registry.money import YiYuan
+
+# Stable constraint names make migrations reproducible and batch mode on SQLite possible.
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class Base(DeclarativeBase):
+    """The declarative base lives with the models, so the models import nothing from registry.db."""
+
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
 
 STATUSES = ("谋划", "前期", "在建", "竣工", "投产", "unknown")
 CONSTRUCTION_TYPES = ("新建", "续建", "改扩建")

@@ -14,8 +14,12 @@ README = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding=
 
 
 def _all_commands(group: click.Group, prefix: str = "kpr") -> set[str]:
+    # list_commands/get_command, not group.commands: `kpr` loads its subcommands lazily.
     out: set[str] = set()
-    for name, cmd in group.commands.items():
+    ctx = click.Context(group)
+    for name in group.list_commands(ctx):
+        cmd = group.get_command(ctx, name)
+        assert cmd is not None, name
         path = f"{prefix} {name}"
         if isinstance(cmd, click.Group):
             out |= _all_commands(cmd, path)

@@ -34,10 +34,10 @@ def client(app: Flask) -> FlaskClient:
 def _list_facets(app: Flask, query: str) -> dict[str, dict[str, int]]:
     """The facets the list page renders (the in-memory facet index) for this query."""
     with app.test_request_context(f"/projects?{query}"):
-        from web.views import _filter
+        from web.request_filter import request_filter
 
         session = get_session()
-        found = app.extensions["kpr_facet_index"].get(session).evaluate(resolve(session, _filter()))
+        found = app.extensions["kpr_facet_index"].get(session).evaluate(resolve(session, request_filter()))
         return {k: {v.code: v.count for v in values} for k, values in found.facets().items()}
 
 
@@ -74,9 +74,9 @@ def test_every_bar_links_to_a_list_with_its_figures(app: Flask, client: FlaskCli
             assert url.path == "/projects"
             listing = client.get(f"/projects.json?{url.query}").get_json()
             with app.test_request_context(bar["list"]):
-                from web.views import _filter
+                from web.request_filter import request_filter
 
-                matched = getattr(resolve(get_session(), _filter()), key, ())
+                matched = getattr(resolve(get_session(), request_filter()), key, ())
             if len(matched) > 1:  # a parent: the list takes in its children, the bar (like the facet) does not
                 assert listing["count"] >= bar["count"] and "点开的列表含其下级" in chart["note"], (key, bar)
                 rolled_up += 1

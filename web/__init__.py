@@ -28,12 +28,33 @@ def create_app(settings: Settings | None = None, test_config: dict[str, Any] | N
     app.extensions["kpr_map_base"] = StampedCache(size=4)  # /map/base.json, per CRS
 
     # Imported here so that importing `web` alone configures nothing.
-    from web import api, auth, edit, errors, exchange, printview, review, security, session, stats, views
+    from web import (
+        api,
+        assets,
+        auth,
+        edit,
+        errors,
+        exchange,
+        guards,
+        i18n,
+        maps,
+        printview,
+        review,
+        security,
+        session,
+        stats,
+        views,
+    )
 
     session.init_app(app)
     errors.init_app(app)
     security.init_app(app, settings)
     auth.init_app(app)
-    for blueprint in (views.bp, exchange.bp, api.bp, edit.bp, review.bp, printview.bp, stats.bp):
+    # Every blueprint is registered here, none inside another. The map pages and assets keep their endpoint
+    # names under "kpr." (templates and tests say url_for('kpr.maps.map_page')): registered as "kpr.maps".
+    for blueprint in (views.bp, exchange.bp, api.bp, edit.bp, review.bp, printview.bp, stats.bp, guards.bp,
+                      i18n.bp):
         app.register_blueprint(blueprint)
+    app.register_blueprint(maps.bp, name="kpr.maps")
+    app.register_blueprint(assets.bp, name="kpr.assets")
     return app

@@ -37,8 +37,8 @@ from registry.printout import export_filename
 from registry.queries import Vocabulary, iter_rows, resolve
 from web import jobs
 from web.auth import current_record, require
+from web.request_filter import request_filter
 from web.session import get_session
-from web.views import _filter
 
 bp = Blueprint("exchange", __name__)
 UPLOAD_SUFFIXES = (".xlsx", ".csv")
@@ -59,7 +59,7 @@ def _send(write: Callable[[IO[bytes]], Any], fmt: str, name: str) -> Response:
 
 def _export(fmt: str) -> Response:
     session = get_session()
-    rf = resolve(session, _filter())
+    rf = resolve(session, request_filter())
     context = build_context(session, rf, fmt=fmt)
     rows = iter_rows(session, rf, sort=request.args.get("sort"))
     return _send(lambda out: export_rows(rows, out, fmt, context), fmt, export_filename(rf, fmt))

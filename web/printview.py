@@ -9,8 +9,8 @@ from flask import Blueprint, current_app, render_template, request, url_for
 
 from registry.printout import MEETING_COLUMNS, data_date, stamp_text, summarise, title_for
 from registry.queries import describe, iter_rows, resolve, totals
+from web.request_filter import request_filter
 from web.session import get_session
-from web.views import _filter
 
 bp = Blueprint("printview", __name__)
 PRINT_LIMIT = 5000  # about 250 landscape pages: beyond that a meeting needs a narrower filter, not paper
@@ -19,7 +19,7 @@ PRINT_LIMIT = 5000  # about 250 landscape pages: beyond that a meeting needs a n
 @bp.get("/projects/print")
 def print_page() -> str:
     session = get_session()
-    rf = resolve(session, _filter())
+    rf = resolve(session, request_filter())
     limit = int(current_app.config.get("KPR_PRINT_LIMIT", PRINT_LIMIT))
     rows = list(islice(iter_rows(session, rf, sort=request.args.get("sort")), limit))
     summary = summarise(rows)

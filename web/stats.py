@@ -10,8 +10,8 @@ from registry.printout import export_filename
 from registry.queries import ResolvedFilter, describe, resolve
 from registry.stats import Bar, Chart, dashboard
 from web.charts import render_svg
+from web.request_filter import request_filter
 from web.session import get_session
-from web.views import _filter
 
 bp = Blueprint("stats", __name__)
 MAX_BARS = 20  # chains run to dozens; the JSON twin keeps all of them
@@ -30,7 +30,7 @@ def _shown(chart: Chart) -> Chart:
 
 
 def _resolved() -> ResolvedFilter:
-    return resolve(get_session(), _filter())
+    return resolve(get_session(), request_filter())
 
 
 @bp.get("/stats")

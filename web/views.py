@@ -22,27 +22,18 @@ from registry.maps.labels import map_labels
 from registry.maps.page import MapOptions, Source, build_map, json_for_script, render_parts
 from registry.models import Project
 from registry.printout import beijing
-from registry.queries import ProjectFilter, Vocabulary, describe, fetch_rows, iter_rows, resolve
+from registry.queries import Vocabulary, describe, fetch_rows, iter_rows, resolve
 from registry.records import Names, project_row
 from registry.sorting import parse_sort
 from registry.textout import LIST_COLUMNS
-from web import assets, filterform, guards, i18n, maps
+from web import assets, filterform, maps
 from web.auth import can
 from web.i18n import current_lang
+from web.request_filter import request_filter
 from web.session import get_session
 
 bp = Blueprint("kpr", __name__)
-# The map pages, their assets and the interface language ride on this blueprint, so create_app's one
-# registration brings them all (endpoints kpr.maps.*, kpr.assets.*).
-bp.register_blueprint(maps.bp)
-bp.register_blueprint(assets.bp)
-bp.register_blueprint(i18n.bp)
-bp.register_blueprint(guards.bp)
 PAGE_SIZE = 50
-
-
-def _filter() -> ProjectFilter:
-    return ProjectFilter.from_params(request.args.to_dict(flat=False))
 
 
 def _page(args: MultiDict[str, str]) -> int:
@@ -54,7 +45,7 @@ def _page(args: MultiDict[str, str]) -> int:
 
 def _list_context(session: Session, args: MultiDict[str, str]) -> dict[str, Any]:
     """Everything the list page shows for these query arguments; BadFilterValue names a value it cannot use."""
-    rf = resolve(session, ProjectFilter.from_params(args.to_dict(flat=False)))
+    rf = resolve(session, request_filter(args))
     sort = (args.get("sort") or "code").strip() or "code"
     parse_sort(sort)
     group_by = maps.check_group_by(args.get("group_by"))
@@ -111,7 +102,7 @@ def _split(value: str) -> list[str]:
 def projects_json() -> Response:
     """One page (limit ≤ MAX_LIMIT, offset) in the shape `kpr projects --format json` prints."""
     session = get_session()
-    rf = resolve(session, _filter())
+    rf = resolve(session, request_filter())
     paging = paging_from_params(request.args.get("limit"), request.args.get("offset"))
     data = json_page(session, rf, paging, request.args.get("sort"))
     resp = jsonify(data)
@@ -127,7 +118,7 @@ def projects_json() -> Response:
 def projects_csv() -> Response:
     """The same columns as the .xlsx 项目 sheet and `kpr export x.csv` (registry/export/csv.py)."""
     session = get_session()
-    rf = resolve(session, _filter())
+    rf = resolve(session, request_filter())
     buffer = io.StringIO()
     export_rows(iter_rows(session, rf, sort=request.args.get("sort")), buffer, "csv", build_context(session, rf, fmt="csv"))
     return Response(buffer.getvalue(), mimetype="text/csv; charset=utf-8",
