@@ -314,7 +314,8 @@ def test_script_data_cannot_end_its_script_element(seeded_url: str, tmp_path: Pa
         result = CliRunner().invoke(cli_main, ["map", "-q", "<!--<script", "-o", str(out)])
         assert result.exit_code == 0, result.output
         for html, needle in ((page, "ESC " + evil), (out.read_text(encoding="utf-8"), "“<!--<script”")):
-            blocks = re.findall(r'<script type="application/json" id=[^>]*>(.*?)</script>', html, flags=re.DOTALL)
+            blocks = re.findall(r'<script(?: nonce="[^"]*")? type="application/json" id=[^>]*>(.*?)</script>', html,
+                                flags=re.DOTALL)
             assert any(needle in json.dumps(json.loads(b), ensure_ascii=False) for b in blocks)
             scripts = re.findall(r"<script[^>]*>(.*?)</script>", html, flags=re.DOTALL | re.IGNORECASE)
             # "</script" ends a script element; after "<!--" a "<script" hides the real end (HTML §4.12.1.3).
