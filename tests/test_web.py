@@ -293,6 +293,9 @@ def test_a_bad_value_stays_on_the_list_names_it_and_suggests_the_closest(client:
     assert status.status_code == 400 and "finished" in status.get_data(as_text=True)
     ambiguous = client.get("/projects?zone=晋阳").get_data(as_text=True)
     assert "对应多个" in ambiguous and "晋阳湖片区" in ambiguous
+    on_map = client.get("/map?district=小店x&q=a%00")
+    html = on_map.get_data(as_text=True)
+    assert on_map.status_code == 400 and "小店x" in html and 'data-testid="filters"' in html
 
 
 def test_script_data_cannot_end_its_script_element(seeded_url: str, tmp_path: Path,
