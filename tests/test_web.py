@@ -275,7 +275,7 @@ def test_every_column_header_sorts_and_names_sort_by_pinyin(client: FlaskClient)
     assert len(headers) == len(LIST_COLUMNS)
     for href in headers:
         for url in (unescape(href), unescape(href).replace("sort=", "sort=-")):
-            assert client.get("/projects" + url).status_code == 200, url
+            assert client.get(url).status_code == 200, url
     for sort in ("zone", "-strategies", "precision_label"):
         assert client.get(f"/projects.csv?district=140105&sort={sort}").status_code == 200, sort
     names = [p["name"] for p in client.get("/projects.json?sort=name").get_json()["projects"]]
@@ -296,6 +296,9 @@ def test_a_bad_value_stays_on_the_list_names_it_and_suggests_the_closest(client:
     assert status.status_code == 400 and "finished" in status.get_data(as_text=True)
     ambiguous = client.get("/projects?zone=晋阳").get_data(as_text=True)
     assert "对应多个" in ambiguous and "晋阳湖片区" in ambiguous
+    on_map = client.get("/map?district=小店x&q=a%00")
+    html = on_map.get_data(as_text=True)
+    assert on_map.status_code == 400 and "小店x" in html and 'data-testid="filters"' in html
 
 
 def test_script_data_cannot_end_its_script_element(seeded_url: str, tmp_path: Path,

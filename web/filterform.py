@@ -3,10 +3,17 @@ submitting a page's form unchanged asks for exactly the filter the page shows (c
 picked parent, not a child of it; values that match nothing kept; the review flag kept)."""
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import TypeVar
+from urllib.parse import urlencode
 
+from werkzeug.datastructures import MultiDict
+
+from registry.badvalue import BadFilterValue
 from registry.queries import STATUS_LABELS, FacetValue, ResolvedFilter, canonical
+
+T = TypeVar("T")
 
 Params = list[tuple[str, str]]
 # Facet key → URL parameter, in the order the form shows them.
@@ -58,9 +65,44 @@ class FilterForm:
 
 def query(params: Sequence[tuple[str, str]]) -> str:
     """A URL query without empty parameters."""
-    from urllib.parse import urlencode
-
     return urlencode([(k, v) for k, v in params if v != ""])
+
+
+def forgiving(build: Callable[[MultiDict[str, str]], T],
+              args: MultiDict[str, str]) -> tuple[T, list[BadFilterValue]]:
+    """Build a page for `args`; when a value cannot be used, build it without just that value (the user
+    stays on the page, with the form) and return every such error to show with it."""
+    errors: list[BadFilterValue] = []
+    for _ in range(8):  # each pass drops one bad value; a URL holds only a few
+        try:
+            return build(args), errors
+        except BadFilterValue as exc:
+            errors.append(exc)
+            args = _without(args, exc)
+    return build(MultiDict()), errors
+
+
+def _split(value: str) -> list[str]:
+    return [v.strip() for v in value.replace("，", ",").split(",")]
+
+
+def _without(args: MultiDict[str, str], error: BadFilterValue) -> MultiDict[str, str]:
+    pairs = list(args.items(multi=True))
+    if not any(k == error.param and error.value in _split(v) for k, v in pairs):
+        return MultiDict([(k, v) for k, v in pairs if k != error.param])  # e.g. q joined from several
+    out = []
+    for k, v in pairs:
+        if k == error.param:
+            v = ",".join(x for x in _split(v) if x != error.value)
+        if v.strip():
+            out.append((k, v))
+    return MultiDict(out)
+
+
+def fixes(errors: Sequence[BadFilterValue], params: Params, keep: Params) -> list[tuple[str, str]]:
+    """Did-you-mean links: the page's filter with each suggested value in place of the bad one."""
+    return [(label, query([*params, (error.param, code), *keep])) for error in errors
+            for code, label in error.suggestions]
 
 
 def chosen_codes(rf: ResolvedFilter) -> dict[str, tuple[str, ...]]:

@@ -11,8 +11,8 @@ bp = Blueprint("guards", __name__)
 
 @bp.before_app_request
 def _no_nul() -> None:
-    if request.endpoint == "kpr.projects_page":
-        return  # the list page says which value it dropped and keeps the form (views.projects_page)
+    if request.endpoint in ("kpr.projects_page", "kpr.maps.map_page"):
+        return  # these pages drop the value, say which it was and keep the form (filterform.forgiving)
     if "\x00" in request.path:
         raise BadFilterValue("网址含有空字符（NUL byte），无法查询 (the URL contains a NUL byte)", "path", request.path)
     for key, value in request.args.items(multi=True):

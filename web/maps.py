@@ -62,9 +62,10 @@ def _shown_corridors(rf: ResolvedFilter) -> tuple[str, ...]:
 
 @bp.get("/")
 @bp.get("/map")
-def map_page() -> str:
+def map_page() -> str | tuple[str, int]:
     session = get_session()
-    rf = resolve(session, request_filter())
+    rf, errors = filterform.forgiving(
+        lambda args: resolve(session, request_filter(args)), request.args)
     group_by = check_group_by(request.args.get("group_by"))
     shade = _shade()
     found = facets(session, rf)
@@ -81,11 +82,13 @@ def map_page() -> str:
         detail_url=url_for("kpr.project_page", code="__CODE__"), list_url=list_url,
         corridors=_shown_corridors(rf), tiles_url=settings.tiles_url, tiles_attribution=settings.tiles_attribution,
     ))
-    return render_template(
+    html = render_template(
         "map.html", parts=render_parts(fmap, asset_url), totals=totals(session, rf), facets=found,
         filter_words=describe(rf), params=params, group_by=group_by, shade=shade, list_url=list_url,
         vocab=rf.vocab, form_action=url_for("kpr.maps.map_page"), form=form,
+        errors=errors, fixes=filterform.fixes(errors, params, keep),
     )
+    return (html, 400) if errors else html
 
 
 @bp.get("/map/data.json")

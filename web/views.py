@@ -70,32 +70,11 @@ def _list_context(session: Session, args: MultiDict[str, str]) -> dict[str, Any]
 @bp.get("/projects")
 def projects_page() -> str | tuple[str, int]:
     session = get_session()
-    try:
-        return render_template("projects.html", **_list_context(session, request.args))
-    except BadFilterValue as exc:
-        # Stay on the list, without just the value that cannot be used, and say which it was.
-        error = exc
-    args = MultiDict(request.args)
-    for _ in range(8):  # each pass drops one bad value; a URL holds only a few
-        bad = [(k, v) for k, v in args.items(multi=True) if k == error.param and error.value in _split(v)]
-        remaining = [(k, v) for k, v in args.items(multi=True) if (k, v) not in bad]
-        remaining += [(k, ",".join(x for x in _split(v) if x != error.value)) for k, v in bad]
-        args = MultiDict([(k, v) for k, v in remaining if v.strip()] if bad else
-                         [(k, v) for k, v in remaining if k != error.param])
-        try:
-            context = _list_context(session, args)
-            break
-        except BadFilterValue as again:
-            error = again
-    else:
-        context = _list_context(session, MultiDict())
-    fixes = [(label, filterform.query([*context["params"], (error.param, code), *context["keep"]]))
-             for code, label in error.suggestions]
-    return render_template("projects.html", error=error, fixes=fixes, **context), 400
-
-
-def _split(value: str) -> list[str]:
-    return [v.strip() for v in value.replace("，", ",").split(",")]
+    # A value that cannot be used is dropped and named; the rest of the filter still applies.
+    context, errors = filterform.forgiving(lambda args: _list_context(session, args), request.args)
+    html = render_template("projects.html", errors=errors,
+                           fixes=filterform.fixes(errors, context["params"], context["keep"]), **context)
+    return (html, 400) if errors else html
 
 
 @bp.get("/projects.json")
