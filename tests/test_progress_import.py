@@ -133,7 +133,7 @@ def test_cli_import_then_project_json_carries_progress(fresh_url: str, tmp_path:
     assert again.exit_code == 0 and "未变 1" in again.output
     out = runner.invoke(main, ["projects", "--format", "json"])
     assert out.exit_code == 0, out.output
-    [project] = json.loads(out.output)
+    [project] = json.loads(out.output)["projects"]
     assert project["progress"] == [
         {"year": 2025, "month": 5, "plan_investment": 12.0, "completed_investment": 3.0,
          "image_progress": "基础施工", "issues": "征地", "progress_class": "滞后"},  # 3 ÷ (12×5/12) = 60 %
