@@ -183,8 +183,7 @@ def _forget(session: Session, *_: Any) -> None:
 def install(factory: sessionmaker[Session]) -> None:
     """Record history for every session this factory makes (idempotent)."""
     for name, listener in (("before_flush", _record), ("after_commit", _forget), ("after_rollback", _forget)):
-        if not event.contains(factory, name, listener):
-            event.listen(factory, name, listener)
+        event.listen(factory, name, listener)  # each factory is new: no id()-keyed contains() guard
 
 
 # Change sets made by people (as opposed to seeds and scripts): their fields are not undone by a re-seed.

@@ -96,6 +96,7 @@ _EVENTS: tuple[tuple[str, Any], ...] = (
 
 def install(factory: sessionmaker[Session]) -> None:
     """Listen on the sessions this factory makes (idempotent); other Sessions are left alone."""
+    # No event.contains() guard: its registry is keyed by id(), and a new factory can reuse the id of a
+    # garbage-collected one, so the guard could skip a fresh factory (seen as lost bumps in long test runs).
     for name, handler in _EVENTS:
-        if not event.contains(factory, name, handler):
-            event.listen(factory, name, handler)
+        event.listen(factory, name, handler)
