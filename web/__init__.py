@@ -32,6 +32,7 @@ def create_app(settings: Settings | None = None, test_config: dict[str, Any] | N
         api,
         assets,
         auth,
+        compression,
         edit,
         errors,
         exchange,
@@ -47,6 +48,7 @@ def create_app(settings: Settings | None = None, test_config: dict[str, Any] | N
     )
 
     session.init_app(app)
+    compression.init_app(app)
     errors.init_app(app)
     security.init_app(app, settings)
     auth.init_app(app)
