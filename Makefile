@@ -6,7 +6,7 @@ PORT   ?= 5000
 HOST   ?= 127.0.0.1
 STAMP  := $(VENV)/.installed
 
-.PHONY: install serve test test-fast browser-deps bench lint clean
+.PHONY: install serve test test-fast browser-deps bench bench-quick lint clean
 
 install: $(STAMP)
 
@@ -36,8 +36,13 @@ test: install browser-deps
 test-fast: install
 	$(BIN)/python -m pytest -m "not browser and not slow"
 
+# Full sizes (100,000 projects, under 15 min): benchmarks/results.json and RESULTS.md generated from it.
 bench: install
 	$(BIN)/python -m benchmarks.run
+
+# Every scenario at 10,000 projects, a few minutes: benchmarks/results-quick.json and RESULTS-quick.md.
+bench-quick: install
+	$(BIN)/python -m benchmarks.run --quick
 
 # ruff is pinned in pyproject's dev extra, ESLint in web/package-lock.json (flat config: web/eslint.config.mjs).
 lint: install

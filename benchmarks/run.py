@@ -1,13 +1,16 @@
-"""`make bench`: run every benchmarks/bench_*.py as `python -m benchmarks.bench_x ARGS` and assemble
-benchmarks/RESULTS.md (machine, date, and per scenario the exact command with its printed markdown).
+"""`make bench`: run every benchmarks/bench_*.py as `python -m benchmarks.bench_x ARGS`, keep what each printed
+in benchmarks/results.json (machine, commit, command, every table as columns and rows: the figures with their
+units in the headers, the anchors' rows beside ours) and generate benchmarks/RESULTS.md from that file.
 
-Usage: python -m benchmarks.run [--only bench_queries,bench_load] [--out benchmarks/RESULTS.md]
-Sizes below are chosen so the whole run stays within 15 minutes on a 2-CPU machine. A script that fails
-(non-zero exit or timeout) is recorded as failed, and this command exits non-zero after writing the file.
+Usage: python -m benchmarks.run [--quick] [--only bench_queries,bench_load]
+Full sizes (100,000 projects) are chosen so the whole run stays within 15 minutes on a 2-CPU machine; --quick runs
+each scenario at 10,000 (in a few minutes) and writes results-quick.json / RESULTS-quick.md instead. A script that
+fails (non-zero exit or timeout) is recorded as failed, and this command exits non-zero after writing the files.
 """
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import platform
 import sqlite3
@@ -33,6 +36,17 @@ ARGS: dict[str, list[str]] = {
     "bench_map": ["--n", "100000", "--anchor-n", "10000"],
     "bench_queries": ["--sizes", "1000,10000,100000", "--backends", "sqlite,postgresql", "--repeat", "15"],
     "bench_load": ["--size", "100000", "--clients", "50", "--duration", "60", "--backends", "sqlite,postgresql"],
+}
+# --quick: every scenario at 10,000 projects (or a tenth of its work), for a check after each change.
+QUICK_ARGS: dict[str, list[str]] = {
+    "bench_crs": ["--n", "100000", "--loop-n", "10000"],
+    "bench_locate": ["--n", "100000"],
+    "bench_geocode": ["--repeat", "30"],
+    "bench_export": ["--n", "10000"],
+    "bench_map": ["--n", "10000", "--anchor-n", "2000"],
+    "bench_queries": ["--sizes", "10000", "--backends", "sqlite,postgresql", "--repeat", "5"],
+    "bench_load": ["--size", "10000", "--clients", "20", "--duration", "10", "--backends", "sqlite,postgresql"],
+    "bench_startup": ["--repeat", "3"],
 }
 TIMEOUT_S = 600
 
@@ -75,8 +89,8 @@ def git_commit() -> str:
         return "unknown"
 
 
-def run_one(name: str) -> Outcome:
-    argv = [sys.executable, "-m", f"benchmarks.{name}", *ARGS.get(name, [])]
+def run_one(name: str, quick: bool = False) -> Outcome:
+    argv = [sys.executable, "-m", f"benchmarks.{name}", *(QUICK_ARGS if quick else ARGS).get(name, [])]
     command = " ".join(["python", *argv[1:]])
     load_before = os.getloadavg()[0]
     started = time.perf_counter()
@@ -92,50 +106,99 @@ def run_one(name: str) -> Outcome:
                    os.getloadavg()[0])
 
 
-def section(o: Outcome) -> list[str]:
-    status = "ok" if o.returncode == 0 else ("TIMED OUT" if o.returncode is None else f"FAILED (exit {o.returncode})")
-    lines = [f"### {o.name}: {status}, {o.seconds:.0f} s", "", "```sh", o.command, "```", "",
-             f"<sub>1-minute load average {o.load_before:.1f} before, {o.load_after:.1f} after.</sub>", ""]
-    if o.stdout.strip():
+def tables(markdown: str) -> list[dict[str, object]]:
+    """Every markdown table a script printed, as {title, columns, rows}: the title is the nearest heading or text
+    line above it, the units live in the column headers ("median s", "time (s)", "× raw xlsxwriter")."""
+    found: list[dict[str, object]] = []
+    title, lines = "", markdown.splitlines()
+    i = 0
+    while i < len(lines):
+        line = lines[i].strip()
+        if line.startswith("|") and i + 1 < len(lines) and set(lines[i + 1].strip()) <= set("|-: "):
+            columns = [c.strip() for c in line.strip("|").split("|")]
+            rows, i = [], i + 2
+            while i < len(lines) and lines[i].strip().startswith("|"):
+                rows.append([c.strip() for c in lines[i].strip().strip("|").split("|")])
+                i += 1
+            found.append({"title": title, "columns": columns, "rows": rows})
+            continue
+        if line:
+            title = line.lstrip("#").strip()
+        i += 1
+    return found
+
+
+def as_record(o: Outcome) -> dict[str, object]:
+    status = "ok" if o.returncode == 0 else ("timed out" if o.returncode is None else f"failed (exit {o.returncode})")
+    return {"name": o.name, "command": o.command, "status": status, "returncode": o.returncode,
+            "seconds": round(o.seconds, 1), "load_before": round(o.load_before, 2), "load_after": round(o.load_after, 2),
+            "tables": tables(o.stdout), "markdown": o.stdout.rstrip(),
+            "stderr_tail": "" if o.returncode == 0 else "\n".join(o.stderr.rstrip().splitlines()[-30:])}
+
+
+def section(scenario: dict[str, object]) -> list[str]:
+    lines = [f"### {scenario['name']}: {scenario['status']}, {scenario['seconds']:.0f} s", "", "```sh",
+             str(scenario["command"]), "```", "",
+             (f"<sub>1-minute load average {scenario['load_before']:.1f} before, "
+              f"{scenario['load_after']:.1f} after.</sub>"), ""]
+    markdown = str(scenario["markdown"])
+    if markdown.strip():
         # Each script prints its own markdown section; demote its headings one level under ours.
-        lines += [("#" + line) if line.startswith("#") else line for line in o.stdout.rstrip().splitlines()]
+        lines += [("#" + line) if line.startswith("#") else line for line in markdown.splitlines()]
         lines.append("")
-    if o.returncode != 0:
-        tail = "\n".join(o.stderr.rstrip().splitlines()[-30:])
-        lines += ["stderr (last lines):", "", "```", tail, "```", ""]
+    if scenario["stderr_tail"]:
+        lines += ["stderr (last lines):", "", "```", str(scenario["stderr_tail"]), "```", ""]
     return lines
+
+
+def render(results: dict[str, object]) -> str:
+    """RESULTS.md, generated from results.json alone."""
+    scenarios = results["scenarios"]
+    assert isinstance(scenarios, list)
+    failed = [s["name"] for s in scenarios if s["status"] != "ok"]
+    quick = " with `--quick` (10,000 projects per scenario)" if results["quick"] else ""
+    lines = ["# Benchmark results" + (" (quick)" if results["quick"] else ""), "",
+             (f"Generated from `{results['json']}`, written by `make bench` (`python -m benchmarks.run`){quick}; every "
+              "figure below was printed by the command above it, in this run. Anchors run in the same run on the same "
+              "machine."), "",
+             "## Machine", "", *results["machine"], "",  # type: ignore[misc]
+             f"Total: {float(results['total_s']) / 60:.1f} min for {len(scenarios)} scenarios"  # type: ignore[arg-type]
+             + (f"; **failed: {', '.join(failed)}**" if failed else "; all succeeded") + ".", "",
+             "## Scenarios", ""]
+    for scenario in scenarios:
+        lines += section(scenario)
+    return "\n".join(lines).rstrip() + "\n"
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--only", default="", help="comma-separated scenario names (default: every bench_*.py)")
-    parser.add_argument("--out", type=Path, default=HERE / "RESULTS.md")
+    parser.add_argument("--quick", action="store_true", help="every scenario at 10,000 projects, a few minutes")
+    parser.add_argument("--out", type=Path, default=None,
+                        help="markdown file (default: RESULTS.md, or RESULTS-quick.md with --quick)")
     args = parser.parse_args()
+    stem = "results-quick" if args.quick else "results"
+    out_md = args.out or HERE / ("RESULTS-quick.md" if args.quick else "RESULTS.md")
+    out_json = out_md.with_name(stem + ".json") if args.out is None else args.out.with_suffix(".json")
     names = sorted(p.stem for p in HERE.glob("bench_*.py"))
     if args.only:
         names = [n for n in names if n in set(args.only.split(","))]
     header = machine()
-    outcomes = []
+    scenarios = []
     started = time.perf_counter()
     for name in names:
         print(f"running {name} …", file=sys.stderr, flush=True)
-        outcome = run_one(name)
+        outcome = run_one(name, quick=args.quick)
         print(f"  {name}: exit {outcome.returncode} in {outcome.seconds:.0f} s", file=sys.stderr, flush=True)
-        outcomes.append(outcome)
-    total = time.perf_counter() - started
-    failed = [o.name for o in outcomes if o.returncode != 0]
-    lines = ["# Benchmark results", "",
-             ("Written by `make bench` (`python -m benchmarks.run`); every figure below was printed by the command "
-             "above it, in this run. Anchors run in the same run on the same machine."), "",
-             "## Machine", "", *header, "",
-             f"Total: {total / 60:.1f} min for {len(outcomes)} scenarios"
-             + (f"; **failed: {', '.join(failed)}**" if failed else "; all succeeded") + ".", "",
-             "## Scenarios", ""]
-    for outcome in outcomes:
-        lines += section(outcome)
-    args.out.write_text("\n".join(lines).rstrip() + "\n", encoding="utf-8")
-    print(f"wrote {args.out} ({total / 60:.1f} min)", file=sys.stderr)
-    if failed:
+        scenarios.append(as_record(outcome))
+    results: dict[str, object] = {
+        "json": out_json.relative_to(REPO).as_posix() if out_json.is_relative_to(REPO) else str(out_json),
+        "date": f"{datetime.now(UTC):%Y-%m-%d %H:%M} UTC", "commit": git_commit(), "quick": args.quick,
+        "machine": header, "total_s": round(time.perf_counter() - started, 1), "scenarios": scenarios}
+    out_json.write_text(json.dumps(results, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+    out_md.write_text(render(results), encoding="utf-8")
+    print(f"wrote {out_json} and {out_md} ({float(results['total_s']) / 60:.1f} min)", file=sys.stderr)  # type: ignore[arg-type]
+    if any(s["status"] != "ok" for s in scenarios):
         sys.exit(1)
 
 

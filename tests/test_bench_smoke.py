@@ -68,3 +68,27 @@ def test_seeded_database_has_no_synthetic_projects(seeded_url: str) -> None:
         assert total and synthetic == 0
     finally:
         engine.dispose()
+
+
+def test_bench_run_keeps_results_json_and_generates_the_markdown_from_it(tmp_path: Path) -> None:
+    """`python -m benchmarks.run --quick --only bench_startup`: results.json holds the printed tables as data
+    (columns with units, our rows and the anchor's), and the markdown is generated from that file alone."""
+    import json
+    import subprocess
+    import sys
+
+    from benchmarks.run import render
+
+    out = tmp_path / "R.md"
+    subprocess.run([sys.executable, "-m", "benchmarks.run", "--quick", "--only", "bench_startup", "--out", str(out)],
+                   cwd=REPO, check=True, capture_output=True, timeout=300)
+    results = json.loads(out.with_suffix(".json").read_text(encoding="utf-8"))
+    assert results["quick"] is True and len(results["commit"]) >= 7
+    (scenario,) = results["scenarios"]
+    assert scenario["status"] == "ok" and scenario["command"].endswith("bench_startup --repeat 3")
+    (table,) = scenario["tables"]
+    assert table["columns"] == ["command", "median s", "min s"]
+    labels = [row[0] for row in table["rows"]]
+    assert labels[0] == "`python -c pass (anchor)`" and "`kpr users list`" in labels
+    assert all(float(row[1]) > 0 for row in table["rows"])
+    assert out.read_text(encoding="utf-8") == render(results)
