@@ -14,6 +14,7 @@ import numpy as np
 import numpy.typing as npt
 from sqlalchemy import BigInteger, select, type_coerce
 from sqlalchemy.orm import Session
+from sqlalchemy.sql.elements import ColumnElement
 
 from registry import sorting, stamp
 from registry.models import Location, LocationDistrict, Project, ProjectChain, ProjectStrategy, Zone
@@ -68,50 +69,113 @@ def _pairs(raw: Sequence[tuple[int, str]], row_of: dict[int, int], codes: Codes)
     return Pairs(arr[:, 0], arr[:, 1])
 
 
+def _copy(codes: Codes) -> Codes:
+    """An index is shared by concurrent readers: a refresh extends copies of its code tables, never them."""
+    out = Codes()
+    out.index, out.values = dict(codes.index), list(codes.values)
+    return out
+
+
+LINK_QUERIES = {
+    "strategies": select(ProjectStrategy.project_id, ProjectStrategy.strategy_code)
+    .where(ProjectStrategy.basis == "plan"),
+    "corridors": select(ProjectStrategy.project_id, ProjectStrategy.strategy_code),
+    "districts": select(Location.project_id, LocationDistrict.adcode)
+    .join(LocationDistrict, LocationDistrict.location_id == Location.id),
+    "chains": select(ProjectChain.project_id, ProjectChain.chain_code),
+}
+# Beyond this share of changed rows a refresh costs about what a rebuild does.
+REFRESH_LIMIT = 0.05
+
+
 class FacetIndex:
-    def __init__(self, session: Session, data_stamp: stamp.Stamp) -> None:
+    """Row-aligned arrays over the live projects. Built in full (`FacetIndex(session, stamp)`) or, after a few
+    commits, refreshed from the previous index for just the projects those commits wrote (`refreshed`)."""
+
+    ids: Ints
+    codes: list[str]
+    code_rank: Ints
+    status_idx: Ints
+    kind_idx: Ints
+    zone_idx: Ints
+    wan: Ints
+    text: list[str]
+    review: Mask
+    links: dict[str, tuple[Pairs, Codes]]
+
+    def __init__(self, session: Session, data_stamp: stamp.Stamp, *, base: FacetIndex | None = None,
+                 changed: frozenset[int] = frozenset()) -> None:
         self.stamp = data_stamp
+        self.refreshed_from = None if base is None else base.stamp  # for tests and diagnostics
+        where: ColumnElement[bool] = Project.archived_at.is_(None)
+        if base is None:
+            self.zone_text = {code: "\x00".join((name, json.dumps(aliases or [], ensure_ascii=False)))
+                              for code, name, aliases in session.execute(select(Zone.code, Zone.name, Zone.aliases))}
+            self.status, self.kinds, self.zones = Codes(), Codes(), Codes()
+        else:  # keep the base's rows except the changed projects, then append those projects as they are now
+            self.zone_text = base.zone_text
+            self.status, self.kinds, self.zones = _copy(base.status), _copy(base.kinds), _copy(base.zones)
+            where = where & Project.id.in_(sorted(changed))
         rows = session.execute(select(
             Project.id, Project.code, Project.name, Project.builder, Project.aliases, Project.status, Project.kind,
             Project.zone_code,
             # The raw integer 万元, not the 亿元 Decimal the column type would give.
             type_coerce(Project.__table__.c.total_investment, BigInteger),
             Project.group_name, Project.description)
-            .where(Project.archived_at.is_(None))).all()
-        self.ids = np.array([r[0] for r in rows], dtype=np.int64)
+            .where(where)).all()
+        keep = np.ones(0, dtype=bool) if base is None else ~np.isin(base.ids, np.array(sorted(changed), dtype=np.int64))
+        kept = [] if base is None else np.flatnonzero(keep).tolist()
+
+        def joined(old: Ints | None, new: list[int]) -> Ints:
+            fresh = np.array(new, dtype=np.int64)
+            return fresh if old is None else np.concatenate([old[keep], fresh])
+
+        self.ids = joined(None if base is None else base.ids, [int(r[0]) for r in rows])
+        self.size = len(self.ids)
+        self.codes = ([] if base is None else [base.codes[i] for i in kept]) + [str(r.code) for r in rows]
         # Position of each project in code order (codes are ASCII: the same order in every collation).
-        self.code_rank = np.empty(len(rows), dtype=np.int64)
-        self.code_rank[sorted(range(len(rows)), key=lambda i: rows[i].code)] = np.arange(len(rows))
-        row_of = {int(pid): i for i, pid in enumerate(self.ids)}
-        self.size = len(rows)
-        self.status, self.kinds, self.zones = Codes(), Codes(), Codes()
-        self.status_idx = np.array([self.status.of(r.status) for r in rows], dtype=np.int64)
-        self.kind_idx = np.array([self.kinds.of(r.kind) for r in rows], dtype=np.int64)
-        self.zone_idx = np.array([self.zones.of(r.zone_code) for r in rows], dtype=np.int64)
-        self.wan = np.array([-1 if r[8] is None else int(r[8]) for r in rows], dtype=np.int64)
+        self.code_rank = np.empty(self.size, dtype=np.int64)
+        self.code_rank[sorted(range(self.size), key=self.codes.__getitem__)] = np.arange(self.size)
+        self.status_idx = joined(None if base is None else base.status_idx, [self.status.of(r.status) for r in rows])
+        self.kind_idx = joined(None if base is None else base.kind_idx, [self.kinds.of(r.kind) for r in rows])
+        self.zone_idx = joined(None if base is None else base.zone_idx, [self.zones.of(r.zone_code) for r in rows])
+        self.wan = joined(None if base is None else base.wan, [-1 if r[8] is None else int(r[8]) for r in rows])
         # The text SQL's q searches (queries._word_matches), lower-cased like ILIKE.
-        zone_text = {code: "\x00".join((name, json.dumps(aliases or [], ensure_ascii=False)))
-                     for code, name, aliases in session.execute(select(Zone.code, Zone.name, Zone.aliases))}
-        self.text = ["\x00".join((r.name, r.code, r.builder or "", json.dumps(r.aliases or [], ensure_ascii=False),
-                                  r.group_name or "", r.description or "", zone_text.get(r.zone_code or "", "")))
-                     .lower() for r in rows]
-        self.codes = [str(r.code) for r in rows]
+        self.text = ([] if base is None else [base.text[i] for i in kept]) + [
+            "\x00".join((r.name, r.code, r.builder or "", json.dumps(r.aliases or [], ensure_ascii=False),
+                         r.group_name or "", r.description or "", self.zone_text.get(r.zone_code or "", ""))).lower()
+            for r in rows]
         self._orders: dict[tuple[str, bool], Ints] = {}  # (sort key, descending) → row positions in list order
+        first_new = len(kept)
+        row_of = {int(pid): i for i, pid in enumerate(self.ids[first_new:].tolist(), start=first_new)}
         self.links: dict[str, tuple[Pairs, Codes]] = {}
-        link_queries = {
-            "strategies": select(ProjectStrategy.project_id, ProjectStrategy.strategy_code)
-            .where(ProjectStrategy.basis == "plan"),
-            "corridors": select(ProjectStrategy.project_id, ProjectStrategy.strategy_code),
-            "districts": select(Location.project_id, LocationDistrict.adcode)
-            .join(LocationDistrict, LocationDistrict.location_id == Location.id),
-            "chains": select(ProjectChain.project_id, ProjectChain.chain_code),
-        }
-        for key, stmt in link_queries.items():
-            codes = Codes()
-            self.links[key] = (_pairs([(int(a), str(b)) for a, b in session.execute(stmt)], row_of, codes), codes)
-        review = {int(pid) for pid in session.scalars(
-            select(Location.project_id).where(Location.needs_review.is_(True)))}
-        self.review = np.array([int(pid) in review for pid in self.ids], dtype=bool)
+        for key, stmt in LINK_QUERIES.items():
+            if base is None:
+                codes = Codes()
+                self.links[key] = (_pairs([(int(a), str(b)) for a, b in session.execute(stmt)], row_of, codes), codes)
+                continue
+            old_pairs, old_codes = base.links[key]
+            codes = _copy(old_codes)
+            renumber = np.cumsum(keep) - 1  # old row → new row, for the rows kept
+            alive = keep[old_pairs.rows]
+            fresh = _pairs([(int(a), str(b)) for a, b in session.execute(
+                stmt.where(stmt.selected_columns[0].in_(sorted(changed))))], row_of, codes)
+            self.links[key] = (Pairs(np.concatenate([renumber[old_pairs.rows[alive]], fresh.rows]),
+                                     np.concatenate([old_pairs.codes[alive], fresh.codes])), codes)
+        review_stmt = select(Location.project_id).where(Location.needs_review.is_(True))
+        if base is not None:
+            review_stmt = review_stmt.where(Location.project_id.in_(sorted(changed)))
+        review = {int(pid) for pid in session.scalars(review_stmt)}
+        self.review = np.concatenate([np.zeros(0, dtype=bool) if base is None else base.review[keep],
+                                      np.array([pid in review for pid in self.ids[first_new:].tolist()], dtype=bool)])
+
+    def refreshed(self, session: Session, current: stamp.Stamp) -> FacetIndex | None:
+        """This index brought up to `current` by re-reading only the projects written since, or None when the
+        stamp log cannot say exactly which (then the caller rebuilds)."""
+        changed = stamp.changed_projects(session, self.stamp, current)
+        if changed is None or len(changed) > max(50, REFRESH_LIMIT * self.size):
+            return None
+        return FacetIndex(session, current, base=self, changed=frozenset(changed))
 
     def order(self, key: str, descending: bool, session: Session) -> Ints:
         """Every row in list order for a column Python sorts (pinyin), computed on first use and kept."""
@@ -239,4 +303,5 @@ class IndexCache:
 
     def get(self, session: Session) -> FacetIndex:
         current = stamp.read(session)
-        return self._cache.get(None, current, lambda: FacetIndex(session, current))
+        return self._cache.get(None, current, lambda: FacetIndex(session, current),
+                               refresh=lambda older: older.refreshed(session, current))

@@ -302,6 +302,18 @@ class DataStamp(Base):
     epoch: Mapped[str] = mapped_column(String(32), nullable=False)
 
 
+class DataStampLog(Base):
+    """Which projects each stamp bump touched (registry/stamp.py), so an in-memory index can refresh just those
+    rows instead of rebuilding. `projects` is a JSON list of project ids, or NULL when the commit changed
+    something else (reference data, bulk DML): then every reader rebuilds. Old rows are pruned."""
+
+    __tablename__ = "data_stamp_log"
+
+    counter: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True,
+                                         autoincrement=False)
+    projects: Mapped[str | None] = mapped_column(Text)
+
+
 ROLES = ("viewer", "editor", "admin")
 
 

@@ -5,20 +5,38 @@ counter once, in `before_commit`: on PostgreSQL the stamp row's lock is then hel
 for the whole transaction. The row always exists (migration 0005 seeds it), so a bump is a plain UPDATE and
 two first writers never race to insert it. The epoch is a random token set by the migration: a downgrade and
 upgrade resets the counter but not to an (epoch, counter) pair any cache has seen. Writes that bypass the ORM
-session (Core on a Connection, COPY) must call `bump()` themselves."""
+session (Core on a Connection, COPY) must call `bump()` themselves.
+
+Each bump also writes a `data_stamp_log` row naming the projects the commit touched (or NULL: "something
+else changed, rebuild"), so the facet index can refresh a few rows instead of rebuilding (`changed_projects`)."""
 from __future__ import annotations
 
+import json
 from typing import Any, NamedTuple
 
-from sqlalchemy import Connection, event, select, update
+from sqlalchemy import Connection, delete, event, insert, select, update
 from sqlalchemy.orm import ORMExecuteState, Session, UOWTransaction, sessionmaker
 from sqlalchemy.sql.elements import TextClause
 
 from registry.errors import KprError
-from registry.models import DataStamp, DataVersion
+from registry.models import (
+    Change,
+    ChangeSet,
+    DataStamp,
+    DataStampLog,
+    DataVersion,
+    Location,
+    LocationDistrict,
+    Project,
+    User,
+)
 
 STAMP_ID = 1
 _DIRTY = "kpr_stamp_dirty"  # key in Session.info: this transaction wrote registry rows
+_TOUCHED = "kpr_stamp_touched"  # key in Session.info: ids of the projects written, or None for "anything"
+LOG_KEEP = 1000  # log rows kept: an index more than this many commits behind rebuilds in full
+# Rows that never feed a cache of registry data: writing them alone says nothing about which projects changed.
+_BOOKKEEPING = (DataStamp, DataVersion, DataStampLog, User, ChangeSet, Change)
 # Text statements that only read: anything else run through session.execute(text(...)) counts as a write.
 _READ_WORDS = ("SELECT", "WITH", "SHOW", "EXPLAIN", "PRAGMA", "SET")
 
@@ -54,10 +72,36 @@ def _changes_data(session: Session) -> bool:
                for obj in (*session.new, *session.dirty, *session.deleted))
 
 
+def _project_id(obj: object) -> int | None:
+    """The project a written row belongs to, or None when it is not a project's row (or cannot tell)."""
+    if isinstance(obj, Project):
+        return obj.id
+    if isinstance(obj, LocationDistrict):
+        location = obj.__dict__.get("location")  # only if loaded: no SQL inside the flush events
+        return location.project_id if isinstance(location, Location) else None
+    project_id = getattr(obj, "project_id", None)
+    return project_id if isinstance(project_id, int) else None
+
+
+def _note_touched(session: Session) -> None:
+    if _TOUCHED in session.info and session.info[_TOUCHED] is None:
+        return  # already "anything"
+    touched: set[int] = session.info.setdefault(_TOUCHED, set())
+    for obj in (*session.new, *session.dirty, *session.deleted):
+        if isinstance(obj, _BOOKKEEPING):
+            continue
+        project_id = _project_id(obj)
+        if project_id is None:
+            session.info[_TOUCHED] = None
+            return
+        touched.add(project_id)
+
+
 def _after_flush(session: Session, _context: UOWTransaction) -> None:
-    # After a flush the session still lists what it flushed as new/dirty/deleted.
+    # After a flush the session still lists what it flushed as new/dirty/deleted (with their ids).
     if _changes_data(session):
         session.info[_DIRTY] = True
+        _note_touched(session)
 
 
 def _writes(state: ORMExecuteState) -> bool:
@@ -73,17 +117,47 @@ def _do_orm_execute(state: ORMExecuteState) -> None:
     # session.execute(update(...)) / insert / delete never pass through a flush.
     if _writes(state):
         state.session.info[_DIRTY] = True
+        state.session.info[_TOUCHED] = None  # bulk DML: which rows is not known here
 
 
 def _before_commit(session: Session) -> None:
     # before_commit runs before the commit's own flush: flush first so its changes are counted.
     session.flush()
+    touched = session.info.pop(_TOUCHED, None)
     if session.info.pop(_DIRTY, False):
-        bump(session.connection())
+        connection = session.connection()
+        bump(connection)
+        _log(connection, touched)
+
+
+def _log(connection: Connection, touched: set[int] | None) -> None:
+    counter = read(connection).counter  # ours: the stamp row stays locked until this commit ends
+    projects = None if touched is None else json.dumps(sorted(touched))
+    connection.execute(insert(DataStampLog).values(counter=counter, projects=projects))
+    if counter % 100 == 0:
+        connection.execute(delete(DataStampLog).where(DataStampLog.counter <= counter - LOG_KEEP))
+
+
+def changed_projects(connection: Connection | Session, since: Stamp, until: Stamp) -> set[int] | None:
+    """The ids of the projects written by the commits after `since` up to `until`, or None when that is not
+    known exactly (another epoch, a commit that changed other data, a bump with no log row, a pruned log)."""
+    if since.epoch != until.epoch or since.counter > until.counter:
+        return None
+    rows = connection.execute(select(DataStampLog.counter, DataStampLog.projects).where(
+        DataStampLog.counter > since.counter, DataStampLog.counter <= until.counter)).all()
+    if len(rows) != until.counter - since.counter:
+        return None
+    changed: set[int] = set()
+    for _counter, projects in rows:
+        if projects is None:
+            return None
+        changed.update(json.loads(projects))
+    return changed
 
 
 def _after_rollback(session: Session) -> None:
     session.info.pop(_DIRTY, None)
+    session.info.pop(_TOUCHED, None)
 
 
 _EVENTS: tuple[tuple[str, Any], ...] = (

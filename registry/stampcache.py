@@ -28,13 +28,21 @@ class StampedCache(Generic[V]):
         self._entries: OrderedDict[Hashable, tuple[Stamp, V]] = OrderedDict()
         self._lock = threading.Lock()
 
-    def get(self, key: Hashable, current: Stamp, build: Callable[[], V]) -> V:
+    def get(self, key: Hashable, current: Stamp, build: Callable[[], V],
+            refresh: Callable[[V], V | None] | None = None) -> V:
+        """The entry for `current`, built if missing. With `refresh`, an entry from an older stamp of the same
+        epoch is first offered to it (bring the old value up to date cheaply); None from it means build."""
         with self._lock:
             entry = self._entries.get(key)
             if entry is not None and entry[0] == current:
                 self._entries.move_to_end(key)
                 return entry[1]
-        value = build()
+        value: V | None = None
+        if refresh is not None and entry is not None and is_newer(current, entry[0]) \
+                and entry[0].epoch == current.epoch:
+            value = refresh(entry[1])
+        if value is None:
+            value = build()
         with self._lock:
             entry = self._entries.get(key)
             if entry is None or is_newer(current, entry[0]):
