@@ -51,7 +51,8 @@ class Geocoder:
         parents = {z.code: z.parent for z in zones}
         zone_info = {z.code: ZoneInfo(z.name, tuple(d.adcode for d in z.districts), _depth(z.code, parents),
                                       z.geometry_status != "official",
-                                      tuple(d.adcode for d in z.districts if d.basis == "stated"), z.parent)
+                                      tuple(d.adcode for d in z.districts if d.basis == "stated"), z.parent,
+                                      z.geometry is not None)
                      for z in zones}
         names = {u.adcode: u.name for u in units} | {z.code: z.name for z in zones}
         corridors = [Corridor(s.code, frozenset(m.adcode for m in s.member_units)) for s in strategies]
