@@ -92,3 +92,13 @@ def test_a_site_name_beats_a_township_short_form(geocoder: Geocoder) -> None:
     assert geocoder.geocode_text("晋祠").method == "gazetteer"
     town = geocoder.geocode_text("晋源区晋祠镇王郭村")
     assert (town.district, town.precision, town.lon) == ("晋源区", 3, None)
+
+
+def test_web_geocode_answers_with_the_site(seeded_url: str) -> None:
+    from tests.conftest import settings_for
+    from web import create_app
+
+    client = create_app(settings_for(seeded_url)).test_client()
+    out = client.get("/api/geocode", query_string={"q": "太原南站"}).get_json()
+    assert (out["district"], out["precision"], out["method"]) == ("小店区", 2, "gazetteer")
+    assert out["lon"] == pytest.approx(112.6051083) and out["lat"] == pytest.approx(37.7915139)
