@@ -70,7 +70,7 @@ class Zone:
     industries: tuple[str, ...]
     stated_area_km2: float | None
     districts: tuple[ZoneDistrict, ...]
-    geometry_status: str  # "schematic" | "official"
+    geometry_status: str  # "schematic" | "official" | "none" (known only by its district: no cited position)
     sources: tuple[SourceRef, ...]
     geometry: BaseGeometry | None
 

@@ -46,7 +46,7 @@ CONSTRUCTION_TYPES = ("新建", "续建", "改扩建")
 # Location precision after IATI/AidData (see shared/docs/domain.md).
 PRECISIONS: dict[int, str] = {
     1: "精确位置 exact site",
-    2: "附近 near (≤25 km)",
+    2: "地点 named site / near (≤25 km)",
     3: "区县 district",
     4: "开发区范围 development zone extent",
     5: "全市 city-wide",

@@ -69,12 +69,20 @@ def test_plan_item_is_not_put_beyond_shanxi_on_a_name_alone(geocoder: Geocoder) 
     assert stated.precision == 6
 
 
-@pytest.mark.parametrize("name", ["岚县至太原输气管线", "太原—绥德高速铁路项目 太原南站"])
+@pytest.mark.parametrize("name", ["岚县至太原输气管线", "太原—绥德高速铁路"])
 def test_line_with_one_end_in_taiyuan_reaches_taiyuan(geocoder: Geocoder, name: str) -> None:
     # 004 专栏7-3 (岚县至太原输气管线) and 001 专栏1 (2) (线路起自太原南站 … 至绥德).
     placed = geocoder.geocode_text(name)
     assert not placed.outside_taiyuan and placed.precision == 5 and placed.needs_review
     assert "太原市外" in placed.evidence
+
+
+def test_line_from_a_named_station_touches_its_district(geocoder: Geocoder) -> None:
+    # 001 专栏1 (2): the line starts at 太原南站 (a named site in 小店区), like 阳曲大盂—盂县 starts in 阳曲:
+    # the Taiyuan end's district counts, the outside end is reported, and a line gets no point.
+    placed = geocoder.geocode_text("太原—绥德高速铁路项目 太原南站")
+    assert (placed.district, placed.lon, placed.outside_taiyuan) == ("小店区", None, False)
+    assert "太原市外" in placed.evidence and "绥德" in placed.evidence
 
 
 def test_stated_zone_wins_and_a_park_inside_it_stays(geocoder: Geocoder) -> None:

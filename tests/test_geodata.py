@@ -23,7 +23,10 @@ SEEDS = Path(__file__).resolve().parents[2] / "shared" / "seeds"
 TINY_DEG2 = 1e-10  # ≈ 1 m²
 
 ZONE_CODES = {"zgq", "zbgx", "xishan", "qingxu_etdz", "yangqu_agri", "stainless", "gujiao_etdz", "xuefu",
-              "tanghuai", "xiaohe", "yangqu_park", "fendong", "wusu_ftz", "dayu", "jinyang_lake"}
+              "tanghuai", "xiaohe", "yangqu_park", "fendong", "wusu_ftz", "dayu", "jinyang_lake",
+              # named by public sources outside the plans, known only by district (geometry_status none)
+              "hecheng_bio", "qingxu_food", "yangqu_transform", "dayu_industrial", "gxq_yangqu_nm",
+              "gxq_yingze_logistics", "gxq_qingxu", "yaocun_park"}
 STRATEGY_CODES = {"jjj", "yrd", "gba", "bri", "yellow_river", "central_shanxi", "tai_jin", "tai_xin",
                   "ty_yq_sjz", "dayu_yuxian", "xiong_xin_hsr", "taixin_axis", "fenhe"}
 
@@ -105,6 +108,9 @@ def test_zone_and_strategy_records() -> None:
 
 def test_schematic_zones_lie_in_their_districts_and_respect_stated_areas(units: dict[str, shapely.Geometry]) -> None:
     for zone in load_zones():
+        if zone.geometry_status == "none":  # known only by its district: nothing drawn
+            assert zone.geometry is None, zone.code
+            continue
         assert zone.geometry is not None and zone.geometry_status == "schematic"
         districts = shapely.union_all([units[d.adcode] for d in zone.districts])
         assert zone.geometry.difference(districts).area < 1e-8, zone.code

@@ -77,7 +77,7 @@ def build_geodata(
 
     say("manifest and licence notice")
     # Curated inputs travel with the built layers so the folder is complete on its own.
-    for name in ("zones.yaml", "strategies.yaml", "townships.csv", "townships.SOURCE.md"):
+    for name in ("zones.yaml", "strategies.yaml", "townships.csv", "townships.SOURCE.md", "sites.yaml", "sites.SOURCE.md"):
         if (yaml_dir / name).exists() and (yaml_dir / name).resolve() != (out_dir / name).resolve():
             shutil.copyfile(yaml_dir / name, out_dir / name)
     licence_path = out_dir / LICENCE_NOTICE
@@ -115,6 +115,18 @@ def _townships_entry(path: Path) -> dict[str, Any]:
                    "townships.SOURCE.md)", "notes_file": "townships.SOURCE.md"},
         "contents": "township/street names of Taiyuan, 阳泉, 晋中, 忻州, 吕梁 with their county adcodes (gazetteer)",
         "steps": ["rows copied as published, sorted by code; city_adcode = cityCode + '00'"],
+    }}
+
+
+def _sites_entry(path: Path) -> dict[str, Any]:
+    """Named sites are curated (each coordinate copied from a cited source): recorded, not built."""
+    if not path.exists():
+        return {}
+    return {path.name: {
+        "file": path.name, "sha256": _sha256(path), "crs": None,
+        "source": {"name": "per site (OurAirports, Wikipedia, public POI dumps)", "notes_file": "sites.SOURCE.md"},
+        "contents": "named sites (airport, stations, universities, monuments) with lon/lat in their source's CRS",
+        "steps": ["coordinates copied as published; converted to WGS-84 by registry.crs when the geocoder loads them"],
     }}
 
 
@@ -159,6 +171,7 @@ def _manifest(admin: Path, zones: Path, corridors: Path, licence: Path) -> dict[
                 ],
             },
             **_townships_entry(admin.parent / "townships.csv"),
+            **_sites_entry(admin.parent / "sites.yaml"),
             corridors.name: {
                 "file": corridors.name, "sha256": _sha256(corridors), "crs": "EPSG:4326",
                 "source": {"definitions": "geodata/strategies.yaml (hand-curated, each fact cited)", "units": cnmaps},

@@ -71,7 +71,8 @@ def build_zone_extents(zones_doc: Mapping[str, Any], unit: UnitLookup) -> list[t
     """(properties, geometry) for every zone, sorted by code. A zone whose geometry_rule says so is the union
     of its child parks."""
     default_radius = float(zones_doc["schematic"]["default_radius_km"])
-    raw_zones = zones_doc["zones"]
+    # A zone with geometry_status "none" is known only by its district (no cited position): nothing is drawn.
+    raw_zones = [z for z in zones_doc["zones"] if z.get("geometry_status") != "none"]
     built: dict[str, tuple[BaseGeometry, str]] = {}
     for raw in raw_zones:
         if not raw.get("geometry_rule"):

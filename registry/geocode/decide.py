@@ -20,6 +20,7 @@ class ZoneInfo:
     schematic: bool = True  # no official boundary loaded
     stated: tuple[str, ...] = ()  # the districts a source states: only these may be implied
     parent: str | None = None  # the zone a park belongs to (学府园区 → 综改区)
+    drawn: bool = True  # False: no extent and no cited position, the zone is known only by its district
 
 
 @dataclass(frozen=True)
@@ -37,6 +38,12 @@ class TextDecision:
 
 def _unique(values: Sequence[str]) -> tuple[str, ...]:
     return tuple(dict.fromkeys(values))
+
+
+def _zone_precision(zone: ZoneInfo) -> int:
+    """A zone with an extent places a project at zone level (4); one known only by its district, at district
+    level (3): nothing narrower than the district is known."""
+    return 4 if zone.drawn else 3
 
 
 def full_names_win(matches: Sequence[Match]) -> list[Match]:
@@ -76,11 +83,12 @@ def decide(text: str, matches: Sequence[Match], zones: Mapping[str, ZoneInfo],
         if counties:
             agreeing = [c for c in counties if c in zone.districts]
             if agreeing:
-                return TextDecision(agreeing[0], counties, zone_code, 4, False, False, evidence, ())
+                return TextDecision(agreeing[0], counties, zone_code, _zone_precision(zone), False, False,
+                                    evidence, ())
             conflicts.append(f"{zone.name} 不在 {'、'.join(names.get(c, c) for c in counties)}")
             return TextDecision(counties[0], counties, zone_code, 3, True, False, evidence, tuple(conflicts))
         if len(stated) == 1 and len(taiyuan_zone_districts) == 1:
-            return TextDecision(stated[0], stated, zone_code, 4, False, False, evidence, ())
+            return TextDecision(stated[0], stated, zone_code, _zone_precision(zone), False, False, evidence, ())
         # Across several districts, or in one only by our inference: zone level, no district claimed.
         why = "跨多个区县" if len(taiyuan_zone_districts) > 1 else "所在区县未见来源明确（仅推断）"
         return TextDecision(None, taiyuan_zone_districts, zone_code, 4, True, False,

@@ -10,6 +10,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
+from registry.geocode.sites import Site
 from registry.geodata import AdminUnit, Zone
 
 TAIYUAN = "140100"
@@ -29,8 +30,8 @@ OUTSIDE_NAMES = (
 @dataclass(frozen=True)
 class Entry:
     term: str
-    kind: str  # county | township | zone | city | outside
-    code: str  # adcode, zone code or outside name
+    kind: str  # county | township | zone | city | outside | site | word
+    code: str  # adcode, zone code, site code or outside name
     rank: int  # higher wins ties between overlapping matches of equal length
     zone: str | None = None  # a statistical unit that is a development zone (NBS lists zones as "streets")
     short: bool = False  # a short form (阳曲 for 阳曲县, 河北 for 河北省): checked for word boundaries
@@ -72,7 +73,8 @@ class Gazetteer:
         self._index = {ch: sorted(es, key=lambda e: -len(e.term)) for ch, es in index.items()}
 
     @classmethod
-    def build(cls, units: Iterable[AdminUnit], zones: Iterable[Zone], townships: Path | None) -> Gazetteer:
+    def build(cls, units: Iterable[AdminUnit], zones: Iterable[Zone], townships: Path | None,
+              sites: Iterable[Site] = ()) -> Gazetteer:
         entries: list[Entry] = []
         county_codes: set[str] = set()
         for unit in units:
@@ -95,6 +97,8 @@ class Gazetteer:
                     entries.append(Entry(term, "zone", zone.code, 4))
         entries += [Entry(name, "outside", name, 1, short=True, beyond_shanxi=True) for name in OUTSIDE_NAMES]
         entries += [Entry(word, "word", word, 9) for word in NOT_PLACES]
+        # A named site (晋祠) outranks a township's short form of the same spelling (晋祠 for 晋祠镇).
+        entries += [Entry(term, "site", site.code, 6) for site in sites for term in site.terms]
         if townships is not None and townships.exists():
             zones_only = cls(e for e in entries if e.kind == "zone")
             entries += [_with_zone(e, zones_only) for e in _township_entries(townships)]

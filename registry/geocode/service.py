@@ -9,9 +9,10 @@ from pathlib import Path
 from registry import crs
 from registry.config import Settings
 from registry.errors import InvalidRecord
-from registry.geocode.decide import ZoneInfo, decide
-from registry.geocode.gazetteer import Gazetteer, normalise
+from registry.geocode.decide import LINEAR_WORDS, TextDecision, ZoneInfo, decide
+from registry.geocode.gazetteer import Entry, Gazetteer, Match, normalise
 from registry.geocode.result import Placement
+from registry.geocode.sites import Site, load_sites
 from registry.geodata import load_admin_units, load_strategies, load_zones
 from registry.locate import DistrictIndex
 from registry.placecheck import crs_problems
@@ -27,12 +28,17 @@ class Corridor:
 
 class Geocoder:
     def __init__(self, gazetteer: Gazetteer, index: DistrictIndex, names: Mapping[str, str],
-                 zones: Mapping[str, ZoneInfo], corridors: Sequence[Corridor]) -> None:
+                 zones: Mapping[str, ZoneInfo], corridors: Sequence[Corridor], sites: Sequence[Site] = ()) -> None:
         self.gazetteer = gazetteer
         self.index = index
         self.names = dict(names)
         self.zones = dict(zones)
         self.corridors = tuple(corridors)
+        self.sites = {s.code: s for s in sites}
+        # The district a site lies in comes from the boundary layer, not from the site's source.
+        found = index.locate([s.lon for s in sites], [s.lat for s in sites]) if sites else None
+        self.site_districts = {s.code: (str(found.district[i]) or None) if found is not None else None
+                               for i, s in enumerate(sites)}
 
     @classmethod
     def from_settings(cls, settings: Settings) -> Geocoder:
@@ -45,17 +51,24 @@ class Geocoder:
         parents = {z.code: z.parent for z in zones}
         zone_info = {z.code: ZoneInfo(z.name, tuple(d.adcode for d in z.districts), _depth(z.code, parents),
                                       z.geometry_status != "official",
-                                      tuple(d.adcode for d in z.districts if d.basis == "stated"), z.parent)
+                                      tuple(d.adcode for d in z.districts if d.basis == "stated"), z.parent,
+                                      z.geometry is not None)
                      for z in zones}
         names = {u.adcode: u.name for u in units} | {z.code: z.name for z in zones}
         corridors = [Corridor(s.code, frozenset(m.adcode for m in s.member_units)) for s in strategies]
-        return cls(Gazetteer.build(units, zones, geodata_dir / "townships.csv"),
-                   DistrictIndex.from_geodata(geodata_dir), names, zone_info, corridors)
+        sites = load_sites(geodata_dir)
+        return cls(Gazetteer.build(units, zones, geodata_dir / "townships.csv", sites),
+                   DistrictIndex.from_geodata(geodata_dir), names, zone_info, corridors, sites)
 
     # -- text ---------------------------------------------------------------------------------------
     def geocode_text(self, text: str) -> Placement:
         clean = normalise(text)
-        decision = decide(clean, self.gazetteer.scan(clean), self.zones, self.names)
+        matches = self.gazetteer.scan(clean)
+        named_sites = list(dict.fromkeys(m.entry.code for m in matches if m.entry.kind == "site"))
+        decision = decide(clean, [self._as_district(m) for m in matches], self.zones, self.names)
+        site = self._site_point(clean, named_sites, decision)
+        if site is not None:
+            return site
         districts = decision.districts or ((decision.district_code,) if decision.district_code else ())
         method = "zone_name" if decision.zone_code else ("place_name" if districts or decision.outside else "none")
         return Placement(
@@ -65,6 +78,33 @@ class Geocoder:
             method=method, evidence=decision.evidence, needs_review=decision.needs_review, districts=districts,
             outside_taiyuan=decision.outside, conflicts=decision.conflicts,
             beyond_shanxi=decision.outside and decision.beyond_shanxi,
+        )
+
+    def _as_district(self, match: Match) -> Match:
+        """A named site is evidence for the district it lies in, like a township's name."""
+        if match.entry.kind != "site":
+            return match
+        district = self.site_districts.get(match.entry.code)
+        if district is None:
+            return Match(match.start, Entry(match.entry.term, "word", match.entry.term, match.entry.rank))
+        return Match(match.start, Entry(match.entry.term, "township", district, match.entry.rank))
+
+    def _site_point(self, text: str, named: Sequence[str], decision: TextDecision) -> Placement | None:
+        """The site's own point when the text names exactly one site and nothing disagrees with it: not for
+        lines (a metro line 起自太原南站 runs far from the station) nor for texts naming another district."""
+        if len(named) != 1 or any(word in text for word in LINEAR_WORDS):
+            return None
+        site = self.sites[named[0]]
+        district = self.site_districts.get(site.code)
+        if district is None or decision.district_code != district or decision.conflicts or decision.outside:
+            return None
+        zone = decision.zone_code
+        evidence = (decision.evidence + f"；地名库：{site.name}（{site.source_crs} → WGS-84 {site.lon:.6f}, "
+                    f"{site.lat:.6f}；来源 {site.source}）")
+        return Placement(
+            district_code=district, district=self._name(district), zone_code=zone, zone=self._name(zone),
+            corridors=self.corridors_of((district,)), lon=site.lon, lat=site.lat, precision=2,
+            method="gazetteer", evidence=evidence, needs_review=False, districts=(district,),
         )
 
     def geocode_texts(self, texts: Iterable[str]) -> list[Placement]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections import Counter
 from dataclasses import dataclass
 
 import shapely
@@ -24,7 +25,19 @@ def _point(geojson: str) -> tuple[float, float]:
     return float(p.x), float(p.y)
 
 
+def zone_anchors(zones: list[tuple[str, str | None, str | None]]) -> dict[str, tuple[float, float]]:
+    """(code, parent code, GeoJSON) → the point that stands for each zone. A zone made of parks (综改区) has
+    none: a point inside one part (阳曲) would look precise for a project that names no part. Zones whose
+    schematic extents share one point (parks with no cited position, drawn around their district's point)
+    have none either: such a zone is known only by its district, where the project is drawn instead."""
+    parents = {p for _, p, _ in zones if p}
+    points = {c: _point(g) for c, _, g in zones if g and c not in parents}
+    shared = Counter(points.values())
+    return {c: pt for c, pt in points.items() if shared[pt] == 1}
+
+
 def load_anchors(session: Session) -> Anchors:
     units = session.execute(select(AdminUnit.adcode, AdminUnit.geometry).where(AdminUnit.geometry.is_not(None)))
-    zones = session.execute(select(Zone.code, Zone.geometry).where(Zone.geometry.is_not(None)))
-    return Anchors(districts={c: _point(g) for c, g in units if g}, zones={c: _point(g) for c, g in zones if g})
+    zones = session.execute(select(Zone.code, Zone.parent_code, Zone.geometry))
+    return Anchors(districts={c: _point(g) for c, g in units if g},
+                   zones=zone_anchors([(c, p, g) for c, p, g in zones]))
