@@ -30,7 +30,8 @@ def test_no_drift_between_parser_and_committed_seeds() -> None:
 def test_every_001_box_project_with_exact_investment() -> None:
     expected = {name: yi for box in EXPECTED["001"].values() for name, yi in box.items()}
     assert len(expected) == 38
-    found = {p["name"]: p for p in _projects() if p["code"].startswith("001-B")}
+    # The 38 numbered items; their listed parts (metro lines, a park's companies) are projects of their own.
+    found = {p["name"]: p for p in _projects() if p["code"].startswith("001-B") and p["specificity"] != "part"}
     assert set(found) == set(expected)
     for name, yi in expected.items():
         assert found[name]["total_investment"] == yi, name
@@ -82,3 +83,39 @@ def test_chain_tree() -> None:
         "nextgen_it", "hi_equipment", "new_materials", "consumer_goods"}
     parents = {c["code"] for c in chains}
     assert all(c["parent"] in parents for c in chains if c["parent"])
+
+
+def test_duplicates_the_audit_found_are_one_project_with_aliases() -> None:
+    """Issue 13 §2: the same project under two spellings or in both plans is one project."""
+    projects = _projects()
+    by_code = {p["code"]: p for p in projects}
+    fenhe = by_code["001-B4-02"]  # 001 专栏4 (2) and 004 专栏10-1 l.3652
+    assert "汾河中游百公里示范区太原段" in fenhe["aliases"]
+    assert {s["document"][:3] for s in fenhe["sources"]} == {"001", "004"}
+    assert fenhe["total_investment"] == "15.37"
+    yingze = by_code["004-B7-3-001"]  # 专栏7-3 l.2674 and body l.2648
+    assert yingze["name"] == "迎泽大街东延" and {s["line"] for s in yingze["sources"]} == {2674, 2648}
+    binhe = by_code["004-B7-3-004"]  # 专栏7-3 "滨河东路南延二期" and body l.2650 "滨河东路南延"
+    assert binhe["aliases"] == ["滨河东路南延"]
+    names = [n for p in projects for n in (p["name"], *p["aliases"])]
+    for name in ("汾河中游百公里示范区太原段", "迎泽大街东延", "滨河东路南延", "太山", "明太原县城"):
+        assert names.count(name) == 1, name
+    # The body's "综改示范区磁浮和迎泽大街东延" is two works: the maglev stays a project of its own.
+    assert by_code["004-L2648-4"]["name"] == "综改示范区磁浮"
+
+
+def test_parts_point_at_their_package() -> None:
+    """Issue 13 §2: a metro package and its lines, a park and its companies, a 片区 and its sites."""
+    by_code = {p["code"]: p for p in _projects()}
+    lines = [p for p in by_code.values() if p["parent_code"] == "001-B5-03"]
+    # 001 l.1547 "主要包括轨道交通1号线一期及二期工程、2号线二期工程、3号线一期工程及R1号线一期工程"
+    assert [p["name"] for p in lines] == ["轨道交通1号线一期及二期工程", "轨道交通2号线二期工程",
+                                          "轨道交通3号线一期工程", "轨道交通R1号线一期工程"]
+    assert all(p["total_investment"] is None for p in lines)  # the 580.4亿元 is the package's
+    assert "2号线二期" in by_code["001-B5-03-P2"]["aliases"]  # 004 body l.2648 names the same line
+    companies = [p["name"] for p in by_code.values() if p["parent_code"] == "001-B5-08"]
+    assert len(companies) == 5 and companies[1] == "东方双翼通航飞行器制造有限公司(整机厂)"  # 001 l.1573
+    assert by_code["004-B7-1-026"]["parent_code"] == "004-B7-1-006"  # 晋祠 in 晋祠片区 (004 l.2535)
+    assert by_code["004-B7-1-036"]["parent_code"] is None  # 朝阳商圈: its heading 商圈 is no project
+    parents = {p["parent_code"] for p in by_code.values() if p["parent_code"]}
+    assert parents <= set(by_code)

@@ -2,7 +2,8 @@
 
 Found items are numbered after the box's list items, so codes the seeds already carry never shift:
 - pairs joined by 和/及 that name two works: "大地紫晶绿色光储产业园及太原新基建大数据共享平台" (专栏3-1),
-  "山大附中万柏林校区和晋源学校" (12-2), "东峰路二级加压站和康西路…给水管线改扩建" (7-3), "晋阳湖和虎峪河" (10-1);
+  "山大附中万柏林校区和晋源学校" (12-2), "东峰路二级加压站和康西路…给水管线改扩建" (7-3), "晋阳湖和虎峪河" (10-1), and in the body
+  "综改示范区磁浮和迎泽大街东延" (l.2648);
 - single works after 建设/开发/完成/推进 ("建设北斗卫星导航产业园" 3-7, "开发王封一线天旅游景区" 11-1,
   "完成太原学院第三期工程建设" 12-2, "全力推进太原人力资源服务产业园建设" 12-1);
 - the second list of a sentence ("…等5A级景区和太山、青龙古镇4A级景区" 11-1), split stems
@@ -16,8 +17,8 @@ from dataclasses import dataclass
 
 # A pair is two works when both halves end like one and the second is no activity of the first
 # ("长城电源总部和研发制造基地", "…送出工程和配套线路改造工程" stay one item).
-_PAIR = re.compile(r"^(?P<a>.{2,}?(?:园|站|校区|学校|湖|基地|中心))(?:和|及)(?P<b>(?!研发|生产|配套|改造|临床|其).{2,})$")
-_PAIR_SECOND = re.compile(r"(?:平台|学校|河|路)$")
+_PAIR = re.compile(r"^(?P<a>.{2,}?(?:园|站|校区|学校|湖|基地|中心|磁浮))(?:和|及)(?P<b>(?!研发|生产|配套|改造|临床|其).{2,})$")
+_PAIR_SECOND = re.compile(r"(?:平台|学校|河|路|[东南西北]延)$")
 _ROAD_STEM = re.compile(r"^.{2,4}[路街]$")
 # "东峰路二级加压站和康西路、滨河东路南延给水管线改扩建": the bare road shares the next item's works.
 _SHARED_WORKS = re.compile(r"(?P<works>给水管线改扩建|给水管线)$")

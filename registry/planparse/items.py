@@ -269,14 +269,23 @@ def body_items(lines: list[Line]) -> list[RawItem]:
     """Named works listed in body text ("重点推进太原武宿机场三期扩建工程…"); ordinals count per line."""
     items: list[RawItem] = []
     per_line: dict[int, int] = {}
+    late: list[tuple[str, str, int]] = []  # second works of a pair: numbered after the line's items
     for para in paragraphs(lines):
         for sentence, s_offset in _sentences(para.text):
-            for name, n_offset in list_names(sentence):
+            listed = list_names(sentence)
+            for k, (name, n_offset) in enumerate(listed):
                 if not CONCRETE_NAME.search(name) or _SLOGAN.search(name):
                     continue  # a slogan or programme, not a named site or works
                 line = para.line_of(s_offset + n_offset)
+                pair = extras.split_pair(name, listed[k + 1][0] if k + 1 < len(listed) else None)
+                if pair:
+                    name = pair[0]
+                    late.append((pair[1], sentence, para.line_of(s_offset + n_offset + len(name) + 1)))
                 per_line[line] = per_line.get(line, 0) + 1
                 items.append(RawItem(name, sentence, line, None, f"{per_line[line]}", "body"))
+    for name, sentence, line in late:
+        per_line[line] = per_line.get(line, 0) + 1
+        items.append(RawItem(name, sentence, line, None, f"{per_line[line]}", "body"))
     return items
 
 

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
+from dataclasses import replace
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -13,6 +14,7 @@ from registry.planparse.candidate import Candidate, Source
 from registry.planparse.chains import chain_codes_for
 from registry.planparse.items import RawItem, body_items, box_items
 from registry.planparse.normalize import Line, read_lines
+from registry.planparse.parts import listed_parts
 
 # Section headings of the body: "(二)强化协作长三角梯度发展", "2.全面建设太忻一体化经济区", "第三章…".
 _SECTION = re.compile(r"^(?:\([一二三四五六七八九十]+\)|[一二三四五六七八九十]+、|第[一二三四五六七八九十]+[章节]|\d+\.)")
@@ -114,6 +116,17 @@ def _candidate(item: RawItem, code: str, document: str, box: Box | None, context
     )
 
 
+def _part_candidates(item: RawItem, code: str, document: str, box: Box) -> list[Candidate]:
+    """The works or companies a numbered item lists (planparse/parts.py), each a project whose parent is
+    the item; cited to the item's line, with no amount of their own."""
+    out: list[Candidate] = []
+    for k, part in enumerate(listed_parts(item.text), start=1):
+        raw = RawItem(part.name, item.text, item.line, item.group, f"P{k}", "part", item.name)
+        candidate = _candidate(raw, f"{code}-P{k}", document, box, None)
+        out.append(replace(candidate, parent_code=code, specificity="part"))
+    return out
+
+
 def _body_context(lines: list[Line]) -> dict[int, str]:
     """For each line, the section headings above it (joined), so body items get a strategy by section."""
     context: dict[int, str] = {}
@@ -132,9 +145,16 @@ def parse_lines(lines: list[Line], document: str) -> list[Candidate]:
     for box in boxes:
         items = box_items(box)
         siblings = _names_by_text(items)
+        code_of: dict[str, str] = {}
         for item in items:
-            out.append(_candidate(item, f"{key}-{_box_code(box)}-{item.ordinal}", document, box, None,
-                                  siblings[item.text]))
+            code = f"{key}-{_box_code(box)}-{item.ordinal}"
+            code_of.setdefault(item.name, code)
+            candidate = _candidate(item, code, document, box, None, siblings[item.text])
+            if item.parent:  # a site listed inside a 片区's passage (专栏7-1)
+                candidate = replace(candidate, parent_code=code_of.get(item.parent))
+            out.append(candidate)
+            if item.shape == "numbered":
+                out += _part_candidates(item, code, document, box)
     inside = box_line_numbers(boxes)
     body = [line for line in lines if line.no not in inside]
     context = _body_context(body)
