@@ -42,8 +42,8 @@ def box_recall() -> tuple[int, int, dict[str, list[str]]]:
 @needs_documents
 def test_box_item_recall() -> None:
     per_box = recall_by_box()
-    for key, (found, total, missed) in per_box.items():
-        print(f"{key}: {found}/{total}" + (f" missed {missed}" if missed else ""))
+    for key, (hit, expected, names) in per_box.items():
+        print(f"{key}: {hit}/{expected}" + (f" missed {names}" if names else ""))
     found, total, missed = box_recall()
     print(f"box-item recall {found}/{total} = {found / total:.1%}")
     assert found / total >= 0.98, missed

@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from dataclasses import replace
 from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path
 
 from registry.planparse import facts, places, status
