@@ -76,7 +76,7 @@ class FacetIndex:
             Project.zone_code,
             # The raw integer 万元, not the 亿元 Decimal the column type would give.
             type_coerce(Project.__table__.c.total_investment, BigInteger),
-            Project.group_name, Project.description)
+            Project.group_name, Project.description, Project.parent_code)
             .where(Project.archived_at.is_(None))).all()
         self.ids = np.array([r[0] for r in rows], dtype=np.int64)
         # Position of each project in code order (codes are ASCII: the same order in every collation).
@@ -89,6 +89,9 @@ class FacetIndex:
         self.kind_idx = np.array([self.kinds.of(r.kind) for r in rows], dtype=np.int64)
         self.zone_idx = np.array([self.zones.of(r.zone_code) for r in rows], dtype=np.int64)
         self.wan = np.array([-1 if r[8] is None else int(r[8]) for r in rows], dtype=np.int64)
+        # Row of each project's package (-1: none or archived): a part's amount is in its package's.
+        row_of_code = {str(r.code): i for i, r in enumerate(rows)}
+        self.parent_row = np.array([row_of_code.get(r.parent_code or "", -1) for r in rows], dtype=np.int64)
         # The text SQL's q searches (queries._word_matches), lower-cased like ILIKE.
         zone_text = {code: "\x00".join((name, json.dumps(aliases or [], ensure_ascii=False)))
                      for code, name, aliases in session.execute(select(Zone.code, Zone.name, Zone.aliases))}
@@ -204,10 +207,12 @@ class Evaluation:
         return ix.ids[chosen[offset:offset + limit]]
 
     def totals(self) -> Totals:
-        wan = self.index.wan
+        wan, parent = self.index.wan, self.index.parent_row
         known = self.full & (wan >= 0)
         count = int(self.full.sum())
-        return Totals(count=count, investment_sum=wan_to_yi(int(wan[known].sum())),
+        # A part whose package is in the view too adds nothing (queries.counted_amount says why).
+        counted = known & ~((parent >= 0) & self.full[np.maximum(parent, 0)])
+        return Totals(count=count, investment_sum=wan_to_yi(int(wan[counted].sum())),
                       without_amount=count - int(known.sum()))
 
     def facets(self) -> dict[str, list[FacetValue]]:

@@ -11,6 +11,7 @@ from flask import Blueprint, Response, current_app, jsonify, render_template, re
 from sqlalchemy.orm import Session
 from werkzeug.datastructures import MultiDict
 
+from registry.family import family
 from registry.badvalue import BadFilterValue
 from registry.editing import get_project
 from registry.export import build_context, export_rows
@@ -128,6 +129,7 @@ def project_page(code: str) -> str:
                            detail_data=json_for_script(json.dumps(data, ensure_ascii=False)),
                            archived_at=project.archived_at and beijing(project.archived_at),  # 北京时间
                            history=history_rows(session, project.id),
+                           family=family(session, project), extra=project,
                            vocab=Vocabulary.load(session) if can("editor") else None,
                            map_crs=crs, draw_assets=assets.draw_assets() if can("editor") else None)
 
