@@ -11,11 +11,11 @@ from flask import Blueprint, Response, current_app, jsonify, render_template, re
 from sqlalchemy.orm import Session
 from werkzeug.datastructures import MultiDict
 
-from registry.family import family
 from registry.badvalue import BadFilterValue
 from registry.editing import get_project
 from registry.export import build_context, export_rows
 from registry.export.jsonpage import json_page, paging_from_params
+from registry.family import family
 from registry.historyview import history_rows
 from registry.maps.anchors import load_anchors
 from registry.maps.detail import location_data
