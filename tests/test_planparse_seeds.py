@@ -119,3 +119,32 @@ def test_parts_point_at_their_package() -> None:
     assert by_code["004-B7-1-036"]["parent_code"] is None  # 朝阳商圈: its heading 商圈 is no project
     parents = {p["parent_code"] for p in by_code.values() if p["parent_code"]}
     assert parents <= set(by_code)
+
+
+def test_001_box_details_reach_their_fields() -> None:
+    """Issue 13 §2: capacity, named builders and partners with their home regions, places (001 专栏1–5)."""
+    by_code = {p["code"]: p for p in _projects()}
+    # 专栏1 (11) "山西转型综改示范区管委会、清华大学电子工程系、清控科创控股股份有限公司共同签署协议…总面积约5000平米"
+    centre = by_code["001-B1-11"]
+    assert centre["partners"] == ["山西转型综改示范区管委会", "清华大学电子工程系", "清控科创控股股份有限公司"]
+    assert centre["capacity_text"] == "总面积约5000平米"
+    # 专栏1 (12) "由天津外滩风尚餐饮集团与山西盛世技工学校合作发起"
+    assert by_code["001-B1-12"]["partner_regions"] == ["天津", "山西"]
+    # 专栏1 (18) "由北京图迩教育科技投资"; 专栏2 3. "上海圆通速递有限公司投资"; 2 6. "由浙江矽盛电子有限公司建设"
+    assert (by_code["001-B1-18"]["builder"], by_code["001-B1-18"]["partner_regions"]) == ("北京图迩教育科技", ["北京"])
+    assert by_code["001-B2-03"]["partner_regions"] == ["上海"]
+    assert by_code["001-B2-06"]["partner_regions"] == ["浙江"]
+    # 专栏2 2. "山西转型综改示范区联合上海凯赛生物技术股份有限公司…投资450亿元"
+    assert by_code["001-B2-02"]["partners"] == ["山西转型综改示范区", "上海凯赛生物技术股份有限公司"]
+    assert by_code["001-B1-04"]["partner_regions"] == ["京津冀"]  # "引进京津冀龙头企业"
+    assert by_code["001-B3-01"]["partners"] == ["华为"]  # "华为及华为生态合作伙伴共同参与阶段二"
+    # Capacity: 专栏5 6. "…单晶炉450台套" (a 建设投资 clause without an amount), 5 4. "长13.2公里，宽36米"
+    assert "450台套" in by_code["001-B5-06"]["capacity_text"]
+    assert by_code["001-B5-04"]["capacity_text"] == "长13.2公里；宽36米"
+    assert by_code["001-B5-05"]["capacity_text"] == "生产厂房内设5个测试工位；2个装配工位"
+    # Places: 专栏5 4. "主要对新兰路至泥屯镇黄东线进行市政化改造", 5 2. "新建阳曲西至迎泽西至清徐线路"
+    assert by_code["001-B5-04"]["place_text"] == "新兰路至泥屯镇黄东线"
+    assert by_code["001-B5-02"]["place_text"] == "阳曲西至迎泽西至清徐"
+    assert by_code["001-B1-15"]["place_text"] == "山西北方机械控股有限公司原太原兵工厂旧址"
+    # Nothing invented: a party without a region in its name gets none (多弗集团).
+    assert by_code["001-B1-13"]["builder"] == "多弗集团" and by_code["001-B1-13"]["partner_regions"] == []

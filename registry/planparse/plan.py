@@ -83,6 +83,8 @@ def _candidate(item: RawItem, code: str, document: str, box: Box | None, context
     place_text, district, zone, outside = _place_facts(item)
     start, end = facts.years(passage)
     chains = tuple(chain_codes_for(box, item.group)) if box else ()
+    builder = facts.builder(_description(item) or "") if passage else None
+    parties = facts.partners(passage) if passage else []
     if box is not None:
         specificity = "box_item"
     else:
@@ -100,8 +102,9 @@ def _candidate(item: RawItem, code: str, document: str, box: Box | None, context
         capacity_text=facts.capacity_text(passage or "") if passage else facts.capacity_text(item.name),
         start_year=start,
         end_year=end,
-        builder=facts.builder(_description(item) or "") if passage else None,
-        partners=tuple(facts.partners(passage)) if passage else (),
+        builder=builder,
+        partners=tuple(parties),
+        partner_regions=tuple(facts.partner_regions([builder or "", *parties], passage)) if passage else (),
         chains=chains,
         strategies=tuple(facts.strategies(box.title if box else context, item.name)),
         place_text=place_text,
