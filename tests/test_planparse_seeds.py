@@ -148,3 +148,12 @@ def test_001_box_details_reach_their_fields() -> None:
     assert by_code["001-B1-15"]["place_text"] == "山西北方机械控股有限公司原太原兵工厂旧址"
     # Nothing invented: a party without a region in its name gets none (多弗集团).
     assert by_code["001-B1-13"]["builder"] == "多弗集团" and by_code["001-B1-13"]["partner_regions"] == []
+
+
+def test_nodes_a_plan_names_for_a_strategy_carry_it() -> None:
+    """Issue 13 §2: 004 专栏5-1 names 中鼎物流园 (l.2037) and 武宿物流园 (l.2046) "“一带一路”东西物流大通道的重要
+    物流节点"; a park without those words (清徐综合物流园) gets no strategy from its passage."""
+    by_code = {p["code"]: p for p in _projects()}
+    assert by_code["004-B5-1-001"]["strategies"] == ["bri"]
+    assert by_code["004-B5-1-003"]["strategies"] == ["bri"]
+    assert by_code["004-B5-1-002"]["strategies"] == []

@@ -124,6 +124,17 @@ _CORRIDOR_RULES: list[tuple[str, str]] = [
 ]
 
 
+# A site the plan names as a node of a strategy: "中鼎物流园:…“一带一路”东西物流大通道的重要物流节点" (004 专栏5-1).
+_NODE_RULES: list[tuple[re.Pattern[str], str]] = [
+    (re.compile(r"一带一路[^。；，]{0,20}节点"), "bri"),
+]
+
+
+def node_strategies(passage: str) -> list[str]:
+    """Strategies whose node the item's own passage names it."""
+    return [code for pattern, code in _NODE_RULES if pattern.search(passage)]
+
+
 def strategies(context_title: str | None, name: str) -> list[str]:
     out: list[str] = []
     for word, codes in _STRATEGY_RULES:
