@@ -157,3 +157,28 @@ def test_nodes_a_plan_names_for_a_strategy_carry_it() -> None:
     assert by_code["004-B5-1-001"]["strategies"] == ["bri"]
     assert by_code["004-B5-1-003"]["strategies"] == ["bri"]
     assert by_code["004-B5-1-002"]["strategies"] == []
+
+
+def test_older_plans_promises_keep_their_period_and_stated_ranges() -> None:
+    """Issue 13 §4: 000 (高新区十一五) and 003 (并政发〔2011〕6号) parks, bases and works; ranges stay ranges."""
+    by_code = {p["code"]: p for p in _projects()}
+    # 000 l.71–72 "（一）建设国家级电子信息产业基地 / …安排土地200亩，吸引投资30—50亿元…"
+    base = by_code["000-L0071-1"]
+    assert (base["name"], base["plan_period"]) == ("国家级电子信息产业基地", "2006—2010")
+    assert (base["investment_low"], base["investment_high"], base["total_investment"]) == ("30", "50", None)
+    assert base["capacity_text"] == "安排土地200亩" and base["status"] == "unknown"
+    # 000 l.73–74 "…“十一五”期末建成国家高新技术产品出口基地": a stage word of its own
+    assert (by_code["000-L0073-1"]["status"], by_code["000-L0073-1"]["status_text"]) == ("在建", "建成")
+    # 000 l.79 both amounts stay in the text; the first (投入8—10亿元) gives the bounds
+    park = by_code["000-L0078-1"]
+    assert park["investment_text"] == "投入8—10亿元，吸引投资15—20亿元"
+    assert (park["investment_low"], park["investment_high"]) == ("8", "10")
+    # 000 l.83 "投入2亿元" is a point, stated as such
+    assert (by_code["000-L0082-1"]["total_investment"], by_code["000-L0082-1"]["investment_low"]) == ("2", None)
+    # 003 l.58 "新能源产业要重点建设中国电科太原光伏产业园…建成国家煤层气能源载货汽车研发制造基地"
+    names = {p["name"]: p for p in by_code.values() if p["code"].startswith("003-")}
+    assert set(names) == {"静脉产业科技园", "中国电科太原光伏产业园", "国家级煤层气载货汽车国家级企业技术中心",
+                          "国家煤层气能源载货汽车研发制造基地"}
+    assert all(p["plan_period"] == "2011—2015" and p["total_investment"] is None for p in names.values())
+    assert names["国家煤层气能源载货汽车研发制造基地"]["status_text"] == "建成"
+    assert "中国电科太原光伏产业园" in names["中国电科太原光伏产业园"]["sources"][0]["excerpt"]

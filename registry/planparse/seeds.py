@@ -15,6 +15,7 @@ from registry.planparse.boxes import find_boxes
 from registry.planparse.chains import chain_tree
 from registry.planparse.items import group_paragraphs
 from registry.planparse.normalize import read_lines
+from registry.planparse.older import parse_older
 from registry.planparse.places import zones_named
 from registry.planparse.plan import parse_lines
 
@@ -112,6 +113,8 @@ def build_seeds(seed_dir: Path, overrides: Path) -> tuple[list[dict[str, Any]], 
         lines = read_lines(path.read_text(encoding="utf-8"))
         projects += [c.to_dict() for c in parse_lines(lines, path.name)]
         chains += [node.to_dict() for node in chain_tree(find_boxes(lines), path.name)]
+    # What the older plans promised (000 高新区十一五, 003 并政发〔2011〕6号), read by their own rules.
+    projects += [c.to_dict() for c in parse_older(seed_dir)]
     return apply_overrides(projects, rules), chains
 
 
