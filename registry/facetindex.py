@@ -102,6 +102,8 @@ class FacetIndex:
     text: list[str]
     review: Mask
     links: dict[str, tuple[Pairs, Codes]]
+    parent_codes: list[str | None]
+    parent_row: Ints
 
     def __init__(self, session: Session, data_stamp: stamp.Stamp, *, base: FacetIndex | None = None,
                  changed: frozenset[int] = frozenset()) -> None:
@@ -121,7 +123,7 @@ class FacetIndex:
             Project.zone_code,
             # The raw integer 万元, not the 亿元 Decimal the column type would give.
             type_coerce(Project.__table__.c.total_investment, BigInteger),
-            Project.group_name, Project.description)
+            Project.group_name, Project.description, Project.parent_code)
             .where(where)).all()
         keep = np.ones(0, dtype=bool) if base is None else ~np.isin(base.ids, np.array(sorted(changed), dtype=np.int64))
         kept = [] if base is None else np.flatnonzero(keep).tolist()
@@ -140,6 +142,12 @@ class FacetIndex:
         self.kind_idx = joined(None if base is None else base.kind_idx, [self.kinds.of(r.kind) for r in rows])
         self.zone_idx = joined(None if base is None else base.zone_idx, [self.zones.of(r.zone_code) for r in rows])
         self.wan = joined(None if base is None else base.wan, [-1 if r[8] is None else int(r[8]) for r in rows])
+        # Row of each project's package (-1: none or archived): a part's amount is in its package's. Recomputed
+        # from the codes on every build and refresh, since a refresh moves rows.
+        self.parent_codes = ([] if base is None else [base.parent_codes[i] for i in kept]) + [
+            r.parent_code for r in rows]
+        row_of_code = {code: i for i, code in enumerate(self.codes)}
+        self.parent_row = np.array([row_of_code.get(code or "", -1) for code in self.parent_codes], dtype=np.int64)
         # The text SQL's q searches (queries._word_matches), lower-cased like ILIKE.
         self.text = ([] if base is None else [base.text[i] for i in kept]) + [
             "\x00".join((r.name, r.code, r.builder or "", json.dumps(r.aliases or [], ensure_ascii=False),
@@ -268,10 +276,12 @@ class Evaluation:
         return ix.ids[chosen[offset:offset + limit]]
 
     def totals(self) -> Totals:
-        wan = self.index.wan
+        wan, parent = self.index.wan, self.index.parent_row
         known = self.full & (wan >= 0)
         count = int(self.full.sum())
-        return Totals(count=count, investment_sum=wan_to_yi(int(wan[known].sum())),
+        # A part whose package is in the view too adds nothing (queries.counted_amount says why).
+        counted = known & ~((parent >= 0) & self.full[np.maximum(parent, 0)])
+        return Totals(count=count, investment_sum=wan_to_yi(int(wan[counted].sum())),
                       without_amount=count - int(known.sum()))
 
     def facets(self) -> dict[str, list[FacetValue]]:

@@ -147,6 +147,13 @@ class Project(Base):
     partners: Mapped[list[str]] = mapped_column(JSON, default=list)
     description: Mapped[str | None] = mapped_column(Text)
     place_text: Mapped[str | None] = mapped_column(Text)
+    # Parts and ranges (migration 0009): the package this project is a listed part of, by code; an amount
+    # stated only as a range; the partners' home regions as stated; the plan period of the listing.
+    parent_code: Mapped[str | None] = mapped_column(String(48), index=True)
+    investment_low: Mapped[Decimal | None] = mapped_column(YiYuan)
+    investment_high: Mapped[Decimal | None] = mapped_column(YiYuan)
+    partner_regions: Mapped[list[str] | None] = mapped_column(JSON, default=list)
+    plan_period: Mapped[str | None] = mapped_column(String(16))
     # What the source text itself states about the site; the geocoder weighs it on every re-placement.
     stated_district_code: Mapped[str | None] = mapped_column(String(6))
     stated_zone_code: Mapped[str | None] = mapped_column(String(32))

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import BigInteger, Select, Text, and_, func, or_, select, true
+from sqlalchemy import BigInteger, Select, Text, and_, case, func, or_, select, true
 from sqlalchemy.orm import Session, selectinload
 from sqlalchemy.sql.elements import ColumnElement
 
@@ -379,12 +379,22 @@ class Totals:
     without_amount: int
 
 
+def counted_amount(where: Sequence[ColumnElement[bool]]) -> ColumnElement[Any]:
+    """The stored integer 万元 a sum may add for a project matching `where`: none for a part whose package
+    matches too (the package's 总投资 already holds it: a part and its parent are never counted twice)."""
+    raw_amount = Project.__table__.c.total_investment
+    matching = select(Project.code).where(and_(true(), *where)).correlate(None)
+    return case((Project.parent_code.in_(matching), None), else_=raw_amount)
+
+
 def totals(session: Session, rf: ResolvedFilter) -> Totals:
     # Sum the stored integer 万元 so the total is exact on both databases.
+    where = conditions(rf)
     raw_amount = Project.__table__.c.total_investment
     count, wan, known = session.execute(
-        select(func.count(Project.id), func.coalesce(func.sum(raw_amount, type_=BigInteger), 0), func.count(raw_amount))
-        .where(and_(true(), *conditions(rf)))
+        select(func.count(Project.id), func.coalesce(func.sum(counted_amount(where), type_=BigInteger), 0),
+               func.count(raw_amount))
+        .where(and_(true(), *where))
     ).one()
     return Totals(count=int(count), investment_sum=wan_to_yi(int(wan)), without_amount=int(count) - int(known))
 

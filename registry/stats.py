@@ -8,8 +8,8 @@ from dataclasses import dataclass, replace
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import BigInteger, ColumnElement, and_, func, select, true
-from sqlalchemy.orm import Session
+from sqlalchemy import BigInteger, ColumnElement, and_, case, exists, func, select, true
+from sqlalchemy.orm import Session, aliased
 
 from registry.models import Location, LocationDistrict, Project, ProjectChain, ProjectStrategy
 from registry.money import wan_to_yi
@@ -77,7 +77,14 @@ NONE_WORDS = {"chains": "未列产业链", "strategies": "未列区域战略", "
 def _aggregate(session: Session, codes: Any, where: Sequence[ColumnElement[bool]]) -> list[tuple[str, int, int, int]]:
     """(code, projects, 万元 sum, projects with an amount) per code; `codes` yields (code, project_id)."""
     pairs = codes.distinct().subquery()
-    stmt = (select(pairs.c[0], func.count(), func.coalesce(func.sum(RAW_AMOUNT, type_=BigInteger), 0),
+    # A part whose package is in the same bar adds nothing: the package's amount holds it — what the bar's
+    # list shows as its 合计 (queries.counted_amount).
+    same, parent = codes.distinct().subquery(), aliased(Project)
+    matching = select(Project.id).where(and_(true(), *where)).correlate(None)
+    in_bar = exists().where(same.c[0] == pairs.c[0], same.c[1] == parent.id, parent.code == Project.parent_code,
+                            parent.id.in_(matching))
+    amount = case((in_bar, None), else_=RAW_AMOUNT)
+    stmt = (select(pairs.c[0], func.count(), func.coalesce(func.sum(amount, type_=BigInteger), 0),
                    func.count(RAW_AMOUNT))
             .join(Project, Project.id == pairs.c[1]).where(and_(true(), *where)).group_by(pairs.c[0]))
     return [(str(c), int(n), int(w), int(k)) for c, n, w, k in session.execute(stmt)]

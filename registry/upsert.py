@@ -31,6 +31,7 @@ from registry.validate import ProjectInput, str_list, validate_project
 _SCALARS = (
     "name", "kind", "status", "status_text", "construction_type", "total_investment", "investment_text", "capacity_text",
     "start_year", "end_year", "builder", "place_text", "outside_taiyuan", "specificity", "box", "description",
+    "parent_code", "investment_low", "investment_high", "plan_period",
 )
 
 
@@ -186,7 +187,7 @@ def _apply(project: Project, item: ProjectInput, place: PlacementSpec | None,
     values: dict[str, object] = {attr: getattr(item, attr) for attr in _SCALARS}
     values |= {"group_name": item.group, "stated_district_code": item.district_stated,
                "stated_zone_code": item.zone_stated, "aliases": list(item.aliases),
-               "partners": list(item.partners)}
+               "partners": list(item.partners), "partner_regions": list(item.partner_regions)}
     changed = False
     for attr, value in values.items():
         if attr not in keep:

@@ -11,7 +11,7 @@ from registry.errors import Problem
 from registry.models import CONSTRUCTION_TYPES, STATUSES
 from registry.money import parse_yi
 
-_LIST_FIELDS = ("aliases", "partners", "chains", "strategies")
+_LIST_FIELDS = ("aliases", "partners", "chains", "strategies", "partner_regions")
 # A code is part of the project's web address (/projects/<code>): these would break or redirect it.
 _CODE_FORBIDDEN = {"/": "a slash '/'", "\\": "a backslash '\\'", "?": "a question mark '?'", "#": "a hash '#'"}
 CODE_EXPECTED = "letters, digits and - _ . such as 2023-B1-001 (no / \\ ? #, spaces or control characters)"
@@ -71,6 +71,11 @@ class ProjectInput:
     group: str | None = None
     description: str | None = None
     sources: tuple[SourceInput, ...] = field(default_factory=tuple)
+    parent_code: str | None = None  # the package this project is a listed part of
+    investment_low: Decimal | None = None  # an amount stated only as a range: its bounds, 亿元
+    investment_high: Decimal | None = None
+    partner_regions: tuple[str, ...] = ()
+    plan_period: str | None = None
     # Given coordinates as stated, in the system `crs` names (placers convert them to WGS-84).
     lon: float | None = None
     lat: float | None = None
@@ -164,6 +169,17 @@ def _coords(raw: dict[str, Any], row: int | None,
     return values[0], values[1], crs
 
 
+def _parent(raw: dict[str, Any], row: int | None, problems: list[Problem]) -> str | None:
+    value = _text(raw, "parent_code")
+    if value is None:
+        return None
+    try:
+        return normalize_code(value)
+    except ValueError as exc:
+        problems.append(Problem(row, "parent_code", value, str(exc), CODE_EXPECTED))
+        return None
+
+
 def validate_project(raw: dict[str, Any], row: int | None = None) -> tuple[ProjectInput | None, list[Problem]]:
     """Every problem in one raw project, with row, field, value and what was expected."""
     problems: list[Problem] = []
@@ -190,6 +206,17 @@ def validate_project(raw: dict[str, Any], row: int | None = None) -> tuple[Proje
             amount = parse_yi(raw["total_investment"])
         except ValueError as exc:
             problems.append(Problem(row, "total_investment", raw["total_investment"], str(exc), "亿元 ≥ 0"))
+    bounds: dict[str, Decimal | None] = {}
+    for key in ("investment_low", "investment_high"):
+        bounds[key] = None
+        if raw.get(key) not in (None, ""):
+            try:
+                bounds[key] = parse_yi(raw[key])
+            except ValueError as exc:
+                problems.append(Problem(row, key, raw[key], str(exc), "亿元 ≥ 0"))
+    low, high = bounds["investment_low"], bounds["investment_high"]
+    if low is not None and high is not None and high < low:
+        problems.append(Problem(row, "investment_high", raw["investment_high"], "below the low bound", f"≥ {low}"))
     start, end = _year(raw, "start_year", row, problems), _year(raw, "end_year", row, problems)
     if start and end and end < start:
         problems.append(Problem(row, "end_year", end, "ends before it starts", f"a year ≥ {start}"))
@@ -200,6 +227,10 @@ def validate_project(raw: dict[str, Any], row: int | None = None) -> tuple[Proje
     lists = {key: str_list(raw, key, row, problems) for key in _LIST_FIELDS}
     sources = _sources(raw, row, problems)
     lon, lat, crs = _coords(raw, row, problems)
+    parent = _parent(raw, row, problems)
+    if code and parent == code:
+        problems.append(Problem(row, "parent_code", raw["parent_code"], "a project cannot be its own part",
+                                "another project's code"))
     if problems or not code or not name:
         return None, problems
     return (
@@ -225,6 +256,10 @@ def validate_project(raw: dict[str, Any], row: int | None = None) -> tuple[Proje
             group=_text(raw, "group"),
             description=_text(raw, "description"),
             sources=sources,
+            parent_code=parent,
+            investment_low=low,
+            investment_high=high,
+            plan_period=_text(raw, "plan_period"),
             lon=lon,
             lat=lat,
             crs=crs,

@@ -43,6 +43,8 @@ STRINGS: dict[str, dict[str, str]] = {
         "error": "出错了", "map_title": "项目地图", "loading": "地图数据加载中…",
         "remove": "移除此筛选条件", "bad_value": "无法按此筛选", "did_you_mean": "您是不是要找：",
         "print_list": "打印",
+        "f_parent": "所属项目", "f_parts": "包含项目", "parts_note": "（其投资计入本项目，合计不重复计算）",
+        "f_range": "投资区间（亿元，原文所述）", "f_plan_period": "规划期", "f_partner_regions": "来源地区",
     },
     "en": {
         "site": "Taiyuan Key Projects", "nav_map": "Map", "nav_list": "Project list", "nav_review": "Locations to verify", "switch_lang": "中文",
@@ -71,6 +73,9 @@ STRINGS: dict[str, dict[str, str]] = {
         "map_title": "Project map", "loading": "Loading map data…",
         "remove": "Remove this filter", "bad_value": "Cannot filter by this", "did_you_mean": "Did you mean:",
         "print_list": "Print",
+        "f_parent": "Part of", "f_parts": "Parts", "parts_note": "(their investment is within this project's; totals count it once)",
+        "f_range": "Investment range (亿元, as stated)", "f_plan_period": "Plan period",
+        "f_partner_regions": "Home regions",
     },
 }
 

@@ -15,6 +15,7 @@ from registry.badvalue import BadFilterValue
 from registry.editing import get_project
 from registry.export import build_context, export_rows
 from registry.export.jsonpage import json_page, paging_from_params
+from registry.family import family
 from registry.historyview import history_rows
 from registry.maps.anchors import load_anchors
 from registry.maps.detail import location_data
@@ -128,6 +129,7 @@ def project_page(code: str) -> str:
                            detail_data=json_for_script(json.dumps(data, ensure_ascii=False)),
                            archived_at=project.archived_at and beijing(project.archived_at),  # 北京时间
                            history=history_rows(session, project.id),
+                           family=family(session, project), extra=project,
                            vocab=Vocabulary.load(session) if can("editor") else None,
                            map_crs=crs, draw_assets=assets.draw_assets() if can("editor") else None)
 

@@ -101,6 +101,11 @@ def _existing(p: Project) -> Existing:
         "zone_stated": getattr(p, "stated_zone_code", None),
         "place_text": p.place_text, "outside_taiyuan": p.outside_taiyuan, "specificity": p.specificity,
         "box": p.box, "group": p.group_name, "description": p.description,
+        # Parts, ranges and partner regions (0009): spreadsheets have no columns for them, imports keep them.
+        "parent_code": p.parent_code, "partner_regions": tuple(p.partner_regions or ()),
+        "investment_low": None if p.investment_low is None else str(p.investment_low),
+        "investment_high": None if p.investment_high is None else str(p.investment_high),
+        "plan_period": p.plan_period,
         "lon": p.lon if given else None, "lat": p.lat if given else None, "crs": "wgs84" if given else None,
         "sources": [{"document": s.document, "line": s.line, "box": s.box, "excerpt": s.excerpt} for s in p.sources],
     }

@@ -39,11 +39,16 @@ class Candidate:
     group: str | None = None
     description: str | None = None
     sources: tuple[Source, ...] = field(default_factory=tuple)
+    parent_code: str | None = None  # the package or area this item is a listed part of
+    investment_low: str | None = None  # an amount stated as a range (亿元): bounds, no point value
+    investment_high: str | None = None
+    partner_regions: tuple[str, ...] = ()  # builder's and partners' home regions, as stated
+    plan_period: str | None = None
 
     def to_dict(self) -> dict[str, object]:
         """Plain dict in projects.yaml key order (lists, not tuples)."""
         data = asdict(self)
-        for key in ("aliases", "partners", "chains", "strategies"):
+        for key in ("aliases", "partners", "chains", "strategies", "partner_regions"):
             data[key] = list(data[key])
         data["sources"] = [dict(source) for source in data["sources"]]
         return data

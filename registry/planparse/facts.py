@@ -5,18 +5,34 @@ import re
 
 # Clauses that state a size or output.
 _CAPACITY = re.compile(
-    r"全长|年产(?!值)|占地|建筑面积|用地|床位|时速|生产能力|机位|跑道|\d+轨|\d+(?:\.\d+)?(?:GW|MW|万吨|万平方米|平方米|㎡|亩|公里|万台)"
+    r"全长|年产(?!值)|占地|建筑面积|总面积|用地|床位|时速|生产能力|机位|跑道|工位|宽\d|\d+轨|\d+座|\d+条|"
+    r"\d+(?:\.\d+)?(?:GW|MW|万吨|万平方米|平方米|平米|㎡|亩|公里|万台|台套)"
 )
 _BUILDER = re.compile(r"由(?P<who>[^，。；]{2,30}?)(?:投资建设|投资|建设)")
 _INVESTOR_LEAD = re.compile(r"^(?P<who>[^，。；]{4,30}?(?:公司|集团))投资")
 _PARTNERS = re.compile(r"由(?P<a>[^，。；]{2,30}?)与(?P<b>[^，。；]{2,30}?)(?:合作|共同)")
 _JOINT = re.compile(r"(?:联合|依托)(?P<who>[^，。；]{2,30}?(?:公司|集团|大学|研究院|附中|国际))")
+# "A联合B…投资" (001 专栏2 2.): A is a party too; "A、B、C共同签署协议" (专栏1 (11)); "华为及华为生态合作伙伴
+# 共同参与" (专栏3).
+_JOINT_LEAD = re.compile(r"(?:^|。)(?P<who>[^，。；、]{4,20}?)联合")
+_AMOUNT_CLAUSE = re.compile(r"投资(?:初步)?(?:测算|估算)?约?\d|亿元|万元")
+_SIGNED = re.compile(r"(?:^|[，。])(?P<list>[^，。；]{4,60}?)共同签署")
+_TAKES_PART = re.compile(r"[，。](?:由政府主导，)?(?P<who>[^，。、及]{2,12}?)及[^，。]{0,12}?共同参与")
+# Home regions as a party's own name states them (上海圆通速递有限公司 → 上海), or as the text states the
+# partners' origin ("引进京津冀龙头企业"). Province-level names and the cities the plans name.
+_REGION_WORDS = (
+    "北京", "天津", "上海", "重庆", "河北", "山西", "内蒙古", "辽宁", "吉林", "黑龙江", "江苏", "浙江", "安徽",
+    "福建", "江西", "山东", "河南", "湖北", "湖南", "广东", "广西", "海南", "四川", "贵州", "云南", "西藏",
+    "陕西", "甘肃", "青海", "宁夏", "新疆", "香港", "澳门", "台湾", "深圳", "广州", "杭州", "南京", "苏州", "雄安",
+)
+_ORIGIN = re.compile(r"引进(?P<region>京津冀|长三角|粤港澳)")
 _YEARS = re.compile(r"(?P<y>20\d\d)年(?P<what>开工|建成|竣工)")
 
 
 def capacity_text(text: str) -> str | None:
     """The clauses stating capacity, joined with '；' (at most three), or None."""
-    clauses = [c for c in re.split(r"[，。；]", text) if c and _CAPACITY.search(c) and "投资" not in c]
+    # A clause stating the amount is not capacity; "建设投资…单晶炉450台套" is.
+    clauses = [c for c in re.split(r"[，。；]", text) if c and _CAPACITY.search(c) and not _AMOUNT_CLAUSE.search(c)]
     return "；".join(clauses[:3]) or None
 
 
@@ -32,7 +48,20 @@ def partners(text: str) -> list[str]:
     pair = _PARTNERS.search(text)
     if pair:
         out += [pair["a"], pair["b"]]
+    lead = _JOINT_LEAD.search(text)
+    if lead:
+        out.append(lead["who"])
     out += [m["who"] for m in _JOINT.finditer(text)]
+    for signed in _SIGNED.finditer(text):
+        out += [who for who in signed["list"].split("、") if len(who) >= 2]
+    out += [m["who"] for m in _TAKES_PART.finditer(text)]
+    return list(dict.fromkeys(out))
+
+
+def partner_regions(parties: list[str], text: str) -> list[str]:
+    """Regions the parties' names start with, then origins the text states, in order, once each."""
+    out = [word for who in parties for word in _REGION_WORDS if who.startswith(word)]
+    out += [m["region"] for m in _ORIGIN.finditer(text)]
     return list(dict.fromkeys(out))
 
 
@@ -93,6 +122,17 @@ _CORRIDOR_RULES: list[tuple[str, str]] = [
     (r"大盂—盂县", "dayu_yuxian"), (r"雄忻高铁", "xiong_xin_hsr"), (r"太原—阳泉—石家庄", "ty_yq_sjz"),
     (r"汾河", "fenhe"), (r"太原至忻州|太忻", "tai_xin"), (r"108国道|国道108|太忻大道", "taixin_axis"),
 ]
+
+
+# A site the plan names as a node of a strategy: "中鼎物流园:…“一带一路”东西物流大通道的重要物流节点" (004 专栏5-1).
+_NODE_RULES: list[tuple[re.Pattern[str], str]] = [
+    (re.compile(r"一带一路[^。；，]{0,20}节点"), "bri"),
+]
+
+
+def node_strategies(passage: str) -> list[str]:
+    """Strategies whose node the item's own passage names it."""
+    return [code for pattern, code in _NODE_RULES if pattern.search(passage)]
 
 
 def strategies(context_title: str | None, name: str) -> list[str]:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from registry.planparse import extras
 from registry.planparse.boxes import Box
 from registry.planparse.normalize import Line
 
@@ -23,7 +24,7 @@ _LIST_END = re.compile(r"(?<!高)等[^，。；、]{0,14}?(?:项目|建设|改�
 _NAMED_AREA = re.compile(r"^(?P<name>[^，。；、:：]{2,20})[:：]")
 
 _LEADING_VERB = re.compile(r"^(?:重点推进|重点实施|重点创建|加快推进|推进|实施|建成|完成|布局建设|建设|开展)")
-_TRAILING = re.compile(r"(?:等.*|项目建设|的?建设|项目|及配套设施)$")
+_TRAILING = re.compile(r"(?:等.*|项目建设|的?建设|项目|及配套设施|上游生态修复)$")
 
 
 # Body text names many programmes; only names ending like a site or a works are projects.
@@ -42,7 +43,8 @@ class RawItem:
     line: int  # original line where the item's name starts
     group: str | None
     ordinal: str  # "03" for numbered items, "007" for listed ones
-    shape: str  # numbered | listed | named_area
+    shape: str  # numbered | listed | named_area | part
+    parent: str | None = None  # name of the item this one is a listed part of (专栏7-1 片区 → its sites)
 
 
 @dataclass(frozen=True)
@@ -213,8 +215,10 @@ def _sentences(text: str) -> list[tuple[str, int]]:
 
 
 def listed_items(box: Box) -> list[RawItem]:
-    """Names listed under group headings of a 004-style box, numbered through the box."""
+    """Names listed under group headings of a 004-style box, numbered through the box; what the list
+    pattern misses (planparse/extras.py) is numbered after, so earlier codes keep their numbers."""
     items: list[RawItem] = []
+    late: list[tuple[str, str, int, str | None, str, str | None]] = []  # name, text, line, group, shape, parent
     for para in group_paragraphs(box.lines):
         head = _GROUP_HEAD.match(para.text)
         group = head["head"] if head else None
@@ -232,10 +236,28 @@ def listed_items(box: Box) -> list[RawItem]:
             if named:
                 where = body_offset + s_offset
                 items.append(_raw(named["name"], sentence, para.line_of(where), group, len(items), "named_area"))
+                passage_at = named.end()
+                for part in extras.area_parts(sentence[passage_at:], named["name"]):
+                    line = para.line_of(where + passage_at + part.offset)
+                    late.append((part.name, sentence, line, group, "part", part.parent))
                 continue
-            for name, n_offset in list_names(sentence):
+            listed = list_names(sentence)
+            for k, (name, n_offset) in enumerate(listed):
                 where = body_offset + s_offset + n_offset
+                following = listed[k + 1][0] if k + 1 < len(listed) else None
+                pair = extras.split_pair(name, following)
+                if pair:
+                    name = pair[0]
+                    late.append((pair[1], sentence, para.line_of(where + len(name) + 1), group, "listed", None))
                 items.append(_raw(name, sentence, para.line_of(where), group, len(items), "listed"))
+            for extra in extras.sentence_extras(sentence):
+                line = para.line_of(body_offset + s_offset + extra.offset)
+                late.append((extra.name, sentence, line, group, "listed", None))
+    seen = {item.name for item in items}
+    for name, text, line, group, shape, parent in late:
+        if name not in seen:
+            seen.add(name)
+            items.append(RawItem(name, text, line, group, f"{len(items) + 1:03d}", shape, parent))
     return items
 
 
@@ -247,14 +269,23 @@ def body_items(lines: list[Line]) -> list[RawItem]:
     """Named works listed in body text ("重点推进太原武宿机场三期扩建工程…"); ordinals count per line."""
     items: list[RawItem] = []
     per_line: dict[int, int] = {}
+    late: list[tuple[str, str, int]] = []  # second works of a pair: numbered after the line's items
     for para in paragraphs(lines):
         for sentence, s_offset in _sentences(para.text):
-            for name, n_offset in list_names(sentence):
+            listed = list_names(sentence)
+            for k, (name, n_offset) in enumerate(listed):
                 if not CONCRETE_NAME.search(name) or _SLOGAN.search(name):
                     continue  # a slogan or programme, not a named site or works
                 line = para.line_of(s_offset + n_offset)
+                pair = extras.split_pair(name, listed[k + 1][0] if k + 1 < len(listed) else None)
+                if pair:
+                    name = pair[0]
+                    late.append((pair[1], sentence, para.line_of(s_offset + n_offset + len(name) + 1)))
                 per_line[line] = per_line.get(line, 0) + 1
                 items.append(RawItem(name, sentence, line, None, f"{per_line[line]}", "body"))
+    for name, sentence, line in late:
+        per_line[line] = per_line.get(line, 0) + 1
+        items.append(RawItem(name, sentence, line, None, f"{per_line[line]}", "body"))
     return items
 
 

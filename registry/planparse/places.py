@@ -36,6 +36,10 @@ _SECTION = re.compile(r"(?P<place>[^，。；、(对有]{2,10}段)\((?P<range>[^
 # "分为清徐段、小店段、晋源段", "主要实施娄烦县、古交市汾河干流…": lists of districts the works cross.
 _SPLIT_INTO = re.compile(r"分为(?P<place>[^，。；]{2,30}段)")
 _COUNTY_LIST = re.compile(r"实施(?P<place>(?:[^，。；、]{2,3}[县市区]、)*[^，。；、]{2,3}[县市区])")
+# "主要对新兰路至泥屯镇黄东线进行市政化改造" (001 专栏5 4.), "新建阳曲西至迎泽西至清徐线路" (专栏5 2.),
+# "改造山西北方机械控股有限公司原太原兵工厂旧址" (专栏1 (15)).
+_WORKS_ON = re.compile(r"对(?P<place>[^，。；、按]{4,30}?)进行|新建(?P<line>[^，。；、]{2,20}?至[^，。；、]{2,20}?)线路"
+                       r"|改造(?P<old>[^，。；、]{4,30}?旧址)")
 # 河北 inside a river's name (汾河北段) is no province.
 _OTHER_CITIES = re.compile(r"北京|天津|上海|深圳|广州|(?<![汾黄潇])河北|雄安|杭州|南京|苏州|阳泉市|忻州市|晋中市|吕梁市|绥德")
 
@@ -45,6 +49,7 @@ def site_phrases(text: str) -> list[str]:
     found = [m["place"] for m in _SITE.finditer(text) if not m["place"].startswith(("及", "和"))]
     found += [m["place"] for m in _SPLIT_INTO.finditer(text)]
     found += [m["place"] for m in _COUNTY_LIST.finditer(text)]
+    found += [m["place"] or m["line"] or m["old"] for m in _WORKS_ON.finditer(text)]
     found += [f"{m['place']}({m['range']})" for m in _SECTION.finditer(text)]
     return list(dict.fromkeys(found))
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path
 
 from registry.planparse import facts, places, status
@@ -13,6 +14,7 @@ from registry.planparse.candidate import Candidate, Source
 from registry.planparse.chains import chain_codes_for
 from registry.planparse.items import RawItem, body_items, box_items
 from registry.planparse.normalize import Line, read_lines
+from registry.planparse.parts import listed_parts
 
 # Section headings of the body: "(二)强化协作长三角梯度发展", "2.全面建设太忻一体化经济区", "第三章…".
 _SECTION = re.compile(r"^(?:\([一二三四五六七八九十]+\)|[一二三四五六七八九十]+、|第[一二三四五六七八九十]+[章节]|\d+\.)")
@@ -81,6 +83,8 @@ def _candidate(item: RawItem, code: str, document: str, box: Box | None, context
     place_text, district, zone, outside = _place_facts(item)
     start, end = facts.years(passage)
     chains = tuple(chain_codes_for(box, item.group)) if box else ()
+    builder = facts.builder(_description(item) or "") if passage else None
+    parties = facts.partners(passage) if passage else []
     if box is not None:
         specificity = "box_item"
     else:
@@ -98,10 +102,12 @@ def _candidate(item: RawItem, code: str, document: str, box: Box | None, context
         capacity_text=facts.capacity_text(passage or "") if passage else facts.capacity_text(item.name),
         start_year=start,
         end_year=end,
-        builder=facts.builder(_description(item) or "") if passage else None,
-        partners=tuple(facts.partners(passage)) if passage else (),
+        builder=builder,
+        partners=tuple(parties),
+        partner_regions=tuple(facts.partner_regions([builder or "", *parties], passage)) if passage else (),
         chains=chains,
-        strategies=tuple(facts.strategies(box.title if box else context, item.name)),
+        strategies=tuple(dict.fromkeys([*facts.strategies(box.title if box else context, item.name),
+                                        *(facts.node_strategies(item.text) if item.shape == "named_area" else [])])),
         place_text=place_text,
         district_stated=district,
         zone_stated=zone,
@@ -112,6 +118,17 @@ def _candidate(item: RawItem, code: str, document: str, box: Box | None, context
         description=_description(item),
         sources=(Source(document, item.line, _excerpt(item), box.label if box else None),),
     )
+
+
+def _part_candidates(item: RawItem, code: str, document: str, box: Box) -> list[Candidate]:
+    """The works or companies a numbered item lists (planparse/parts.py), each a project whose parent is
+    the item; cited to the item's line, with no amount of their own."""
+    out: list[Candidate] = []
+    for k, part in enumerate(listed_parts(item.text), start=1):
+        raw = RawItem(part.name, item.text, item.line, item.group, f"P{k}", "part", item.name)
+        candidate = _candidate(raw, f"{code}-P{k}", document, box, None)
+        out.append(replace(candidate, parent_code=code, specificity="part"))
+    return out
 
 
 def _body_context(lines: list[Line]) -> dict[int, str]:
@@ -132,9 +149,16 @@ def parse_lines(lines: list[Line], document: str) -> list[Candidate]:
     for box in boxes:
         items = box_items(box)
         siblings = _names_by_text(items)
+        code_of: dict[str, str] = {}
         for item in items:
-            out.append(_candidate(item, f"{key}-{_box_code(box)}-{item.ordinal}", document, box, None,
-                                  siblings[item.text]))
+            code = f"{key}-{_box_code(box)}-{item.ordinal}"
+            code_of.setdefault(item.name, code)
+            candidate = _candidate(item, code, document, box, None, siblings[item.text])
+            if item.parent:  # a site listed inside a 片区's passage (专栏7-1)
+                candidate = replace(candidate, parent_code=code_of.get(item.parent))
+            out.append(candidate)
+            if item.shape == "numbered":
+                out += _part_candidates(item, code, document, box)
     inside = box_line_numbers(boxes)
     body = [line for line in lines if line.no not in inside]
     context = _body_context(body)

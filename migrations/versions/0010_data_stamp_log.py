@@ -1,7 +1,7 @@
 """data stamp log: the projects each stamp bump touched, for incremental index refresh (issue 16)
 
-Revision ID: 0011
-Revises: 0008
+Revision ID: 0010
+Revises: 0009
 Create Date: 2026-12-01 20:30:00
 
 A new table only: no existing row changes. An empty log is always safe (readers then rebuild in full).
@@ -13,8 +13,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = '0011'
-down_revision: str | None = '0008'
+revision: str = '0010'
+down_revision: str | None = '0009'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
