@@ -43,6 +43,8 @@ STRINGS: dict[str, dict[str, str]] = {
         "error": "出错了", "map_title": "项目地图", "loading": "地图数据加载中…",
         "remove": "移除此筛选条件", "bad_value": "无法按此筛选", "did_you_mean": "您是不是要找：",
         "print_list": "打印",
+        "as_of": "截至日期", "as_of_now": "查看当前数据",
+        "as_of_banner": "本页显示截至 {}（北京时间当日结束时）的项目库：由修改记录回溯得出，之后新建的项目不在其中，之后的修改和进度未计入。",
     },
     "en": {
         "site": "Taiyuan Key Projects", "nav_map": "Map", "nav_list": "Project list", "nav_review": "Locations to verify", "switch_lang": "中文",
@@ -71,6 +73,8 @@ STRINGS: dict[str, dict[str, str]] = {
         "map_title": "Project map", "loading": "Loading map data…",
         "remove": "Remove this filter", "bad_value": "Cannot filter by this", "did_you_mean": "Did you mean:",
         "print_list": "Print",
+        "as_of": "As of", "as_of_now": "Show the current registry",
+        "as_of_banner": "This page shows the registry as it stood at the end of {} (Beijing time), rebuilt from the change history: projects created later are absent, later edits and progress are not counted.",
     },
 }
 

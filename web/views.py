@@ -30,7 +30,7 @@ from web import assets, filterform, maps
 from web.auth import can
 from web.i18n import current_lang
 from web.request_filter import request_filter
-from web.session import get_session
+from web.session import cache, get_session
 
 bp = Blueprint("kpr", __name__)
 PAGE_SIZE = 50
@@ -50,7 +50,7 @@ def _list_context(session: Session, args: MultiDict[str, str]) -> dict[str, Any]
     parse_sort(sort)
     group_by = maps.check_group_by(args.get("group_by"))
     page = _page(args)
-    found = current_app.extensions["kpr_facet_index"].get(session).evaluate(rf)
+    found = cache("kpr_facet_index").get(session).evaluate(rf)
     offset = (page - 1) * PAGE_SIZE
     page_ids = found.page_ids(sort, offset, PAGE_SIZE, session)
     if page_ids is not None:  # the index knows the order: load just this page's rows

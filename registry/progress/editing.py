@@ -73,9 +73,9 @@ def read_form(form: Mapping[str, Any]) -> tuple[Decimal | None, dict[int, MonthE
                             _text(form, f"issues_{m}")) for m in MONTHS}
     dates = {k: _date(form, k, problems) for k in MILESTONES}
     for start, end in (("planned_start", "planned_end"), ("actual_start", "actual_end")):
-        if dates[start] and dates[end] and dates[end] < dates[start]:
-            problems.append(Problem(None, end, dates[end].isoformat(), "竣工早于开工",  # type: ignore[union-attr]
-                                    f"不早于 {dates[start].isoformat()}"))  # type: ignore[union-attr]
+        begun, ended = dates[start], dates[end]
+        if begun is not None and ended is not None and ended < begun:
+            problems.append(Problem(None, end, ended.isoformat(), "竣工早于开工", f"不早于 {begun.isoformat()}"))
     return plan, months, dates, problems
 
 

@@ -52,7 +52,7 @@ def _text(value: Any) -> Any:
 
 
 def _old(obj: Any, attr: str) -> Any:
-    hist = inspect(obj).attrs[attr].history
+    hist = inspect(obj).attrs[attr].history  # type: ignore[attr-defined]
     if not hist.has_changes():
         return getattr(obj, attr)
     if hist.deleted:
@@ -67,8 +67,7 @@ def month_value(row: ProjectProgress | None, *, old: bool = False) -> dict[str, 
 
 
 def _project_of(session: Session, obj: ProjectProgress | ProjectMilestones) -> Project | None:
-    state = inspect(obj)
-    project = state.attrs.project.loaded_value
+    project = inspect(obj).attrs.project.loaded_value  # type: ignore[attr-defined]
     if isinstance(project, Project):
         return project
     return session.get(Project, obj.project_id) if obj.project_id is not None else None
@@ -84,7 +83,7 @@ def flushed_changes(session: Session) -> list[tuple[Project, str, Any, Any]]:
         project = _project_of(session, obj)
         if project is None:
             continue
-        gone, new = id(obj) in deleted, inspect(obj).pending
+        gone, new = id(obj) in deleted, bool(inspect(obj).pending)  # type: ignore[attr-defined]
         if isinstance(obj, ProjectProgress):
             before = None if new else month_value(obj, old=True)
             after = None if gone else month_value(obj)
