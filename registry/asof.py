@@ -15,15 +15,17 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
-from typing import Any
+from decimal import Decimal
+from typing import Any, cast
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Connection, delete, select
+from sqlalchemy import Connection, Table, delete, insert, select
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from registry import history
-from registry.models import Change, ChangeSet, Project
+from registry.models import Change, ChangeSet, Project, ProjectProgress
+from registry.progress import recorded
 
 BEIJING = ZoneInfo("Asia/Shanghai")
 
@@ -62,6 +64,9 @@ def rewind(session: Session, day: date) -> Rewound:
         session.execute(delete(Project).where(Project.id.in_(created)), execution_options={
             "synchronize_session": False})
     put_back = {key: old for key, old in first.items() if key[0] not in created and key[1] != history.CREATED}
+    months = {key: old for key, old in put_back.items() if recorded.parse_month_field(key[1])}
+    _put_months_back(session, months)
+    put_back = {key: old for key, old in put_back.items() if key not in months}
     projects = {p.id: p for p in session.scalars(select(Project).where(
         Project.id.in_({pid for pid, _ in put_back})))} if put_back else {}
     with session.no_autoflush:
@@ -71,6 +76,27 @@ def rewind(session: Session, day: date) -> Rewound:
                 set_field(session, project, field, old)
     session.flush()
     return Rewound(day, len({r[3] for r in rows}), len(created), len(put_back))
+
+
+def _put_months_back(session: Session, months: dict[tuple[int, str], Any]) -> None:
+    """Progress months in bulk (a 调度 import touches every project): delete what is there, insert what was."""
+    by_period: dict[tuple[int, int], list[int]] = {}
+    for project_id, field in months:
+        period = recorded.parse_month_field(field)
+        assert period is not None
+        by_period.setdefault(period, []).append(project_id)
+    table = cast(Table, ProjectProgress.__table__)
+    for (year, month), ids in by_period.items():
+        for start in range(0, len(ids), 500):
+            session.execute(delete(table).where(table.c.year == year, table.c.month == month,
+                                                table.c.project_id.in_(ids[start:start + 500])))
+    rows = [{"project_id": project_id, "year": period[0], "month": period[1],
+             **{f: (Decimal(old[f]) if old.get(f) is not None and f in recorded.AMOUNTS else old.get(f))
+                for f in recorded.MONTH_FIELDS}}
+            for (project_id, field), old in months.items() if old is not None
+            for period in [recorded.parse_month_field(field)] if period is not None]
+    if rows:
+        session.execute(insert(table), rows)
 
 
 @contextmanager

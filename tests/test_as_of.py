@@ -36,7 +36,8 @@ def _at(site: Site, kind: str, when: datetime) -> None:
 @pytest.fixture
 def history_site(fresh_url: str, tmp_path: Path, monkeypatch: Any) -> Site:
     """T-1..T-3 seeded 2025-01-01; T-9 created 2025-03-01; T-1's total 12.5 → 20 亿元 at 2025-04-11 00:30
-    Beijing (2025-04-10 16:30 UTC); June progress for T-1 imported 2025-07-05."""
+    Beijing (2025-04-10 16:30 UTC); June progress for T-1 imported 2025-07-05 (0.5 亿元), corrected 2025-07-20
+    (0.6 亿元)."""
     site = prepare(fresh_url, tmp_path)
     _at(site, "seed", datetime(2025, 1, 1, 2, tzinfo=UTC))
     editor = site.client("editor")
@@ -52,6 +53,10 @@ def history_site(fresh_url: str, tmp_path: Path, monkeypatch: Any) -> Site:
     result = CliRunner().invoke(main, ["progress", "import", str(sheet), "--user", "li"])
     assert result.exit_code == 0, result.output
     _at(site, "progress-import", datetime(2025, 7, 5, 2, tzinfo=UTC))
+    fixed = diaodu(tmp_path / "june-fixed.xlsx", [(1, "小店区氢能产业园", 200000, 40000, 6000, "主体施工", None)])
+    result = CliRunner().invoke(main, ["progress", "import", str(fixed), "--user", "li"])
+    assert result.exit_code == 0, result.output
+    _at(site, "progress-import", datetime(2025, 7, 20, 2, tzinfo=UTC))
     return site
 
 
@@ -77,7 +82,8 @@ def test_views_as_of_before_between_and_after(history_site: Site) -> None:
     assert _summary(after) == (["T-1", "T-2", "T-3", "T-9"], 30.0, {"T-1": 1})
     assert after["projects"][0]["progress"][0]["completed_investment"] == 0.5
     assert "截至 2025-07-05" in after["filter"] and "截至" not in _json(client, None)["filter"]
-    assert _summary(_json(client, None)) == _summary(after)
+    now = _json(client, None)
+    assert _summary(now) == _summary(after) and now["projects"][0]["progress"][0]["completed_investment"] == 0.6
 
     # The page says so, keeps as_of in its form and chips, and links to today's registry.
     html = client.get("/projects?as_of=2025-04-10&status=unknown").get_data(as_text=True)

@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 from registry.models import Project, ProjectMilestones, ProjectProgress
 
 MONTH_FIELDS = ("plan_investment", "completed_investment", "image_progress", "issues")
+AMOUNTS = ("plan_investment", "completed_investment")  # stored exactly (YiYuan), recorded as decimal text
 MILESTONES = ("planned_start", "actual_start", "planned_end", "actual_end")
 MILESTONE_LABELS = {"planned_start": "计划开工日期", "actual_start": "实际开工日期",
                     "planned_end": "计划竣工日期", "actual_end": "实际竣工日期"}
@@ -125,8 +126,7 @@ def set_value(session: Session, project: Project, field: str, value: Any) -> Non
             session.add(row)
         for f in MONTH_FIELDS:
             raw = value.get(f)
-            setattr(row, f, Decimal(raw) if raw is not None and f in ("plan_investment", "completed_investment")
-                    else raw)
+            setattr(row, f, Decimal(raw) if raw is not None and f in AMOUNTS else raw)
         return
     if field not in MILESTONES:
         raise KeyError(field)
