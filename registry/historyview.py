@@ -68,9 +68,13 @@ class HistoryRow:
         return data
 
 
-def history_rows(session: Session, project_id: int, limit: int = 500) -> list[HistoryRow]:
+def history_rows(session: Session, project_id: int, limit: int = 500,
+                 before: datetime | None = None) -> list[HistoryRow]:
+    """Newest first; `before` (an as-of page's cutoff) leaves out what was recorded later."""
     stmt = (select(Change, ChangeSet).join(ChangeSet, ChangeSet.id == Change.change_set_id)
             .where(Change.project_id == project_id).order_by(Change.id.desc()).limit(limit))
+    if before is not None:
+        stmt = stmt.where(ChangeSet.at < before)
     return [HistoryRow(c.id, s.id, s.kind, KIND_LABELS.get(s.kind, s.kind), s.at, s.username, c.field,
                        field_label(c.field), c.old, c.new, s.comment, s.file_name, c.reverted_by_id)
             for c, s in session.execute(stmt)]

@@ -11,6 +11,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+import openpyxl  # type: ignore[import-untyped]
 import pytest
 from click.testing import CliRunner
 from sqlalchemy import select, update
@@ -98,6 +99,15 @@ def test_views_as_of_before_between_and_after(history_site: Site) -> None:
     stats = client.get("/stats.json?as_of=2025-02-01").get_json()
     assert (stats["count"], stats["total_investment"]) == (3, 15.5)
     assert 'data-testid="as-of-banner"' in client.get("/stats?as_of=2025-02-01").get_data(as_text=True)
+    book = openpyxl.load_workbook(io.BytesIO(client.get("/projects.xlsx?as_of=2025-02-01").data), read_only=True)
+    assert len(list(book["项目"].iter_rows(min_row=2, values_only=True))) == 3
+    # The detail page as of a day: the fields and 修改记录 as they stood, no edit controls.
+    editor = history_site.client("editor")
+    detail = editor.get("/projects/T-1?as_of=2025-04-10").get_data(as_text=True)
+    assert 'data-testid="as-of-banner"' in detail and 'data-testid="edit-actions"' not in detail
+    assert "种子数据" in detail and "编辑" not in detail.split('id="history"')[1]
+    assert editor.get("/projects/T-9?as_of=2025-02-01").status_code == 404
+    assert 'data-testid="edit-actions"' in editor.get("/projects/T-1").get_data(as_text=True)
 
 
 def test_as_of_reads_leave_data_stamp_and_caches_alone(history_site: Site) -> None:

@@ -38,8 +38,8 @@ def begin_snapshot(session: Session) -> None:
 def as_of_day() -> date | None:
     """The day a read asks for; None for writes, no as_of, or a value the filter parser will refuse (the page
     then names it and shows today's registry)."""
-    if not has_request_context() or request.method not in READ_ONLY_METHODS:
-        return None
+    if not has_request_context() or request.method not in READ_ONLY_METHODS or request.blueprint == "edit":
+        return None  # forms always edit today's registry
     raw = request.args.getlist("as_of")
     given = [v for v in raw if v.strip()]
     if not given:

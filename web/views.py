@@ -11,6 +11,7 @@ from flask import Blueprint, Response, current_app, jsonify, render_template, re
 from sqlalchemy.orm import Session
 from werkzeug.datastructures import MultiDict
 
+from registry.asof import cutoff
 from registry.badvalue import BadFilterValue
 from registry.editing import get_project
 from registry.export import build_context, export_rows
@@ -30,7 +31,7 @@ from web import assets, filterform, maps
 from web.auth import can
 from web.i18n import current_lang
 from web.request_filter import request_filter
-from web.session import cache, get_session
+from web.session import as_of_day, cache, get_session
 
 bp = Blueprint("kpr", __name__)
 PAGE_SIZE = 50
@@ -123,13 +124,15 @@ def project_page(code: str) -> str:
         tiles_attribution=settings.tiles_attribution,
     ))
     project = _project_or_404(code)
+    day = as_of_day()
     return render_template("project.html", row=row, back=url_for("kpr.projects_page"),
                            parts=render_parts(fmap, assets.asset_url), zip=zip,
                            detail_data=json_for_script(json.dumps(data, ensure_ascii=False)),
                            archived_at=project.archived_at and beijing(project.archived_at),  # 北京时间
-                           history=history_rows(session, project.id),
+                           history=history_rows(session, project.id, before=cutoff(day) if day else None),
+                           as_of=day,
                            vocab=Vocabulary.load(session) if can("editor") else None,
-                           map_crs=crs, draw_assets=assets.draw_assets() if can("editor") else None)
+                           map_crs=crs, draw_assets=assets.draw_assets() if can("editor") and not day else None)
 
 
 @bp.get("/projects/<code>.json")
