@@ -78,9 +78,12 @@ def flushed_changes(session: Session) -> list[tuple[Project, str, Any, Any]]:
     """(project, field, old, new) for every progress month and milestone date this flush changes."""
     out: list[tuple[Project, str, Any, Any]] = []
     deleted = set(map(id, session.deleted))
-    for obj in (*session.new, *session.dirty, *session.deleted):
-        if not isinstance(obj, (ProjectProgress, ProjectMilestones)):
-            continue
+    touched = [obj for obj in (*session.new, *session.dirty, *session.deleted)
+               if isinstance(obj, (ProjectProgress, ProjectMilestones))]
+    ids = {obj.project_id for obj in touched if obj.project_id is not None}
+    if ids:  # one query for an import's projects, not one per row (session.get then finds them)
+        list(session.scalars(select(Project).where(Project.id.in_(ids))))
+    for obj in touched:
         project = _project_of(session, obj)
         if project is None:
             continue
