@@ -112,7 +112,8 @@ def rewound_connection(engine: Engine, day: date) -> Iterator[tuple[Connection, 
             done = rewind(plain, day)
             yield conn, done
         finally:
-            outer.rollback()
+            if outer.is_active:  # a failed rewind has rolled it back already
+                outer.rollback()
             plain.close()
 
 

@@ -7,6 +7,8 @@ from __future__ import annotations
 import csv
 import io
 import json
+import threading
+import time
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -144,3 +146,28 @@ def test_cli_as_of_and_bad_dates(history_site: Site, monkeypatch: Any) -> None:
     resp = client.get("/projects?as_of=2025-02-30")
     assert resp.status_code == 400 and 'data-param="as_of"' in resp.get_data(as_text=True)
     assert client.get("/projects.json?as_of=2999-01-01").status_code == 400
+
+
+def test_an_edit_committed_during_the_rewind_is_retried_not_an_error(history_site: Site, backend: str) -> None:
+    """PostgreSQL: the rewind updates T-1 in its snapshot while another transaction holds and then commits an
+    update of the same row; the request starts over on a fresh snapshot instead of failing."""
+    if backend != "postgresql":
+        pytest.skip("SQLite writers queue for the one write lock: no serialization failures")
+    engine = make_engine(history_site.url)
+    other = engine.connect()
+    held = other.begin()
+    other.execute(update(Project).where(Project.code == "T-1").values(description="并发修改"))
+    result: dict[str, Any] = {}
+
+    def read() -> None:
+        result["page"] = history_site.client().get("/projects.json?as_of=2025-04-10")
+
+    thread = threading.Thread(target=read)
+    thread.start()
+    time.sleep(1.5)  # the rewind is now waiting for T-1's row lock
+    held.commit()
+    thread.join(30)
+    other.close()
+    engine.dispose()
+    assert result["page"].status_code == 200
+    assert _summary(result["page"].get_json()) == (["T-1", "T-2", "T-3", "T-9"], 22.5, {})

@@ -13,6 +13,7 @@ from datetime import date
 from typing import Any
 
 from flask import Flask, current_app, g, has_request_context, request
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
 from registry.asof import as_of_session
@@ -54,16 +55,29 @@ def get_session() -> Session:
     if "kpr_session" not in g:
         day = as_of_day()
         if day is not None:
-            stack = ExitStack()
-            g.kpr_as_of_stack = stack
-            g.kpr_session = stack.enter_context(as_of_session(
-                current_app.extensions["kpr_sessions"], current_app.extensions["kpr_engine"], day))
+            g.kpr_as_of_stack, g.kpr_session = _as_of(day)
             return g.kpr_session  # type: ignore[no-any-return]
         session = current_app.extensions["kpr_sessions"]()
         if has_request_context() and request.method in READ_ONLY_METHODS:
             begin_snapshot(session)
         g.kpr_session = session
     return g.kpr_session  # type: ignore[no-any-return]
+
+
+def _as_of(day: date, attempts: int = 3) -> tuple[ExitStack, Session]:
+    """The rewound session. On PostgreSQL the rewind updates rows in a REPEATABLE READ snapshot: an edit
+    committed meanwhile to one of them makes it fail as a serialization error; a fresh snapshot then works."""
+    for attempt in range(attempts):
+        stack = ExitStack()
+        try:
+            session = stack.enter_context(as_of_session(
+                current_app.extensions["kpr_sessions"], current_app.extensions["kpr_engine"], day))
+            return stack, session
+        except OperationalError as exc:
+            stack.close()
+            if getattr(exc.orig, "sqlstate", None) != "40001" or attempt == attempts - 1:
+                raise
+    raise AssertionError("unreachable")
 
 
 # Caches keyed by the data stamp hold today's registry; an as-of read gets throwaway ones of its own.
