@@ -8,7 +8,7 @@ is removed (its rows cascade). Facts with no history (progress imported before i
 by scripts with the listeners off) stand as they are.
 
 Costs: the rewind writes inside the transaction, so on SQLite an as-of read holds the write lock for the
-request, and on PostgreSQL it locks the rewound rows until the rollback (see benchmarks note in the report)."""
+request, and on PostgreSQL it locks the rewound rows until the rollback. benchmarks/bench_asof.py measures it."""
 from __future__ import annotations
 
 from collections.abc import Iterator

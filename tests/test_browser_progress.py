@@ -33,7 +33,11 @@ def page(browser: Any) -> Iterator[Any]:
     context = browser.new_context(viewport={"width": 1300, "height": 900})
     context.route("**/*", guard.route)
     new = context.new_page()
-    new.on("dialog", lambda d: (guard.dialogs.append(d.message), d.dismiss()))
+    def dialog(d: Any) -> None:
+        guard.dialogs.append(d.message)
+        d.dismiss()
+
+    new.on("dialog", dialog)
     new.on("pageerror", lambda e: guard.errors.append(str(e)))
     new.on("console", guard.console)
     yield new
