@@ -94,6 +94,10 @@ def test_views_as_of_before_between_and_after(history_site: Site) -> None:
     assert 'name="as_of" value="2025-04-10"' in html and "× 截至 2025-04-10" in html
     assert 'href="/projects?status=unknown" data-testid="as-of-now"' in html
     assert form_fields(html, "filters")["as_of"] == "2025-04-10"
+    # The map page says so too, and asks for its data as of the same day.
+    map_html = client.get("/map?as_of=2025-04-10").get_data(as_text=True)
+    assert 'data-testid="as-of-banner"' in map_html and "as_of=2025-04-10" in map_html.split("map/data.json")[1][:200]
+    assert "截至 2025-04-10" in client.get("/projects/print?as_of=2025-04-10").get_data(as_text=True)
     # CSV, map data and the dashboard read the same rewound registry.
     rows = list(csv.reader(io.StringIO(client.get("/projects.csv?as_of=2025-02-01").get_data(as_text=True))))
     assert len(rows) == 1 + 3
