@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Iterable
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
@@ -26,6 +26,7 @@ from registry.models import (
     ProjectStrategy,
     Source,
 )
+from registry.progress import recorded
 from registry.users import UserRecord
 
 # Project columns recorded one by one; the rest (id, version, timestamps, copies of the placement) are not facts.
@@ -44,10 +45,12 @@ _SET_KEY, _SEEN_KEY = "kpr_change_set", "kpr_changes"
 
 
 def begin(session: Session, kind: str, *, user: UserRecord | None = None, comment: str | None = None,
-          file_name: str | None = None, reverts: int | None = None) -> ChangeSet:
+          file_name: str | None = None, reverts: int | None = None, username: str | None = None) -> ChangeSet:
     """Open the change set the next writes of this transaction are recorded in. It is stored only once a
-    change is recorded in it (a seed run that changes nothing leaves no empty change set behind)."""
-    change_set = ChangeSet(kind=kind, user_id=user.id if user else None, username=user.username if user else None,
+    change is recorded in it (a seed run that changes nothing leaves no empty change set behind).
+    `username` names a person without an account (the OS user of a CLI import)."""
+    change_set = ChangeSet(kind=kind, user_id=user.id if user else None,
+                           username=user.username if user else username,
                            comment=(comment or "").strip() or None, file_name=file_name, reverts_id=reverts)
     session.info[_SET_KEY] = change_set
     session.info[_SEEN_KEY] = {}
@@ -62,7 +65,7 @@ def current(session: Session) -> ChangeSet | None:
 def jsonable(value: Any) -> Any:
     if isinstance(value, Decimal):
         return format(value.normalize(), "f")  # exact, never a float
-    if isinstance(value, datetime):
+    if isinstance(value, (datetime, date)):
         return value.isoformat()
     if isinstance(value, (list, tuple)):
         return [jsonable(v) for v in value]
@@ -124,6 +127,15 @@ def document(project: Project, *, old: bool = False) -> dict[str, Any]:
     return jsonable(doc)
 
 
+def value_now(session: Session, project: Project, field: str) -> Any:
+    """One recorded field's current value: a project field, a progress month or a milestone date."""
+    if recorded.is_recorded(field):
+        return recorded.current_value(session, project, field)
+    if field not in FIELDS:
+        raise KeyError(field)
+    return document(project)[field]
+
+
 def _touched_projects(session: Session) -> list[Project]:
     found: dict[int, Project] = {}
     for obj in (*session.new, *session.dirty, *session.deleted):
@@ -144,13 +156,28 @@ def _auto_change_set(session: Session) -> ChangeSet:
     return begin(session, "system", comment=" ".join(sys.argv[:3])[:200] or None)
 
 
+def _note(session: Session, change_set: ChangeSet, project: Project, field: str, old: Any, new: Any) -> None:
+    seen: dict[tuple[int, str], Change] = session.info.setdefault(_SEEN_KEY, {})
+    earlier = seen.get((id(project), field))
+    if earlier is not None:  # a second flush in the same change set: keep the first old value
+        earlier.new = new
+        return
+    change = Change(change_set=change_set, project=project, field=field, old=old, new=new)
+    session.add(change)
+    seen[(id(project), field)] = change
+
+
 def _record(session: Session, _context: Any, _instances: Any) -> None:
     projects = _touched_projects(session)
-    if not projects:
+    progress = recorded.flushed_changes(session)
+    if not projects and not progress:
         return
     change_set = current(session) or _auto_change_set(session)
     seen: dict[tuple[int, str], Change] = session.info.setdefault(_SEEN_KEY, {})
     deleted = set(map(id, session.deleted))
+    for project, field, old, new in progress:
+        if id(project) not in deleted:
+            _note(session, change_set, project, field, old, new)
     for project in projects:
         if id(project) in deleted or inspect(project).deleted:
             continue  # a hard delete (scripts only) takes its history with it
@@ -163,16 +190,8 @@ def _record(session: Session, _context: Any, _instances: Any) -> None:
             continue
         before, after = document(project, old=True), document(project)
         for field in FIELDS:
-            if before[field] == after[field]:
-                continue
-            earlier = seen.get((id(project), field))
-            if earlier is not None:  # a second flush in the same change set: keep the first old value
-                earlier.new = after[field]
-                continue
-            change = Change(change_set=change_set, project=project, field=field, old=before[field],
-                            new=after[field])
-            session.add(change)
-            seen[(id(project), field)] = change
+            if before[field] != after[field]:
+                _note(session, change_set, project, field, before[field], after[field])
 
 
 def _forget(session: Session, *_: Any) -> None:
@@ -187,7 +206,8 @@ def install(factory: sessionmaker[Session]) -> None:
 
 
 # Change sets made by people (as opposed to seeds and scripts): their fields are not undone by a re-seed.
-PERSON_KINDS = ("create", "edit", "place", "archive", "restore", "import", "revert")
+PERSON_KINDS = ("create", "edit", "place", "archive", "restore", "import", "revert", "progress",
+                "progress-import")
 
 
 def person_edited_fields(session: Session) -> dict[str, frozenset[str]]:

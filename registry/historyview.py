@@ -10,10 +10,12 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from registry.models import Change, ChangeSet
+from registry.progress import recorded
 
 BEIJING = ZoneInfo("Asia/Shanghai")
 KIND_LABELS = {"create": "新建", "edit": "编辑", "place": "人工核实位置", "archive": "归档", "restore": "恢复",
-               "import": "导入", "seed": "种子数据", "revert": "撤销", "system": "系统"}
+               "import": "导入", "seed": "种子数据", "revert": "撤销", "system": "系统",
+               "progress": "填报进度", "progress-import": "导入调度表"}
 # How a location was found, as people read it (the stored value is a stable code).
 METHOD_LABELS = {"manual": "人工核实", "given_coordinates": "给定坐标", "stated_in_text": "文本所述",
                  "zone_name": "开发区名称", "place_name": "地名", "gazetteer": "地名库", "none": "无"}
@@ -26,6 +28,17 @@ FIELD_LABELS = {
     "box": "专栏", "group_name": "分组", "archived_at": "归档时间", "chains": "产业链", "strategies": "区域战略",
     "placement": "位置", "sources": "来源",
 }
+
+
+def field_label(field: str) -> str:
+    return FIELD_LABELS.get(field) or recorded.label(field) or field
+
+
+def month_text(value: dict[str, Any]) -> str:
+    """A recorded month's figures as 修改记录 shows them (亿元; empty figures left out)."""
+    units = {"plan_investment": " 亿元", "completed_investment": " 亿元"}
+    return "，".join(f"{recorded.MONTH_LABELS[k]} {v}{units.get(k, '')}" for k, v in value.items()
+                    if k in recorded.MONTH_LABELS and v not in (None, "")) or "（空）"
 
 
 @dataclass(frozen=True)
@@ -55,11 +68,15 @@ class HistoryRow:
         return data
 
 
-def history_rows(session: Session, project_id: int, limit: int = 500) -> list[HistoryRow]:
+def history_rows(session: Session, project_id: int, limit: int = 500,
+                 before: datetime | None = None) -> list[HistoryRow]:
+    """Newest first; `before` (an as-of page's cutoff) leaves out what was recorded later."""
     stmt = (select(Change, ChangeSet).join(ChangeSet, ChangeSet.id == Change.change_set_id)
             .where(Change.project_id == project_id).order_by(Change.id.desc()).limit(limit))
+    if before is not None:
+        stmt = stmt.where(ChangeSet.at < before)
     return [HistoryRow(c.id, s.id, s.kind, KIND_LABELS.get(s.kind, s.kind), s.at, s.username, c.field,
-                       FIELD_LABELS.get(c.field, c.field), c.old, c.new, s.comment, s.file_name, c.reverted_by_id)
+                       field_label(c.field), c.old, c.new, s.comment, s.file_name, c.reverted_by_id)
             for c, s in session.execute(stmt)]
 
 
@@ -80,5 +97,5 @@ def change_rows(session: Session, change_set_id: int) -> list[FieldChange]:
     stmt = (select(Project.code, Project.name, Change.field, Change.old, Change.new)
             .join(Project, Project.id == Change.project_id).where(Change.change_set_id == change_set_id)
             .order_by(Project.code, Change.id))
-    return [FieldChange(code, name, field, FIELD_LABELS.get(field, field), old, new)
+    return [FieldChange(code, name, field, field_label(field), old, new)
             for code, name, field, old, new in session.execute(stmt)]

@@ -190,6 +190,10 @@ class Project(Base):
         back_populates="project", cascade="all, delete-orphan", passive_deletes=True,
         order_by="(ProjectProgress.year, ProjectProgress.month)",
     )
+    # Planned and actual 开工 / 竣工 dates; None until someone states them.
+    milestones: Mapped[ProjectMilestones | None] = relationship(
+        back_populates="project", cascade="all, delete-orphan", passive_deletes=True, uselist=False,
+    )
 
     # Optimistic locking: an UPDATE carrying a stale version raises StaleDataError.
     __mapper_args__ = {"version_id_col": version}  # noqa: RUF012 — SQLAlchemy reads this class attribute
@@ -427,3 +431,5 @@ class ProjectMilestones(Base):
     actual_start: Mapped[date | None] = mapped_column(Date)
     planned_end: Mapped[date | None] = mapped_column(Date)
     actual_end: Mapped[date | None] = mapped_column(Date)
+
+    project: Mapped[Project] = relationship(back_populates="milestones")

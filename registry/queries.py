@@ -5,6 +5,7 @@ from __future__ import annotations
 import difflib
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
+from datetime import date
 from decimal import Decimal
 from typing import Any
 
@@ -62,6 +63,23 @@ def _amount(param: str, raw: str) -> Decimal:
                              param, raw) from None
 
 
+def parse_as_of(raw: str) -> date:
+    """`as_of=YYYY-MM-DD`, strictly (no times, no other spellings), not after today in Beijing."""
+    from registry.asof import today_beijing
+
+    text = raw.strip()
+    try:
+        if len(text) != 10:
+            raise ValueError(text)
+        day = date.fromisoformat(text)
+    except ValueError:
+        raise BadFilterValue(f"日期 as_of={raw!r} 应写作 YYYY-MM-DD，如 2025-06-30 (expected a date)",
+                             "as_of", raw) from None
+    if day > today_beijing():
+        raise BadFilterValue(f"日期 as_of={raw!r} 在今天之后 (a date in the future)", "as_of", raw)
+    return day
+
+
 @dataclass(frozen=True)
 class ProjectFilter:
     strategies: tuple[str, ...] = ()
@@ -75,13 +93,16 @@ class ProjectFilter:
     max_investment: Decimal | None = None
     q: str | None = None
     needs_review: bool = False
+    # The registry as it stood at the end of this day (Beijing time): not a WHERE clause but the data the
+    # views read (registry/asof.py rewinds it); kept here so links, chips, forms and JSON carry it.
+    as_of: date | None = None
 
     @classmethod
     def from_params(cls, params: Mapping[str, Sequence[str]]) -> ProjectFilter:
         """From query parameters (each may repeat or hold comma-separated values). Values no database could
         take (NUL bytes, amounts beyond int64 万元, a search too long for SQL) are refused here, before SQL."""
         values: dict[str, Any] = {}
-        for param in (*MULTI_PARAMS, "min_investment", "max_investment", "q", "review"):
+        for param in (*MULTI_PARAMS, "min_investment", "max_investment", "q", "review", "as_of"):
             for raw in params.get(param, ()):
                 if "\x00" in str(raw):
                     raise BadFilterValue(f"参数 {param} 含有空字符（NUL byte），无法查询 ({param}: NUL byte not allowed)",
@@ -99,6 +120,9 @@ class ProjectFilter:
                                 f"{len(q.split())} 个词 (q: at most {MAX_Q_CHARS} characters and {MAX_Q_WORDS} words)", "q", q)
         values["q"] = q or None
         values["needs_review"] = any(str(v).lower() in {"1", "true", "yes", "on"} for v in params.get("review", ()))
+        given_days = [str(v).strip() for v in params.get("as_of", ()) if str(v).strip()]
+        if given_days:
+            values["as_of"] = parse_as_of(given_days[-1])
         return cls(**values)
 
     def to_params(self) -> list[tuple[str, str]]:
@@ -113,6 +137,8 @@ class ProjectFilter:
             out.append(("q", self.q))
         if self.needs_review:
             out.append(("review", "1"))
+        if self.as_of is not None:
+            out.append(("as_of", self.as_of.isoformat()))
         return out
 
 
@@ -478,6 +504,8 @@ def describe(rf: ResolvedFilter) -> str:
         parts.append(f"关键词：“{flt.q}”")
     if flt.needs_review:
         parts.append("仅待核实位置")
+    if flt.as_of is not None:
+        parts.append(f"截至 {flt.as_of.isoformat()}（北京时间当日结束时）的项目库")
     return "；".join(parts) if parts else "全部项目（未筛选）"
 
 
@@ -514,4 +542,6 @@ def describe_en(rf: ResolvedFilter) -> str:
         parts.append(f"search: “{flt.q}”")
     if flt.needs_review:
         parts.append("only locations to verify")
+    if flt.as_of is not None:
+        parts.append(f"the registry as of the end of {flt.as_of.isoformat()} (Beijing time)")
     return "; ".join(parts) if parts else "all projects (no filter)"

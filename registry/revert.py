@@ -16,6 +16,7 @@ from registry.editing import Actor, flush_or_conflict
 from registry.errors import NotFound, StaleEdit
 from registry.models import Change, ChangeSet, Project, ProjectChain, ProjectStrategy, Source, utcnow
 from registry.placing import set_place_links
+from registry.progress import recorded
 from registry.upsert import PlacementSpec, apply_placement
 
 
@@ -33,8 +34,11 @@ def _python(field: str, value: Any) -> Any:
     return value
 
 
-def _set_field(project: Project, field: str, value: Any) -> None:
-    if field in history.SCALARS:
+def set_field(session: Session, project: Project, field: str, value: Any) -> None:
+    """Put one recorded value back (a revert here; registry/asof.py winds the registry back with it)."""
+    if recorded.is_recorded(field):
+        recorded.set_value(session, project, field, value)
+    elif field in history.SCALARS:
         setattr(project, field, _python(field, value))
     elif field == "chains":
         segments = {c.chain_code: c.segment for c in project.chains}
@@ -67,11 +71,14 @@ def _revert_one(session: Session, change: Change, change_set: ChangeSet) -> None
         if project.archived_at is None:
             project.archived_at = utcnow()
     else:
-        now = history.document(project)[change.field]
+        try:
+            now = history.value_now(session, project, change.field)
+        except KeyError:
+            raise RevertRefused(f"字段 {change.field} 不能撤销") from None
         if json.dumps(now, sort_keys=True) != json.dumps(change.new, sort_keys=True):
             raise RevertRefused(f"项目 {project.code} 的字段 {change.field} 在此之后又被修改，未撤销，以免覆盖后来的修改 "
                                 f"(field changed again since; not reverted)")
-        _set_field(project, change.field, change.old)
+        set_field(session, project, change.field, change.old)
     project.updated_at = utcnow()
     change.reverted_by_id = change_set.id
     flush_or_conflict(session, project)

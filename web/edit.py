@@ -3,6 +3,7 @@ the map, history and revert. Every view here writes, so each starts with `requir
 app-wide (web/security.py). The core does the work (registry.editing, registry.placing, registry.revert)."""
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from flask import Blueprint, Response, current_app, jsonify, redirect, render_template, request, url_for
@@ -21,8 +22,11 @@ from registry.editing import (
 )
 from registry.errors import InvalidRecord, KprError
 from registry.geocode import Geocoder
-from registry.historyview import history_rows
-from registry.models import CONSTRUCTION_TYPES, STATUSES, Project
+from registry.historyview import BEIJING, history_rows, month_text
+from registry.models import CONSTRUCTION_TYPES, STATUSES, Project, ProjectMilestones
+from registry.progress.editing import MONTHS, closed_months, save_progress, stored_months
+from registry.progress.editing import UNITS as PROGRESS_UNITS
+from registry.progress.recorded import MILESTONE_LABELS, MILESTONES
 from registry.queries import Vocabulary
 from registry.records import Names, project_row
 from registry.revert import revert
@@ -277,8 +281,72 @@ def history_value(value: Any) -> str:
         point = f"（{value['lon']:.5f}, {value['lat']:.5f}）" if value.get("lon") is not None else ""
         method = "人工核实" if value.get("method") == placing.MANUAL else value.get("method", "")
         return f"{where}{point}，精度 {value.get('precision')}，{method}"
+    if isinstance(value, dict) and "completed_investment" in value:
+        return month_text(value)
     if isinstance(value, list):
         return "、".join(history_value(v) if isinstance(v, dict) else str(v) for v in value)
     if isinstance(value, dict):
         return "，".join(f"{v}" for v in value.values() if v not in (None, ""))
     return str(value)
+
+
+# -- progress (issue 17): one year's plan, the months' figures, the milestone dates ------------------------
+def _progress_year(project: Project) -> int:
+    raw = (request.values.get("year") or "").strip()
+    if raw:
+        if not raw.isdigit() or not 2000 <= int(raw) <= 2100:
+            raise InvalidRecord(f"年份 year={raw!r} 应为 2000–2100 之间的整数")
+        return int(raw)
+    years = [p.year for p in project.progress]
+    return max(years) if years else datetime.now(BEIJING).year
+
+
+def _progress_values(session: Any, project: Project, year: int) -> dict[str, Any]:
+    stored = stored_months(session, project, year)
+    plans = [r.plan_investment for _, r in sorted(stored.items()) if r.plan_investment is not None]
+    values: dict[str, Any] = {"unit": "亿元", "plan_investment": format(plans[-1], "f") if plans else ""}
+    for m in MONTHS:
+        row = stored.get(m)
+        values[f"completed_{m}"] = "" if row is None or row.completed_investment is None else format(
+            row.completed_investment, "f")
+        values[f"image_{m}"] = (row.image_progress if row else None) or ""
+        values[f"issues_{m}"] = (row.issues if row else None) or ""
+    stones = session.get(ProjectMilestones, project.id)
+    for key in MILESTONES:
+        found = getattr(stones, key) if stones is not None else None
+        values[key] = found.isoformat() if found else ""
+    return values
+
+
+def _render_progress(project: Project, year: int, values: dict[str, Any], errors: dict[str, list[str]],
+                     status: int = 200, conflict: bool = False) -> tuple[str, int]:
+    session = get_session()
+    this_year = datetime.now(BEIJING).year
+    years = sorted({*(p.year for p in project.progress), this_year - 1, this_year, year})
+    return render_template("progress_edit.html", project=project, year=year, years=years, values=values,
+                           errors=errors, conflict=conflict, months=MONTHS, units=PROGRESS_UNITS,
+                           closed=closed_months(session, year), milestone_labels=MILESTONE_LABELS), status
+
+
+@bp.route("/projects/<code>/progress", methods=["GET", "POST"])
+@require("editor")
+def edit_progress(code: str) -> Any:
+    session = get_session()
+    admin = can("admin")
+    project = get_project(session, code, include_archived=admin)
+    year = _progress_year(project)
+    if request.method == "GET":
+        return _render_progress(project, year, _progress_values(session, project, year), {})
+    values = {key: request.form.get(key, "") for key in ("unit", "plan_investment", *MILESTONES)}
+    values |= {f"{k}_{m}": request.form.get(f"{k}_{m}", "") for m in MONTHS for k in ("completed", "image", "issues")}
+    try:
+        save_progress(session, code, year, request.form, _version(), _actor())
+    except InvalidForm as exc:
+        session.rollback()
+        return _render_progress(get_project(session, code, include_archived=admin), year, values,
+                                exc.by_field(), 422)
+    except EditConflict as exc:
+        session.rollback()
+        return _render_progress(exc.project, year, values, {}, 409, conflict=True)
+    session.commit()
+    return redirect(url_for("kpr.project_page", code=code) + "#history")

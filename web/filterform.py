@@ -52,6 +52,8 @@ class FilterForm:
     max_investment: str
     review: bool
     chips: tuple[Chip, ...]
+    as_of: str = ""  # YYYY-MM-DD: the page shows the registry as it stood then
+    now_query: str = ""  # the same page without as_of: today's registry
 
     def is_chosen(self, key: str, code: str) -> bool:
         return (dict(FIELDS)[key], code) in self.params
@@ -121,6 +123,8 @@ def build(rf: ResolvedFilter, facets: Mapping[str, Sequence[FacetValue]], keep: 
         min_investment="" if flt.min_investment is None else format(flt.min_investment, "f"),
         max_investment="" if flt.max_investment is None else format(flt.max_investment, "f"),
         review=flt.needs_review, chips=tuple(_chips(rf, params, keep)),
+        as_of=flt.as_of.isoformat() if flt.as_of else "",
+        now_query=query([p for p in params if p[0] != "as_of"] + keep),
     )
 
 
@@ -157,7 +161,8 @@ def _field(rf: ResolvedFilter, facets: Mapping[str, Sequence[FacetValue]], key: 
 
 def _chips(rf: ResolvedFilter, params: Params, keep: Params) -> list[Chip]:
     by_param = {param: key for key, param in FIELDS}
-    words = {"min_investment": "≥ {} 亿元", "max_investment": "≤ {} 亿元", "q": "“{}”", "review": "仅待核实位置"}
+    words = {"min_investment": "≥ {} 亿元", "max_investment": "≤ {} 亿元", "q": "“{}”", "review": "仅待核实位置",
+             "as_of": "截至 {}"}
     out = []
     for i, (param, value) in enumerate(params):
         label = _label(rf, by_param[param], value) if param in by_param else words[param].format(value)

@@ -45,6 +45,8 @@ STRINGS: dict[str, dict[str, str]] = {
         "print_list": "打印",
         "f_parent": "所属项目", "f_parts": "包含项目", "parts_note": "（其投资计入本项目，合计不重复计算）",
         "f_range": "投资区间（亿元，原文所述）", "f_plan_period": "规划期", "f_partner_regions": "来源地区",
+        "as_of": "截至日期", "as_of_now": "查看当前数据",
+        "as_of_banner": "本页显示截至 {}（北京时间当日结束时）的项目库：由修改记录回溯得出，之后新建的项目不在其中，之后的修改和进度未计入。",
     },
     "en": {
         "site": "Taiyuan Key Projects", "nav_map": "Map", "nav_list": "Project list", "nav_review": "Locations to verify", "switch_lang": "中文",
@@ -76,6 +78,8 @@ STRINGS: dict[str, dict[str, str]] = {
         "f_parent": "Part of", "f_parts": "Parts", "parts_note": "(their investment is within this project's; totals count it once)",
         "f_range": "Investment range (亿元, as stated)", "f_plan_period": "Plan period",
         "f_partner_regions": "Home regions",
+        "as_of": "As of", "as_of_now": "Show the current registry",
+        "as_of_banner": "This page shows the registry as it stood at the end of {} (Beijing time), rebuilt from the change history: projects created later are absent, later edits and progress are not counted.",
     },
 }
 

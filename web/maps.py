@@ -23,6 +23,7 @@ from web import filterform
 from web.assets import asset_url
 from web.i18n import current_lang
 from web.request_filter import request_filter
+from web.session import cache as stamped_cache
 from web.session import get_session
 
 bp = Blueprint("maps", __name__)
@@ -105,7 +106,7 @@ def data_json() -> WerkzeugResponse:
         payload["filter"] = describe(rf)
         return json.dumps(payload, ensure_ascii=False, separators=(",", ":")).encode()
 
-    cache: StampedCache[bytes] = current_app.extensions["kpr_map_data"]
+    cache: StampedCache[bytes] = stamped_cache("kpr_map_data")
     return _json_bytes(cache.get((cache_key(rf), group_by, crs), stamp.read(session), build))
 
 
@@ -114,5 +115,5 @@ def base_json() -> WerkzeugResponse:
     # Boundaries change when geodata is re-seeded or zones imported: both write rows, so the stamp moves.
     session = get_session()
     crs = _crs()
-    cache: StampedCache[dict[str, Any]] = current_app.extensions["kpr_map_base"]
+    cache: StampedCache[dict[str, Any]] = stamped_cache("kpr_map_base")
     return _json(cache.get(crs, stamp.read(session), lambda: base_layers(session, crs=crs)), max_age=300)

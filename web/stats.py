@@ -39,8 +39,10 @@ def stats_page() -> str:
     board = dashboard(get_session(), rf)
     qs = urlencode(rf.raw.to_params())
     charts = [(chart, render_svg(_shown(chart), _href)) for chart in board.charts]
+    now_qs = urlencode([p for p in rf.raw.to_params() if p[0] != "as_of"])
     return render_template("stats.html", board=board, charts=charts, filter_words=describe(rf),
-                           totals=board.totals, qs=qs, params=rf.raw.to_params())
+                           totals=board.totals, qs=qs, params=rf.raw.to_params(), as_of=rf.raw.as_of,
+                           now_qs=now_qs)
 
 
 @bp.get("/stats.json")

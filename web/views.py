@@ -11,6 +11,7 @@ from flask import Blueprint, Response, current_app, jsonify, render_template, re
 from sqlalchemy.orm import Session
 from werkzeug.datastructures import MultiDict
 
+from registry.asof import cutoff
 from registry.badvalue import BadFilterValue
 from registry.editing import get_project
 from registry.export import build_context, export_rows
@@ -31,7 +32,7 @@ from web import assets, filterform, maps
 from web.auth import can
 from web.i18n import current_lang
 from web.request_filter import request_filter
-from web.session import get_session
+from web.session import as_of_day, cache, get_session
 
 bp = Blueprint("kpr", __name__)
 PAGE_SIZE = 50
@@ -51,7 +52,7 @@ def _list_context(session: Session, args: MultiDict[str, str]) -> dict[str, Any]
     parse_sort(sort)
     group_by = maps.check_group_by(args.get("group_by"))
     page = _page(args)
-    found = current_app.extensions["kpr_facet_index"].get(session).evaluate(rf)
+    found = cache("kpr_facet_index").get(session).evaluate(rf)
     offset = (page - 1) * PAGE_SIZE
     page_ids = found.page_ids(sort, offset, PAGE_SIZE, session)
     if page_ids is not None:  # the index knows the order: load just this page's rows
@@ -124,14 +125,15 @@ def project_page(code: str) -> str:
         tiles_attribution=settings.tiles_attribution,
     ))
     project = _project_or_404(code)
+    day = as_of_day()
     return render_template("project.html", row=row, back=url_for("kpr.projects_page"),
                            parts=render_parts(fmap, assets.asset_url), zip=zip,
                            detail_data=json_for_script(json.dumps(data, ensure_ascii=False)),
                            archived_at=project.archived_at and beijing(project.archived_at),  # 北京时间
-                           history=history_rows(session, project.id),
-                           family=family(session, project), extra=project,
+                           history=history_rows(session, project.id, before=cutoff(day) if day else None),
+                           family=family(session, project), extra=project, as_of=day,
                            vocab=Vocabulary.load(session) if can("editor") else None,
-                           map_crs=crs, draw_assets=assets.draw_assets() if can("editor") else None)
+                           map_crs=crs, draw_assets=assets.draw_assets() if can("editor") and not day else None)
 
 
 @bp.get("/projects/<code>.json")

@@ -9,6 +9,7 @@ from typing import Any, TypeVar
 import click
 from tqdm import tqdm
 
+from registry.asof import reading_scope
 from registry.cli.options import build_filter, filter_options
 from registry.db import session_scope
 from registry.errors import KprError
@@ -42,7 +43,7 @@ def export(output: Path, sort: str, max_rows: int | None, **kwargs: Any) -> None
     flt = build_filter(kwargs)
     try:
         fmt = format_for(output)
-        with session_scope() as session:
+        with reading_scope(flt.as_of) as session:
             rf = resolve(session, flt)
             context = build_context(session, rf, row_limit=max_rows, fmt=fmt)
             count = context.totals.count if context.totals else 0

@@ -7,9 +7,9 @@ from typing import Any
 
 import click
 
+from registry.asof import reading_scope
 from registry.cli.options import build_filter, filter_options
 from registry.config import Settings
-from registry.db import session_scope
 from registry.errors import KprError
 from registry.maps.base import base_layers
 from registry.maps.data import GROUP_BY, map_data
@@ -32,7 +32,7 @@ def map_(group_by: str, shade: str, lang: str, output: Path, **kwargs: Any) -> N
     settings = Settings.from_env()
     crs = "gcj02" if settings.tiles_crs == "gcj02" else "wgs84"
     try:
-        with session_scope(settings) as session:
+        with reading_scope(flt.as_of, settings) as session:
             rf = resolve(session, flt)
             data = map_data(session, rf, group_by, crs=crs)
             data["filter"] = describe(rf)

@@ -30,6 +30,8 @@ def filter_options(func: F) -> F:
     func = click.option("--max-investment", help="总投资 at most this many 亿元")(func)
     func = click.option("-q", "--query", "q", help="free text in name, alias, code or builder")(func)
     func = click.option("--review", is_flag=True, help="only projects whose location needs review (待核实位置)")(func)
+    func = click.option("--as-of", "as_of", metavar="YYYY-MM-DD",
+                        help="the registry as it stood at the end of this day (Beijing time), from the history")(func)
     return func
 
 
@@ -40,6 +42,8 @@ def build_filter(kwargs: dict[str, Any]) -> ProjectFilter:
         value = kwargs.pop(key, None)
         params[key] = [value] if value else []
     params["review"] = ["1"] if kwargs.pop("review", False) else []
+    as_of = kwargs.pop("as_of", None)
+    params["as_of"] = [as_of] if as_of else []
     try:
         return ProjectFilter.from_params(params)
     except KprError as exc:

@@ -1,6 +1,7 @@
 """`kpr progress import|template|close`: monthly 调度 figures (issue 17)."""
 from __future__ import annotations
 
+import getpass
 import sys
 from datetime import date
 from pathlib import Path
@@ -29,10 +30,13 @@ def progress() -> None:
 @click.option("--dry-run", is_flag=True, help="check and report what would change; write nothing")
 @click.option("--report", "report_path", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="write the problems, the classes and the rule to this .xlsx")
-def import_(file: Path, year: int | None, month: int | None, dry_run: bool, report_path: Path | None) -> None:
+@click.option("--user", "username", default=None, help="who imports, for the change history (default: the OS user)")
+def import_(file: Path, year: int | None, month: int | None, dry_run: bool, report_path: Path | None,
+            username: str | None) -> None:
     try:
         with session_scope() as session:
-            report = import_progress(session, file, year=year, month=month, dry_run=dry_run)
+            report = import_progress(session, file, year=year, month=month, dry_run=dry_run,
+                                     username=(username or "").strip() or _os_user())
             if dry_run or not report.ok:
                 session.rollback()
     except KprError as exc:
@@ -52,6 +56,13 @@ def import_(file: Path, year: int | None, month: int | None, dry_run: bool, repo
     click.echo(report.summary())
     if not report.ok:
         sys.exit(1)
+
+
+def _os_user() -> str | None:
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):  # no passwd entry (some containers)
+        return None
 
 
 @progress.command(help="Write an empty 调度 sheet (.xlsx) in the shape `kpr progress import` reads.")

@@ -9,8 +9,8 @@ from typing import Any
 
 import click
 
+from registry.asof import reading_scope
 from registry.cli.options import build_filter, filter_options
-from registry.db import session_scope
 from registry.errors import KprError
 from registry.export import build_context, export_rows
 from registry.export.jsonpage import Paging, envelope, page_rows, write_json_page
@@ -29,7 +29,7 @@ from registry.textout import table
 def projects(fmt: str, sort: str, limit: int | None, offset: int, **kwargs: Any) -> None:
     flt = build_filter(kwargs)
     try:
-        with session_scope() as session:
+        with reading_scope(flt.as_of) as session:
             rf = resolve(session, flt)
             if fmt == "table":
                 rows = fetch_rows(session, rf, sort=sort, limit=limit, offset=offset)

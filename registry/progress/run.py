@@ -65,7 +65,8 @@ class _Planned:
 
 def import_progress(session: Session, path: Path, *, year: int | None = None, month: int | None = None,
                     dry_run: bool = False, user: UserRecord | None = None, rule: Rule | None = None,
-                    file_name: str | None = None) -> ProgressReport:
+                    file_name: str | None = None, username: str | None = None) -> ProgressReport:
+    """`user` is the logged-in account (web upload); `username` names a person without one (CLI)."""
     report = ProgressReport(file=file_name or path.name, dry_run=dry_run)
     rule = rule or Rule.from_settings()
     report.rule = rule.describe()
@@ -97,7 +98,7 @@ def import_progress(session: Session, path: Path, *, year: int | None = None, mo
         report.added, report.changed, report.unchanged, report.classes = [], [], [], {}
         return report
     if not dry_run:
-        _write(session, planned, stored, report, user)
+        _write(session, planned, stored, report, user, username)
     return report
 
 
@@ -178,9 +179,10 @@ def _check_order(p: _Planned, months: dict[int, ProjectProgress], month: int, pr
 
 
 def _write(session: Session, planned: list[_Planned], stored: dict[int, dict[int, ProjectProgress]],
-           report: ProgressReport, user: UserRecord | None) -> None:
+           report: ProgressReport, user: UserRecord | None, username: str | None) -> None:
     assert report.year is not None and report.month is not None
-    history.begin(session, "import", user=user, file_name=report.file)
+    # One change set per import; a re-import that changes nothing leaves none behind (history.begin).
+    history.begin(session, "progress-import", user=user, username=username, file_name=report.file)
     for p in planned:
         existing = stored.get(p.project.id, {}).get(report.month)
         if existing is None:
