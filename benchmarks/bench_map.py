@@ -71,8 +71,8 @@ def build_db(url: str, n: int, seed_value: int = 7) -> None:
         seed(session, settings)
         districts = {c: shape(json.loads(g)) for c, g in session.execute(
             select(AdminUnit.adcode, AdminUnit.geometry).where(AdminUnit.group == "taiyuan",
-                                                                AdminUnit.level == "county")).tuples()}
-        zones = [c for c, g in session.execute(select(Zone.code, Zone.geometry)).tuples() if g]
+                                                                AdminUnit.level == "county"))}
+        zones = [c for c, g in session.execute(select(Zone.code, Zone.geometry)) if g]
         chains = list(session.scalars(select(IndustryChain.code)))
         strategies = list(session.scalars(select(Strategy.code)))
         next_id = (session.scalar(select(func.max(Project.id))) or 0) + 1

@@ -29,7 +29,7 @@ def test_synth_loads_and_queries(fresh_url: str) -> None:
             for model in (Source, LocationDistrict, ProjectChain, ProjectStrategy):
                 assert session.scalar(select(func.count()).select_from(model)) > 0
             placed = dict(session.execute(select(Project.district_code, func.count()).group_by(Project.district_code)
-                                          ).tuples().all())
+                                          ).all())
             assert {c for c in placed if c} <= {f"1401{k:02d}" for k in range(100)}  # Taiyuan's districts
             assert len([c for c in placed if c]) >= 5  # spread, not piled into one district
 
