@@ -14,6 +14,7 @@ from registry.memberships import BASIS_WORDS, PlaceLink, place_label, place_link
 from registry.models import PRECISIONS
 from registry.queries import ProjectFilter, Vocabulary, describe_en, resolve
 from registry.records import ProjectRow
+from web.filterform import Chip
 from web.session import get_session
 
 LANGS = ("zh", "en")
@@ -43,6 +44,8 @@ STRINGS: dict[str, dict[str, str]] = {
         "error": "出错了", "map_title": "项目地图", "loading": "地图数据加载中…",
         "remove": "移除此筛选条件", "bad_value": "无法按此筛选", "did_you_mean": "您是不是要找：",
         "print_list": "打印",
+        "chip_min_investment": "≥ {v} 亿元", "chip_max_investment": "≤ {v} 亿元", "chip_q": "“{v}”",
+        "chip_review": "仅待核实位置",
     },
     "en": {
         "site": "Taiyuan Key Projects", "nav_map": "Map", "nav_list": "Project list", "nav_review": "Locations to verify", "switch_lang": "中文",
@@ -71,6 +74,8 @@ STRINGS: dict[str, dict[str, str]] = {
         "map_title": "Project map", "loading": "Loading map data…",
         "remove": "Remove this filter", "bad_value": "Cannot filter by this", "did_you_mean": "Did you mean:",
         "print_list": "Print",
+        "chip_min_investment": "investment ≥ {v} (100M CNY)", "chip_max_investment": "investment ≤ {v} (100M CNY)",
+        "chip_q": "“{v}”", "chip_review": "only locations to verify",
     },
 }
 
@@ -130,7 +135,27 @@ def _inject() -> dict[str, object]:
             "place_links": _place_links, "basis_words": BASIS_WORDS[lang],
             "place_label": lambda link: place_label(link, lang), "filter_words_in": _filter_words,
             "in_lang": lambda message: in_lang(str(message), lang),
-            "column_title": lambda key, title: COLUMN_WORDS[lang].get(key, title)}
+            "column_title": lambda key, title: COLUMN_WORDS[lang].get(key, title),
+            "aside": lambda text: aside(text, lang), "chip_text": lambda chip: chip_text(chip, lang),
+            "chip_marks": lambda chip: aside(MARK_SEPARATOR[lang].join(BASIS_WORDS[lang][m] for m in chip.marks), lang)
+            if chip.marks else ""}
+
+
+MARK_SEPARATOR = {"zh": "；", "en": "; "}
+
+
+def aside(text: str, lang: str) -> str:
+    """A remark after a name: （…） in Chinese, (…) in English."""
+    return f"（{text}）" if lang == "zh" else f" ({text})"
+
+
+def chip_text(chip: Chip, lang: str) -> str:
+    """What an active-filter chip says: the name as recorded, a status in the page's language, or the
+    number, words or flag the user typed."""
+    if chip.param == "status":
+        return STATUS_WORDS[lang].get(chip.value, chip.value)
+    template = STRINGS[lang].get("chip_" + chip.param)
+    return template.replace("{v}", chip.value) if template else chip.label
 
 
 def _filter_words(params: list[tuple[str, str]], vocab: Vocabulary, given: str) -> str:
