@@ -61,3 +61,14 @@ def test_seed_twice_changes_nothing(fresh_url: str) -> None:
 @pytest.mark.parametrize("sub", ["current", "check"])
 def test_db_commands_report_revision(seeded_url: str, sub: str) -> None:
     assert "head" in run(seeded_url, "db", sub) or "ok" in run(seeded_url, "db", sub)
+
+
+def test_the_table_speaks_chinese_like_the_web(seeded_url: str) -> None:
+    """`kpr projects` shows no stored code: status unknown reads 未注明, precision its Chinese words only."""
+    table = run(seeded_url, "projects", "--status", "unknown")
+    header, _rule, *rows = table.split("\n\n")[0].splitlines()
+    assert rows and "区域战略（规划所列）" in header
+    for row in rows:
+        assert "未注明" in row and "unknown" not in row
+        assert not any(word in row for word in ("district", "city-wide", "exact site", "zone extent", "unknown")), row
+    assert "状态：未注明" in table
