@@ -70,4 +70,7 @@ def place_links(row: ProjectRow, names: Mapping[str, str], members: Members) -> 
 
 
 def place_label(link: PlaceLink, lang: str = "zh") -> str:
-    return link.name if link.confirmed else f"{link.name}（{BASIS_WORDS[lang]['unconfirmed']}）"
+    if link.confirmed:
+        return link.name
+    note = BASIS_WORDS[lang]["unconfirmed"]
+    return f"{link.name}（{note}）" if lang == "zh" else f"{link.name} ({note})"

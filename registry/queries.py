@@ -167,7 +167,7 @@ def _match(value: str, names: Mapping[str, Sequence[str]], what: str, param: str
                            f" ({param}={value!r} is ambiguous)", param, value, shown)
     close = _closest(value, names)
     hint = f"您是不是要找：{'、'.join(label for _, label in close)}？" if close else ""
-    examples = "、".join(labels[0] for labels in list(names.values())[:6])
+    examples = ", ".join(labels[0] for labels in list(names.values())[:6])
     raise BadFilterValue(f"没有名为“{value}”的{what}。{hint}({param}={value!r}: unknown; expected a code or "
                          f"a name such as {examples} …)", param, value, close)
 

@@ -3,18 +3,30 @@ interface is translated (and the filter in words, on the list); data (project an
 stays as recorded."""
 from __future__ import annotations
 
+import re
+from collections.abc import Mapping
 from decimal import Decimal
 
 from flask import Blueprint, Response, request
 
 from registry.errors import InvalidFilter
-from registry.historyview import METHOD_LABELS
+from registry.historyview import FIELD_LABELS, KIND_LABELS, METHOD_LABELS
 from registry.maps.labels import map_labels
 from registry.memberships import BASIS_WORDS, PlaceLink, place_label, place_links
 from registry.models import PRECISIONS
 from registry.queries import ProjectFilter, Vocabulary, describe_en, resolve
 from registry.records import ProjectRow
+from registry.users import ROLE_LABELS
 from web.filterform import Chip
+from web.i18n_pages import (
+    CONSTRUCTION_WORDS_EN,
+    FIELD_WORDS_EN,
+    KIND_WORDS_EN,
+    MEETING_HEADERS_EN,
+    PAGE_STRINGS,
+    REASON_WORDS_EN,
+    ROLE_WORDS_EN,
+)
 from web.session import get_session
 
 LANGS = ("zh", "en")
@@ -79,6 +91,9 @@ STRINGS: dict[str, dict[str, str]] = {
     },
 }
 
+for _lang, _words in PAGE_STRINGS.items():
+    STRINGS[_lang].update(_words)
+
 # Statuses as stored → as shown; the Chinese ones are the plans' own words, "unknown" is not.
 STATUS_WORDS = {
     "zh": {"unknown": "未注明"},
@@ -138,7 +153,29 @@ def _inject() -> dict[str, object]:
             "column_title": lambda key, title: COLUMN_WORDS[lang].get(key, title),
             "aside": lambda text: aside(text, lang), "chip_text": lambda chip: chip_text(chip, lang),
             "chip_marks": lambda chip: aside(MARK_SEPARATOR[lang].join(BASIS_WORDS[lang][m] for m in chip.marks), lang)
-            if chip.marks else ""}
+            if chip.marks else "",
+            "role_label": lambda role: _word(lang, ROLE_LABELS, ROLE_WORDS_EN, role),
+            "kind_label": lambda kind: _word(lang, KIND_LABELS, KIND_WORDS_EN, kind),
+            "field_label": lambda name: _word(lang, FIELD_LABELS, FIELD_WORDS_EN, name),
+            "construction_label": lambda value: CONSTRUCTION_WORDS_EN.get(value, value) if lang == "en" else value,
+            "reason_label": lambda text: REASON_WORDS_EN.get(text, text) if lang == "en" else text,
+            "fill": lambda text, *values: _fill(text, values),
+            "meeting_header": lambda key, header: MEETING_HEADERS_EN.get(key, header) if lang == "en" else header,
+            # What kpr_place.js writes into the preview, and the precision words it shows.
+            "place_words": {**{k: v for k, v in STRINGS[lang].items() if k.startswith("pv_")},
+                            "list_sep": STRINGS[lang]["list_sep"],
+                            "precisions": {str(k): v for k, v in PRECISION_WORDS[lang].items()}}}
+
+
+def _word(lang: str, chinese: Mapping[str, str], english: Mapping[str, str], code: str) -> str:
+    return (english if lang == "en" else chinese).get(code, chinese.get(code, code))
+
+
+def _fill(text: str, values: tuple[object, ...]) -> str:
+    """t strings mark values with {x} (and {y}): filled in order."""
+    for key, value in zip(("{x}", "{y}"), values):
+        text = text.replace(key, str(value))
+    return text
 
 
 MARK_SEPARATOR = {"zh": "；", "en": "; "}
@@ -177,16 +214,23 @@ def _multi(params: list[tuple[str, str]]) -> dict[str, list[str]]:
 
 
 def in_lang(message: str, lang: str) -> str:
-    """Messages are written 中文 (English): the English interface shows the part in parentheses."""
+    """Messages are written 中文 (English): the English interface shows the part in parentheses, the Chinese
+    one the part before it."""
     text = message.rstrip()
-    if lang != "en" or not text.endswith(")"):
+    if not text.endswith(")"):
         return message
     depth = 0
     for i in range(len(text) - 1, -1, -1):  # the "(" that closes at the very end
         depth += {")": 1, "(": -1}.get(text[i], 0)
         if depth == 0:
-            return text[i + 1:-1] or message
+            english, chinese = text[i + 1:-1], text[:i].rstrip()
+            if lang == "en":
+                return english or message
+            return chinese if chinese and english and not _CJK.search(english) else message
     return message
+
+
+_CJK = re.compile(r"[\u3400-\u9fff]")
 
 
 def _place_links(row: ProjectRow) -> list[PlaceLink]:

@@ -7,11 +7,13 @@ from flask import Blueprint, Response, jsonify, render_template, request, url_fo
 
 from registry.errors import NotFound
 from registry.printout import export_filename
-from registry.queries import ResolvedFilter, describe, resolve
+from registry.queries import ResolvedFilter, describe, describe_en, resolve
 from registry.stats import Bar, Chart, dashboard
 from web.charts import render_svg
+from web.i18n import current_lang
 from web.request_filter import request_filter
 from web.session import get_session
+from web.stats_words import SVG_WORDS, english
 
 bp = Blueprint("stats", __name__)
 MAX_BARS = 20  # chains run to dozens; the JSON twin keeps all of them
@@ -38,8 +40,12 @@ def stats_page() -> str:
     rf = _resolved()
     board = dashboard(get_session(), rf)
     qs = urlencode(rf.raw.to_params())
-    charts = [(chart, render_svg(_shown(chart), _href)) for chart in board.charts]
-    return render_template("stats.html", board=board, charts=charts, filter_words=describe(rf),
+    shown = [_shown(chart) for chart in board.charts]
+    if current_lang() == "en":
+        charts = [(chart, render_svg(english(chart), _href, words=SVG_WORDS)) for chart in shown]
+    else:
+        charts = [(chart, render_svg(chart, _href)) for chart in shown]
+    return render_template("stats.html", board=board, charts=charts, filter_words=describe_en(rf) if current_lang() == "en" else describe(rf),
                            totals=board.totals, qs=qs, params=rf.raw.to_params())
 
 

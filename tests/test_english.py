@@ -1,0 +1,182 @@
+"""The English interface is complete: every page an editor can open, rendered with ?lang=en, shows no
+Chinese outside data values (project, place, plan and strategy names, excerpts, what users typed).
+
+Data strings come from the database the pages read; whatever Chinese remains after removing them is
+interface text that was not translated (a hard-coded 保存, a raw （…）)."""
+from __future__ import annotations
+
+import io
+import json
+import re
+from collections.abc import Iterable, Iterator
+from html.parser import HTMLParser
+from pathlib import Path
+from typing import Any
+
+import pytest
+from flask.testing import FlaskClient
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from registry.db import make_engine
+from registry.models import (
+    AdminUnit,
+    Change,
+    ChangeSet,
+    IndustryChain,
+    Location,
+    Project,
+    Source,
+    Strategy,
+    Zone,
+)
+from registry.plans import plan_label
+from tests.account_helpers import Site, csrf_from, form_fields, prepare
+
+# Chinese characters and the full-width punctuation that goes with them (（）：，、。；“” are only Chinese when
+# full-width: the curly quotes are shared with English and not counted).
+CJK = re.compile(r"[\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uff00-\uffef]+")
+# The unit the registry counts money in keeps its name in English too, always beside its translation
+# ("Total investment (亿元)", "亿元 (100M CNY)"): the spreadsheets and plans say 亿元.
+UNITS = ("亿元", "万元")
+SHOWN_ATTRIBUTES = ("title", "placeholder", "aria-label", "alt", "data-confirm")
+
+
+@pytest.fixture
+def site(fresh_url: str, tmp_path: Path) -> Site:
+    return prepare(fresh_url, tmp_path)
+
+
+class _Shown(HTMLParser):
+    """Text a person sees: text nodes outside <script>/<style>, and attributes shown as tooltips or hints."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.parts: list[str] = []
+        self._hidden = 0
+        self._closing: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        # Hidden: scripts, styles, and an element marked lang="zh-…" (the link to the Chinese interface
+        # speaks to Chinese readers on purpose). Marked elements here hold no nested tag of their kind.
+        if tag in ("script", "style") or (dict(attrs).get("lang") or "").startswith("zh"):
+            self._hidden += 1
+            self._closing.append(tag)
+        self.parts.extend(v for k, v in attrs if k in SHOWN_ATTRIBUTES and v)
+
+    def handle_endtag(self, tag: str) -> None:
+        if self._closing and tag == self._closing[-1]:
+            self._closing.pop()
+            self._hidden -= 1
+
+    def handle_data(self, data: str) -> None:
+        if not self._hidden and data.strip():
+            self.parts.append(data)
+
+
+def _leaves(value: Any) -> Iterator[str]:
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, dict):
+        for v in value.values():
+            yield from _leaves(v)
+    elif isinstance(value, list | tuple):
+        for v in value:
+            yield from _leaves(v)
+
+
+def data_values(url: str) -> list[str]:
+    """Every text value the database holds that a page may show as recorded, longest first."""
+    engine = make_engine(url)
+    found: set[str] = set()
+    columns: Iterable[Any] = (
+        Project.name, Project.aliases, Project.kind, Project.status, Project.status_text, Project.investment_text,
+        Project.capacity_text, Project.builder, Project.partners, Project.description, Project.place_text,
+        Project.box, Project.group_name, Source.document, Source.excerpt, Source.box,
+        Location.evidence, AdminUnit.name, Zone.name, Zone.aliases, Strategy.name, Strategy.aliases,
+        IndustryChain.name, Change.old, Change.new, ChangeSet.comment, ChangeSet.file_name,
+    )
+    with Session(engine) as session:
+        for column in columns:
+            for value in session.scalars(select(column)):
+                found.update(v for v in _leaves(value) if v)
+        found.update(plan_label(document) for document in session.scalars(select(Source.document)))
+    engine.dispose()
+    return sorted(found, key=len, reverse=True)
+
+
+def untranslated(html: str, data: Iterable[str]) -> list[str]:
+    """Chinese left in the shown text once data values and the money unit are taken out."""
+    parser = _Shown()
+    parser.feed(html)
+    left: list[str] = []
+    for part in parser.parts:
+        for value in (*data, *UNITS):
+            if value in part:
+                part = part.replace(value, " ")
+        left.extend(CJK.findall(part))
+    return left
+
+
+def test_the_check_finds_hard_coded_chinese() -> None:
+    page = '<p>Save</p><button title="保存修改">保存</button><script>var x = "地图";</script><td>小店区</td>'
+    assert untranslated(page, ["小店区"]) == ["保存修改", "保存"]
+    assert untranslated('<p>Filter：all</p>', []) == ["："]
+    assert untranslated("<p>Total investment (亿元)</p>", []) == []
+    assert untranslated('<p><a lang="zh-CN" href="?lang=zh">中文</a> 保存</p>', []) == ["保存"]
+
+
+def _editor(site: Site) -> FlaskClient:
+    client = site.client("editor")
+    client.get("/projects?lang=en")  # the choice is remembered in a cookie, as a user's click on "English"
+    return client
+
+
+def _make_history(client: FlaskClient) -> None:
+    """An edit and a placement by hand, so 修改记录 holds a status change and a placement."""
+    html = client.get("/projects/T-1/edit").get_data(as_text=True)
+    fields = form_fields(html, "edit-form")
+    fields.update(status="在建", comment="checked on site")
+    assert client.post("/projects/T-1/edit", data=fields).status_code == 302
+    page = client.get("/projects/T-1").get_data(as_text=True)
+    place = form_fields(page, "place-form") | {"mode": "area", "district_code": "140106", "comment": ""}
+    place["csrf_token"] = csrf_from(page)
+    assert client.post("/projects/T-1/place", data=place).status_code == 302
+
+
+PAGES = (
+    "/map", "/map?group_by=strategy&shade=investment", "/projects",
+    "/projects?strategy=jjj&corridor=tai_xin&corridor=central_shanxi&status=unknown&min_investment=1&q=T-1&review=1",
+    "/projects?district=nowhere", "/projects?sort=-name&page=1", "/projects/T-1", "/projects/T-2", "/projects/T-1/edit",
+    "/projects/new", "/review", "/import", "/stats", "/stats?strategy=jjj", "/projects/print",
+    "/projects/print?strategy=jjj&status=unknown", "/projects/NO-SUCH-CODE",
+)
+
+
+def test_every_page_speaks_english_to_an_editor(site: Site) -> None:
+    client = _editor(site)
+    _make_history(client)
+    data = data_values(site.url)
+    problems = {}
+    for path in PAGES:
+        resp = client.get(path)
+        assert resp.status_code in (200, 400, 404), (path, resp.status_code)
+        left = untranslated(resp.get_data(as_text=True), data)
+        if left:
+            problems[path] = sorted(set(left))
+    login_page = site.app.test_client().get("/login?lang=en").get_data(as_text=True)
+    if left := untranslated(login_page, data):
+        problems["/login"] = sorted(set(left))
+    assert not problems, json.dumps(problems, ensure_ascii=False, indent=1)
+
+
+def test_the_import_preview_speaks_english(site: Site, tmp_path: Path) -> None:
+    client = _editor(site)
+    sheet = client.get("/import/template.xlsx").get_data()
+    page = client.get("/import").get_data(as_text=True)
+    resp = client.post("/import", data={"csrf_token": csrf_from(page), "action": "preview",
+                                        "file": (io.BytesIO(sheet), "empty.xlsx")},
+                       content_type="multipart/form-data")
+    assert resp.status_code in (200, 400, 422)
+    left = untranslated(resp.get_data(as_text=True), data_values(site.url))
+    assert not left, left
