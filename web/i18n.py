@@ -11,6 +11,7 @@ from flask import Blueprint, Response, request
 
 from registry.errors import InvalidFilter
 from registry.historyview import FIELD_LABELS, KIND_LABELS, METHOD_LABELS
+from registry.importer.report import ImportReport
 from registry.maps.labels import map_labels
 from registry.memberships import BASIS_WORDS, PlaceLink, place_label, place_links
 from registry.models import PRECISIONS
@@ -160,11 +161,22 @@ def _inject() -> dict[str, object]:
             "construction_label": lambda value: CONSTRUCTION_WORDS_EN.get(value, value) if lang == "en" else value,
             "reason_label": lambda text: REASON_WORDS_EN.get(text, text) if lang == "en" else text,
             "fill": lambda text, *values: _fill(text, values),
+            "import_summary": lambda report: _import_summary(report, lang),
             "meeting_header": lambda key, header: MEETING_HEADERS_EN.get(key, header) if lang == "en" else header,
             # What kpr_place.js writes into the preview, and the precision words it shows.
             "place_words": {**{k: v for k, v in STRINGS[lang].items() if k.startswith("pv_")},
                             "list_sep": STRINGS[lang]["list_sep"],
                             "precisions": {str(k): v for k, v in PRECISION_WORDS[lang].items()}}}
+
+
+def _import_summary(report: ImportReport, lang: str) -> str:
+    """The import's one-line summary in the page's language (report.summary() is the CLI's, in both)."""
+    words = STRINGS[lang]
+    state = words["ir_applied"] if report.applied else words["ir_dry_run"] if report.dry_run else words["ir_refused"]
+    return words["ir_summary"].format(
+        state=state, read=report.rows_read, created=len(report.created), updated=len(report.updated),
+        unchanged=len(report.unchanged), problems=report.problem_count, bad=len(report.bad_rows),
+        duplicates=len(report.duplicates))
 
 
 def _word(lang: str, chinese: Mapping[str, str], english: Mapping[str, str], code: str) -> str:

@@ -58,6 +58,12 @@ PAGE_STRINGS: dict[str, dict[str, str]] = {
         "im_applied": "已写入的修改", "im_previewed": "将要写入的修改（预览，尚未写入）", "im_changes": "{x} 处",
         "im_code": "编号", "im_project": "项目", "im_field": "字段", "im_before": "修改前", "im_after": "修改后",
         "im_created": "（新建）", "im_more": "另有 {x} 处修改未列出。",
+        "ir_sheet": "工作表", "ir_ignored": "忽略的列", "ir_informational": "仅供参考、不导入的列", "ir_problems": "问题",
+        "ir_row": "行号", "ir_column": "列", "ir_value": "值", "ir_problem": "问题", "ir_expected": "应为",
+        "ir_more": "另有 {x} 个问题：请下载问题报告。", "ir_duplicates": "疑似重复（请确认）",
+        "ir_applied": "已导入", "ir_dry_run": "试运行，未写入", "ir_refused": "有错误，未写入任何数据",
+        "ir_summary": "{state} · 读取 {read} 行 · 新增 {created} · 更新 {updated} · 未变 {unchanged} · "
+                      "问题 {problems}（{bad} 行） · 疑似重复 {duplicates}",
         # login
         "username": "用户名", "password": "密码",
         # print view
@@ -130,6 +136,13 @@ PAGE_STRINGS: dict[str, dict[str, str]] = {
         "im_applied": "Changes written", "im_previewed": "Changes to write (preview, nothing written yet)",
         "im_changes": "{x}", "im_code": "Code", "im_project": "Project", "im_field": "Field", "im_before": "Before",
         "im_after": "After", "im_created": "(new)", "im_more": "{x} more changes not listed.",
+        "ir_sheet": "sheet", "ir_ignored": "Columns ignored", "ir_informational": "Columns for reference, not imported",
+        "ir_problems": "Problems", "ir_row": "Row", "ir_column": "Column", "ir_value": "Value", "ir_problem": "Problem",
+        "ir_expected": "Expected", "ir_more": "{x} more problems: download the problem report.",
+        "ir_duplicates": "Likely duplicates (please check)",
+        "ir_applied": "applied", "ir_dry_run": "dry run: nothing written", "ir_refused": "errors: nothing written",
+        "ir_summary": "{state} · {read} rows read · {created} new · {updated} updated · {unchanged} unchanged · "
+                      "{problems} problems ({bad} rows) · {duplicates} likely duplicates",
         "username": "Username", "password": "Password",
         "pr_back": "← Back to the list", "pr_print": "Print", "pr_data_date": "data as of", "pr_printed": "printed",
         "pr_no_data": "no data", "pr_number": "No.", "pr_sum": "Total", "pr_sum_first": "Total of the first {x}",
