@@ -60,7 +60,8 @@ class _Shown(HTMLParser):
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         # Hidden: scripts, styles, and an element marked lang="zh-…" (the link to the Chinese interface
         # speaks to Chinese readers on purpose). Marked elements here hold no nested tag of their kind.
-        if tag in ("script", "style") or (dict(attrs).get("lang") or "").startswith("zh"):
+        marked = tag != "html" and (dict(attrs).get("lang") or "").startswith("zh")
+        if tag in ("script", "style") or marked:
             self._hidden += 1
             self._closing.append(tag)
         self.parts.extend(v for k, v in attrs if k in SHOWN_ATTRIBUTES and v)
@@ -182,3 +183,46 @@ def test_the_import_preview_speaks_english(site: Site, tmp_path: Path) -> None:
     sheets = load_workbook(io.BytesIO(sheet), read_only=True).sheetnames  # the file's own words are data
     left = untranslated(resp.get_data(as_text=True), [*data_values(site.url), *sheets])
     assert not left, json.dumps(left, ensure_ascii=False)
+
+
+# Words a Chinese page may show in Latin letters: formats, coordinate systems, the product's short name and
+# the switch to English.
+LATIN_OK = {"KPR", "JSON", "CSV", "Excel", "GeoJSON", "SVG", "English", "WGS", "GCJ", "BD", "GPS", "xlsx", "csv",
+            "TY"}  # TY: the example code in the new-project form's hint
+LATIN = re.compile(r"[A-Za-z][A-Za-z_]+")
+
+
+def latin_words(html: str, data: Iterable[str]) -> list[str]:
+    """Latin words left in a Chinese page's shown text once data values are taken out: stored codes such as
+    unknown or place_name, or English that only the English interface should show."""
+    parser = _Shown()
+    parser.feed(html)
+    left: list[str] = []
+    for part in parser.parts:
+        for value in data:
+            if value in part:
+                part = part.replace(value, " ")
+        left.extend(w for w in LATIN.findall(part) if w not in LATIN_OK)
+    return left
+
+
+def test_the_latin_check_finds_stored_codes() -> None:
+    assert latin_words("<td>unknown</td><td>区县 district</td><p>导出：CSV</p>", []) == ["unknown", "district"]
+
+
+def test_chinese_pages_show_no_stored_code_or_english(site: Site) -> None:
+    client = site.client("editor")
+    client.get("/projects?lang=zh")
+    _make_history(client)
+    data = [*data_values(site.url), *ROLES_AS_NAMES]
+    problems = {}
+    for path in PAGES:
+        resp = client.get(path)
+        typed = [v for v in re.split(r"[/?&=]", path) if v]  # what the user typed in the URL is shown back
+        shown_back = sorted([*typed, *data], key=len, reverse=True)  # longest first: a name before its part
+        if left := latin_words(resp.get_data(as_text=True), shown_back):
+            problems[path] = sorted(set(left))
+    assert not problems, json.dumps(problems, ensure_ascii=False, indent=1)
+
+
+ROLES_AS_NAMES = ("viewer", "editor", "admin")  # tests/account_helpers names each account after its role

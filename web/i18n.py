@@ -238,7 +238,8 @@ def in_lang(message: str, lang: str) -> str:
             english, chinese = text[i + 1:-1], text[:i].rstrip()
             if lang == "en":
                 return english or message
-            return chinese if chinese and english and not _CJK.search(english) else message
+            # The English part starts in English (it may quote Chinese names after that).
+            return chinese if chinese and english[:1].isascii() and not _CJK.match(english) else message
     return message
 
 
