@@ -364,3 +364,17 @@ def test_chips_say_whether_a_plan_states_the_tie_or_the_place_does(client: Flask
            "unconfirmed)</span>" in english
     on_map = client.get("/map?strategy=jjj&lang=zh").get_data(as_text=True)
     assert "× 京津冀协同发展<span class=\"basis\" data-testid=\"chip-basis\">（规划所列）</span>" in on_map
+
+
+def test_every_view_of_strategies_says_they_are_plan_stated(client: FlaskClient) -> None:
+    """Strategies group, chart and print as the plans' ties (规划所列); corridors keep their notes."""
+    page = client.get("/map?group_by=strategy&lang=zh").get_data(as_text=True)
+    labels = json.JSONDecoder().raw_decode(page, page.index('"labels": ') + len('"labels": '))[0]
+    assert labels["by_strategy"] == "按区域战略分组（规划所列）"
+    assert labels["status_unknown"] == "未注明" and labels["precision_3"] == "区县"  # popups read words, not codes
+    stats = client.get("/stats?lang=zh").get_data(as_text=True)
+    assert 'aria-label="区域战略（规划所列）"' in stats
+    printed = client.get("/projects/print?strategy=jjj&corridor=central_shanxi&lang=zh").get_data(as_text=True)
+    assert "区域战略：京津冀协同发展（规划所列）" in printed and "含太原全市，覆盖全部已定位的太原项目" in printed
+    english = client.get("/stats?lang=en").get_data(as_text=True)
+    assert 'aria-label="Regional strategy (stated by a plan)"' in english
