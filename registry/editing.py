@@ -3,6 +3,7 @@ and restore. Every call opens its own change set, so history names the user, the
 The caller owns the transaction (the web request commits)."""
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -13,11 +14,11 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from registry import history
 from registry.errors import Forbidden, InvalidRecord, NotFound, Problem, StaleEdit
-from registry.models import Project, utcnow
+from registry.models import STATUSES, Project, utcnow
 from registry.money import parse_amount_text
 from registry.upsert import Placer, _apply, check_references, stated_placement
 from registry.users import UserRecord
-from registry.validate import normalize_code, validate_project
+from registry.validate import CODE_EXPECTED, normalize_code, validate_project
 
 # The form's fields are the keys of the project JSON (issue 11), plus the amount's unit.
 FORM_FIELDS = ("code", "name", "aliases", "kind", "status", "construction_type", "total_investment",
@@ -39,6 +40,37 @@ MESSAGES_ZH = {
 }
 
 
+# What a value should be, as the Chinese form says it; and the form's own Chinese words, in English.
+EXPECTED_ZH = {
+    "a four-digit year such as 2023": "四位数的年份，如 2023", "a year between 1949 and 2100": "1949 到 2100 之间的年份",
+    "a list of names": "名称列表", "a stable project code": "固定的项目编号", "the project name": "项目名称",
+    CODE_EXPECTED: "字母、数字和 - _ .，如 2023-B1-001（不含 / \\ ? #、空格或控制字符）",
+    " / ".join(STATUSES): " / ".join("未注明" if s == "unknown" else s for s in STATUSES),
+}
+WORDS_EN = {"未知单位": "unknown unit", "亿元 或 万元": "亿元 or 万元", "编号已被使用": "code already in use",
+            "一个新的编号": "a new code", "如 12.5 或 1,200（单位另选）": "e.g. 12.5 or 1,200 (the unit is chosen beside it)"}
+_PATTERNS_ZH = ((re.compile(r"a year ≥ (\d+)"), "不早于 {} 年"), (re.compile(r"无法确定金额：.*"), "无法确定金额"),
+                (re.compile(r"contains whitespace"), "含有空格"),
+                (re.compile(r"contains an invisible or control character \((U\+[0-9A-F]+)\)"), "含有不可见字符或控制字符（{}）"),
+                (re.compile(r"contains an? [a-z ]+ '(.)'"), "含有不允许的字符 {}"))
+_PATTERNS_EN = ((re.compile(r"无法确定金额：(.*)"), "cannot read the amount: {}"),)
+
+
+def _worded(text: str, lang: str) -> str:
+    """A problem's message or expectation in the page's language; one not listed stays as written."""
+    if lang == "en":
+        patterns, table = _PATTERNS_EN, WORDS_EN
+    else:
+        patterns, table = _PATTERNS_ZH, {**MESSAGES_ZH, **EXPECTED_ZH}
+    if text in table:
+        return table[text]
+    for pattern, words in patterns:
+        found = pattern.fullmatch(text)
+        if found:
+            return words.format(*found.groups())
+    return text
+
+
 class InvalidForm(InvalidRecord):
     """Every problem of one submitted form, by field, so the page can show each next to its field."""
 
@@ -46,13 +78,18 @@ class InvalidForm(InvalidRecord):
         super().__init__("；".join(f"{p.field}：{p.message}" for p in problems))
         self.problems = list(problems)
 
-    def by_field(self) -> dict[str, list[str]]:
+    def by_field(self, lang: str = "zh") -> dict[str, list[str]]:
+        """Each field's problems in the page's language (the validator writes English, the form some Chinese)."""
         out: dict[str, list[str]] = {}
         for p in self.problems:
-            message = MESSAGES_ZH.get(p.message, p.message)
-            shown = "" if p.value in (None, "") else f"“{p.value}”："
-            out.setdefault(p.field.split("[")[0], []).append(
-                f"{shown}{message}（应为 {p.expected}）" if p.expected else f"{shown}{message}")
+            message, expected = _worded(p.message, lang), _worded(p.expected, lang)
+            if lang == "en":
+                shown = "" if p.value in (None, "") else f"“{p.value}”: "
+                text = f"{shown}{message} (expected {expected})" if expected else f"{shown}{message}"
+            else:
+                shown = "" if p.value in (None, "") else f"“{p.value}”："
+                text = f"{shown}{message}（应为 {expected}）" if expected else f"{shown}{message}"
+            out.setdefault(p.field.split("[")[0], []).append(text)
         return out
 
 

@@ -155,7 +155,7 @@ def test_switching_group_by_and_filters_changes_what_is_drawn(guarded: tuple[Any
     strategy_groups = _json(page, server, "/map/data.json?group_by=strategy")["groups"]
     assert [g["name"] for g in by_strategy["groups"]] == [g["name"] for g in strategy_groups]
     assert {g["name"] for g in by_strategy["groups"]} != {g["name"] for g in by_chain["groups"]}
-    assert page.locator(".kpr-legend b").first.inner_text() == "按区域战略分组"
+    assert page.locator(".kpr-legend b").first.inner_text() == "按区域战略分组（规划所列）"
 
     page.select_option("select[name=district]", "140122")
     page.click("form.filters button[type=submit]")

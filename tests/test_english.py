@@ -226,3 +226,20 @@ def test_chinese_pages_show_no_stored_code_or_english(site: Site) -> None:
 
 
 ROLES_AS_NAMES = ("viewer", "editor", "admin")  # tests/account_helpers names each account after its role
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_the_edit_form_says_its_problems_in_the_page_language(site: Site, lang: str) -> None:
+    client = site.client("editor")
+    client.get(f"/projects?lang={lang}")
+    fields = form_fields(client.get("/projects/new").get_data(as_text=True), "edit-form")
+    fields.update(code="X 1", name="", start_year="20x4", end_year="1890", status="在建", total_investment="abc")
+    resp = client.post("/projects/new", data=fields)
+    assert resp.status_code == 422
+    html = resp.get_data(as_text=True)
+    assert html.count('class="field-error"') >= 5  # every problem is shown, next to its field
+    typed = ["X 1", "20x4", "1890", "abc"]
+    if lang == "en":
+        assert not untranslated(html, [*typed, *data_values(site.url)])
+    else:
+        assert not latin_words(html, [*typed, "TY", *ROLES_AS_NAMES, *data_values(site.url)])

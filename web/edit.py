@@ -141,7 +141,7 @@ def new_project() -> Any:
         project = create_project(session, values, _actor(), placer=geocoder().place_project)
     except InvalidForm as exc:
         session.rollback()
-        return _render_form(None, values, exc.by_field(), 422)
+        return _render_form(None, values, exc.by_field(current_lang()), 422)
     session.commit()
     return redirect(url_for("kpr.project_page", code=project.code))
 
@@ -159,7 +159,7 @@ def edit_project(code: str) -> Any:
         project = update_project(session, code, values, _version(), _actor())
     except InvalidForm as exc:
         session.rollback()
-        return _render_form(get_project(session, code, include_archived=admin), values, exc.by_field(), 422)
+        return _render_form(get_project(session, code, include_archived=admin), values, exc.by_field(current_lang()), 422)
     except EditConflict as exc:
         session.rollback()
         return _conflict(exc, values)
