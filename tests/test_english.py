@@ -243,3 +243,11 @@ def test_the_edit_form_says_its_problems_in_the_page_language(site: Site, lang: 
         assert not untranslated(html, [*typed, *data_values(site.url)])
     else:
         assert not latin_words(html, [*typed, "TY", *ROLES_AS_NAMES, *data_values(site.url)])
+
+
+def test_the_place_preview_warns_in_english(site: Site) -> None:
+    client = _editor(site)
+    page = client.get("/projects/T-1").get_data(as_text=True)
+    place = form_fields(page, "place-form") | {"mode": "area", "district_code": "140106", "csrf_token": csrf_from(page)}
+    warnings = client.post("/projects/T-1/place/preview", data=place).get_json()["warnings"]
+    assert warnings == ["The plan text names the district 小店区; this location is in 迎泽区"]  # T-1 says 小店区

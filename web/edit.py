@@ -29,6 +29,7 @@ from registry.revert import revert
 from web.auth import can, current_record, require
 from web.i18n import METHOD_WORDS, PRECISION_WORDS, STATUS_WORDS, STRINGS, current_lang
 from web.i18n_pages import CONSTRUCTION_WORDS_EN
+from web.place_words import warning_en
 from web.session import get_session
 
 bp = Blueprint("edit", __name__)
@@ -205,7 +206,10 @@ def place_preview(code: str) -> Response:
     session = get_session()
     project = get_project(session, code, include_archived=True)
     found = placing.preview(project, _place_request(), geocoder())
-    return jsonify(found.to_dict(_names()))
+    data = found.to_dict(_names())
+    if current_lang() == "en":
+        data["warnings"] = [warning_en(w) for w in data["warnings"]]
+    return jsonify(data)
 
 
 @bp.post("/projects/<code>/place")
