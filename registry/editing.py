@@ -14,11 +14,12 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from registry import history
 from registry.errors import Forbidden, InvalidRecord, NotFound, Problem, StaleEdit
-from registry.models import STATUSES, Project, utcnow
+from registry.models import Project, utcnow
 from registry.money import parse_amount_text
+from registry.problemwords import in_chinese
 from registry.upsert import Placer, _apply, check_references, stated_placement
 from registry.users import UserRecord
-from registry.validate import CODE_EXPECTED, normalize_code, validate_project
+from registry.validate import normalize_code, validate_project
 
 # The form's fields are the keys of the project JSON (issue 11), plus the amount's unit.
 FORM_FIELDS = ("code", "name", "aliases", "kind", "status", "construction_type", "total_investment",
@@ -31,44 +32,18 @@ NOT_IN_FORM = frozenset({"box", "group_name", "specificity", "outside_taiyuan", 
                          "stated_zone_code"})
 
 
-# The shared validator's messages, as the Chinese form shows them next to each field.
-MESSAGES_ZH = {
-    "missing": "必填", "unknown status": "未知状态", "unknown type": "未知建设性质", "not a year": "不是年份",
-    "year out of range": "年份超出范围", "ends before it starts": "竣工早于开工", "not a list": "应为列表",
-    "not a number": "不是数字", "out of range": "超出范围", "unknown industry chain": "产业链不存在",
-    "unknown strategy": "区域战略不存在", "not a yes/no value": "应为是/否",
-}
-
-
-# What a value should be, as the Chinese form says it; and the form's own Chinese words, in English.
-EXPECTED_ZH = {
-    "a four-digit year such as 2023": "四位数的年份，如 2023", "a year between 1949 and 2100": "1949 到 2100 之间的年份",
-    "a list of names": "名称列表", "a stable project code": "固定的项目编号", "the project name": "项目名称",
-    CODE_EXPECTED: "字母、数字和 - _ .，如 2023-B1-001（不含 / \\ ? #、空格或控制字符）",
-    " / ".join(STATUSES): " / ".join("未注明" if s == "unknown" else s for s in STATUSES),
-}
+# The form's own Chinese words, in English (registry/problemwords.py puts the validator's English in Chinese).
 WORDS_EN = {"未知单位": "unknown unit", "亿元 或 万元": "亿元 or 万元", "编号已被使用": "code already in use",
             "一个新的编号": "a new code", "如 12.5 或 1,200（单位另选）": "e.g. 12.5 or 1,200 (the unit is chosen beside it)"}
-_PATTERNS_ZH = ((re.compile(r"a year ≥ (\d+)"), "不早于 {} 年"), (re.compile(r"无法确定金额：.*"), "无法确定金额"),
-                (re.compile(r"contains whitespace"), "含有空格"),
-                (re.compile(r"contains an invisible or control character \((U\+[0-9A-F]+)\)"), "含有不可见字符或控制字符（{}）"),
-                (re.compile(r"contains an? [a-z ]+ '(.)'"), "含有不允许的字符 {}"))
-_PATTERNS_EN = ((re.compile(r"无法确定金额：(.*)"), "cannot read the amount: {}"),)
+_AMOUNT_EN = re.compile(r"无法确定金额：(.*)")
 
 
 def _worded(text: str, lang: str) -> str:
     """A problem's message or expectation in the page's language; one not listed stays as written."""
-    if lang == "en":
-        patterns, table = _PATTERNS_EN, WORDS_EN
-    else:
-        patterns, table = _PATTERNS_ZH, {**MESSAGES_ZH, **EXPECTED_ZH}
-    if text in table:
-        return table[text]
-    for pattern, words in patterns:
-        found = pattern.fullmatch(text)
-        if found:
-            return words.format(*found.groups())
-    return text
+    if lang != "en":
+        return in_chinese(text)
+    found = _AMOUNT_EN.fullmatch(text)
+    return f"cannot read the amount: {found[1]}" if found else WORDS_EN.get(text, text)
 
 
 class InvalidForm(InvalidRecord):

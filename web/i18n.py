@@ -10,11 +10,13 @@ from decimal import Decimal
 from flask import Blueprint, Response, request
 
 from registry.errors import InvalidFilter
+from registry.export.columns import PROJECT_COLUMNS
 from registry.historyview import FIELD_LABELS, KIND_LABELS, METHOD_LABELS
 from registry.importer.report import ImportReport
 from registry.maps.labels import map_labels
 from registry.memberships import BASIS_WORDS, PlaceLink, place_label, place_links
 from registry.models import PRECISIONS
+from registry.problemwords import in_chinese
 from registry.queries import ProjectFilter, Vocabulary, describe_en, resolve
 from registry.records import ProjectRow
 from registry.users import ROLE_LABELS
@@ -31,6 +33,7 @@ from web.i18n_pages import (
 from web.session import get_session
 
 LANGS = ("zh", "en")
+COLUMN_HEADERS = {c.key: c.header for c in PROJECT_COLUMNS}
 COOKIE = "kpr_lang"
 
 STRINGS: dict[str, dict[str, str]] = {
@@ -162,6 +165,9 @@ def _inject() -> dict[str, object]:
             "reason_label": lambda text: REASON_WORDS_EN.get(text, text) if lang == "en" else text,
             "fill": lambda text, *values: _fill(text, values),
             "import_summary": lambda report: _import_summary(report, lang),
+            # A problem on a field the sheet has no column for names the field by the export's header.
+            "column_header": lambda key: COLUMN_HEADERS.get(key, key),
+            "problem_text": lambda text: text if lang == "en" else in_chinese(str(text or "")),
             "meeting_header": lambda key, header: MEETING_HEADERS_EN.get(key, header) if lang == "en" else header,
             # What kpr_place.js writes into the preview, and the precision words it shows.
             "place_words": {**{k: v for k, v in STRINGS[lang].items() if k.startswith("pv_")},
