@@ -378,3 +378,13 @@ def test_every_view_of_strategies_says_they_are_plan_stated(client: FlaskClient)
     assert "区域战略：京津冀协同发展（规划所列）" in printed and "含太原全市，覆盖全部已定位的太原项目" in printed
     english = client.get("/stats?lang=en").get_data(as_text=True)
     assert 'aria-label="Regional strategy (stated by a plan)"' in english
+
+
+def test_map_overlays_mark_corridors_no_source_confirms(client: FlaskClient) -> None:
+    """The layer control names each corridor overlay; one whose extent is our drawing says so (范围未确认)."""
+    features = {f["properties"]["code"]: f["properties"] for f in client.get("/map/base.json").get_json()["corridors"]["features"]}
+    assert features["tai_xin"]["unconfirmed"] is True and features["taixin_axis"]["unconfirmed"] is True
+    assert features["fenhe"]["unconfirmed"] is False and features["central_shanxi"]["unconfirmed"] is False
+    page = client.get("/map?lang=zh").get_data(as_text=True)
+    labels = json.JSONDecoder().raw_decode(page, page.index('"labels": ') + len('"labels": '))[0]
+    assert labels["unconfirmed"] == "范围未确认"

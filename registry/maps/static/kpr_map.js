@@ -340,7 +340,8 @@
       var kind = f.properties.kind;
       var layer = L.geoJSON(f, {style: {color: kind === "corridor" ? "#d95f02" : "#1b9e77", weight: 2,
                                         fillOpacity: 0.07, dashArray: "8 6"}, interactive: false});
-      var label = (kind === "corridor" ? cfg.labels.corridor : cfg.labels.region) + (cfg.labels.colon || "：") + f.properties.name;
+      var label = (kind === "corridor" ? cfg.labels.corridor : cfg.labels.region) + (cfg.labels.colon || "：") + f.properties.name +
+        (f.properties.unconfirmed ? (cfg.labels.aside || "（{x}）").replace("{x}", cfg.labels.unconfirmed) : "");
       control.addOverlay(layer, esc(label));
       if ((cfg.corridors || []).indexOf(f.properties.code) >= 0) layer.addTo(map);
     });
