@@ -154,7 +154,8 @@ PAGES = (
     "/projects?strategy=jjj&corridor=tai_xin&corridor=central_shanxi&status=unknown&min_investment=1&q=T-1&review=1",
     "/projects?district=nowhere", "/projects?sort=-name&page=1", "/projects/T-1", "/projects/T-2", "/projects/T-1/edit",
     "/projects/new", "/review", "/import", "/stats", "/stats?strategy=jjj", "/projects/print",
-    "/projects/print?strategy=jjj&status=unknown", "/projects/NO-SUCH-CODE",
+    "/projects/print?strategy=jjj&status=unknown", "/projects/NO-SUCH-CODE", "/stats/strategies.svg",
+    "/stats/bands.svg?strategy=jjj",
 )
 
 

@@ -68,7 +68,10 @@ def chart_svg(key: str) -> Response:
     if chart is None:
         raise NotFound(f"没有名为 {key} 的图表 (no chart {key!r})")
     # A saved file has no page around it: its links carry this server's address.
-    body = render_svg(_shown(chart), lambda b: _absolute(_href(b)), standalone=True)
+    shown, words = _shown(chart), None
+    if current_lang() == "en":  # the file speaks the language of the page it was downloaded from
+        shown, words = english(shown), SVG_WORDS
+    body = render_svg(shown, lambda b: _absolute(_href(b)), standalone=True, words=words)
     name = export_filename(rf, "svg").replace("重点项目_", f"重点项目统计_{chart.title}_")
     return Response('<?xml version="1.0" encoding="UTF-8"?>\n' + body, mimetype="image/svg+xml",
                     headers={"Content-Disposition": f"attachment; filename*=UTF-8''{quote(name)}"})
