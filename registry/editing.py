@@ -3,6 +3,7 @@ and restore. Every call opens its own change set, so history names the user, the
 The caller owns the transaction (the web request commits)."""
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -15,6 +16,7 @@ from registry import history
 from registry.errors import Forbidden, InvalidRecord, NotFound, Problem, StaleEdit
 from registry.models import Project, utcnow
 from registry.money import parse_amount_text
+from registry.problemwords import in_chinese
 from registry.upsert import Placer, _apply, check_references, stated_placement
 from registry.users import UserRecord
 from registry.validate import normalize_code, validate_project
@@ -30,13 +32,18 @@ NOT_IN_FORM = frozenset({"box", "group_name", "specificity", "outside_taiyuan", 
                          "stated_zone_code"})
 
 
-# The shared validator's messages, as the Chinese form shows them next to each field.
-MESSAGES_ZH = {
-    "missing": "必填", "unknown status": "未知状态", "unknown type": "未知建设性质", "not a year": "不是年份",
-    "year out of range": "年份超出范围", "ends before it starts": "竣工早于开工", "not a list": "应为列表",
-    "not a number": "不是数字", "out of range": "超出范围", "unknown industry chain": "产业链不存在",
-    "unknown strategy": "区域战略不存在", "not a yes/no value": "应为是/否",
-}
+# The form's own Chinese words, in English (registry/problemwords.py puts the validator's English in Chinese).
+WORDS_EN = {"未知单位": "unknown unit", "亿元 或 万元": "亿元 or 万元", "编号已被使用": "code already in use",
+            "一个新的编号": "a new code", "如 12.5 或 1,200（单位另选）": "e.g. 12.5 or 1,200 (the unit is chosen beside it)"}
+_AMOUNT_EN = re.compile(r"无法确定金额：(.*)")
+
+
+def _worded(text: str, lang: str) -> str:
+    """A problem's message or expectation in the page's language; one not listed stays as written."""
+    if lang != "en":
+        return in_chinese(text)
+    found = _AMOUNT_EN.fullmatch(text)
+    return f"cannot read the amount: {found[1]}" if found else WORDS_EN.get(text, text)
 
 
 class InvalidForm(InvalidRecord):
@@ -46,13 +53,18 @@ class InvalidForm(InvalidRecord):
         super().__init__("；".join(f"{p.field}：{p.message}" for p in problems))
         self.problems = list(problems)
 
-    def by_field(self) -> dict[str, list[str]]:
+    def by_field(self, lang: str = "zh") -> dict[str, list[str]]:
+        """Each field's problems in the page's language (the validator writes English, the form some Chinese)."""
         out: dict[str, list[str]] = {}
         for p in self.problems:
-            message = MESSAGES_ZH.get(p.message, p.message)
-            shown = "" if p.value in (None, "") else f"“{p.value}”："
-            out.setdefault(p.field.split("[")[0], []).append(
-                f"{shown}{message}（应为 {p.expected}）" if p.expected else f"{shown}{message}")
+            message, expected = _worded(p.message, lang), _worded(p.expected, lang)
+            if lang == "en":
+                shown = "" if p.value in (None, "") else f"“{p.value}”: "
+                text = f"{shown}{message} (expected {expected})" if expected else f"{shown}{message}"
+            else:
+                shown = "" if p.value in (None, "") else f"“{p.value}”："
+                text = f"{shown}{message}（应为 {expected}）" if expected else f"{shown}{message}"
+            out.setdefault(p.field.split("[")[0], []).append(text)
         return out
 
 

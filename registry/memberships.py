@@ -16,9 +16,10 @@ from registry.records import ProjectRow
 
 TAIYUAN = "140100"
 BASIS_WORDS = {
-    "zh": {"plan": "规划所列", "place": "位置落在", "unconfirmed": "范围未确认",
+    "zh": {"plan": "规划所列", "place": "位置落在", "plan_or_place": "规划所列或位置落在", "unconfirmed": "范围未确认",
            "covers_all": "含太原全市，覆盖全部已定位的太原项目"},
-    "en": {"plan": "stated by a plan", "place": "by location", "unconfirmed": "extent unconfirmed",
+    "en": {"plan": "stated by a plan", "place": "by location", "plan_or_place": "stated by a plan or by location",
+           "unconfirmed": "extent unconfirmed",
            "covers_all": "includes all of Taiyuan: every project placed in Taiyuan"},
 }
 
@@ -69,4 +70,7 @@ def place_links(row: ProjectRow, names: Mapping[str, str], members: Members) -> 
 
 
 def place_label(link: PlaceLink, lang: str = "zh") -> str:
-    return link.name if link.confirmed else f"{link.name}（{BASIS_WORDS[lang]['unconfirmed']}）"
+    if link.confirmed:
+        return link.name
+    note = BASIS_WORDS[lang]["unconfirmed"]
+    return f"{link.name}（{note}）" if lang == "zh" else f"{link.name} ({note})"

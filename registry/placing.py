@@ -19,6 +19,7 @@ from registry.editing import Actor, EditConflict, flush_or_conflict, get_project
 from registry.errors import InvalidRecord
 from registry.geocode import Geocoder
 from registry.models import PRECISIONS, Project, ProjectStrategy, utcnow
+from registry.printout import beijing
 from registry.upsert import PlacementSpec, apply_placement
 
 MANUAL = "manual"
@@ -190,7 +191,7 @@ def save(session: Session, code: str, req: PlaceRequest, expected_version: int, 
     if project.version != expected_version:
         raise EditConflict(project)
     found = preview(project, req, geocoder)
-    at = utcnow().strftime("%Y-%m-%d %H:%M UTC")
+    at = f"{beijing(utcnow()):%Y-%m-%d %H:%M}（北京时间）"  # times people read are Beijing time
     evidence = f"人工核实：{actor.user.username}，{at}" + (f"；{found.spec.evidence}" if found.spec.evidence else "")
     spec = PlacementSpec(**{**found.spec.__dict__, "evidence": evidence, "place_text": project.place_text})
     history.begin(session, "place", user=actor.user, comment=actor.comment)

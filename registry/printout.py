@@ -103,7 +103,7 @@ def filter_slug(rf: ResolvedFilter) -> str:
     flt = rf.raw
     parts = [label for attr in ("strategies", "corridors", "districts", "zones", "chains")
              for label in rf.labels.get(attr, ())]
-    parts += list(flt.statuses) + list(flt.kinds)
+    parts += ["未注明" if s == "unknown" else s for s in flt.statuses] + list(flt.kinds)
     if flt.min_investment is not None:
         parts.append(f"{flt.min_investment}亿元以上")
     if flt.max_investment is not None:

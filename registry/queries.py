@@ -193,7 +193,7 @@ def _match(value: str, names: Mapping[str, Sequence[str]], what: str, param: str
                            f" ({param}={value!r} is ambiguous)", param, value, shown)
     close = _closest(value, names)
     hint = f"您是不是要找：{'、'.join(label for _, label in close)}？" if close else ""
-    examples = "、".join(labels[0] for labels in list(names.values())[:6])
+    examples = ", ".join(labels[0] for labels in list(names.values())[:6])
     raise BadFilterValue(f"没有名为“{value}”的{what}。{hint}({param}={value!r}: unknown; expected a code or "
                          f"a name such as {examples} …)", param, value, close)
 
@@ -241,18 +241,18 @@ class ResolvedFilter:
 def resolve(session: Session, flt: ProjectFilter, vocab: Vocabulary | None = None) -> ResolvedFilter:
     vocab = vocab or Vocabulary.load(session)
     status_names = {s: (STATUS_LABELS.get(s, s),) for s in STATUSES}
-    statuses = tuple(dict.fromkeys(_match(v, status_names, "状态（status）", "status") for v in flt.statuses))
+    statuses = tuple(dict.fromkeys(_match(v, status_names, "状态", "status") for v in flt.statuses))
     districts = {c: (n, n.removesuffix("区").removesuffix("县").removesuffix("市")) for c, n in vocab.districts.items()}
     zones = {c: (n, *a) for c, (n, a, _) in vocab.zones.items()}
     strategies = {c: (n, *a) for c, (n, a, _, _) in vocab.strategies.items()}
     chains = {c: (n,) for c, (n, _, _) in vocab.chains.items()}
     strat_parents = {c: p for c, (_, _, p, _) in vocab.strategies.items()}
     picked = {
-        "districts": _codes(flt.districts, districts, "区县（district）", "district"),
-        "zones": _codes(flt.zones, zones, "开发区（development zone）", "zone"),
-        "strategies": _codes(flt.strategies, strategies, "区域战略（strategy）", "strategy"),
-        "corridors": _codes(flt.corridors, strategies, "走廊/区域（corridor）", "corridor"),
-        "chains": _codes(flt.chains, chains, "产业链（industry chain）", "chain"),
+        "districts": _codes(flt.districts, districts, "区县", "district"),
+        "zones": _codes(flt.zones, zones, "开发区", "zone"),
+        "strategies": _codes(flt.strategies, strategies, "区域战略", "strategy"),
+        "corridors": _codes(flt.corridors, strategies, "走廊/区域", "corridor"),
+        "chains": _codes(flt.chains, chains, "产业链", "chain"),
     }
     labels = {
         "districts": tuple(vocab.districts[c] for c in picked["districts"]),

@@ -65,7 +65,7 @@ class Dashboard:
 
 # Dashboard key → (title, ProjectFilter attribute skipped for its own counts, query parameter)
 DIMENSIONS: dict[str, tuple[str, str, str]] = {
-    "chains": ("产业链", "chains", "chain"), "strategies": ("区域战略", "strategies", "strategy"),
+    "chains": ("产业链", "chains", "chain"), "strategies": ("区域战略（规划所列）", "strategies", "strategy"),
     "districts": ("区县", "districts", "district"), "zones": ("开发区", "zones", "zone"),
     "statuses": ("状态", "statuses", "status"),
 }

@@ -12,14 +12,22 @@ from registry.records import ProjectRow
 # Column key → Chinese header; the same columns the list page and exports lead with.
 LIST_COLUMNS: tuple[tuple[str, str], ...] = (
     ("code", "编号"), ("name", "项目名称"), ("total_investment", "总投资（亿元）"), ("status", "状态"),
-    ("district", "区县"), ("zone", "开发区"), ("strategies", "区域战略"), ("chains", "产业链"),
+    ("district", "区县"), ("zone", "开发区"), ("strategies", "区域战略（规划所列）"), ("chains", "产业链"),
     ("precision_label", "位置精度"),
 )
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
 
+# Stored codes a person reads in words, as on the web pages and in the spreadsheets.
+STATUS_WORDS = {"unknown": "未注明"}
+
+
 def cell(row: ProjectRow, key: str) -> str:
     value: Any = getattr(row, key)
+    if key == "status":
+        return STATUS_WORDS.get(value, value)
+    if key == "precision_label":  # models.PRECISIONS holds "中文 english": the table speaks Chinese
+        return str(value).split(" ", 1)[0]
     if value is None:
         return ""
     if isinstance(value, tuple):

@@ -128,6 +128,9 @@ def test_map_draws_grouped_layers_whose_counts_agree_with_the_list(guarded: tupl
         [g["count"] for g in data["groups"]]
     labels = page.locator(".leaflet-control-layers-overlays label").all_inner_texts()
     assert any("信创产业链" in t for t in labels) and any("走廊" in t for t in labels)
+    # An overlay whose extent no source confirms says so; a confirmed one does not.
+    assert any(t.strip().endswith("太忻一体化经济区（范围未确认）") for t in labels), labels
+    assert not any("汾河生态廊道（" in t for t in labels)
     assert page.locator(".leaflet-control-layers-base input:checked").count() == 1
     assert page.locator("text=示意范围").count() >= 1  # schematic zones say so
     _shot(page, "map_by_chain")
@@ -155,7 +158,7 @@ def test_switching_group_by_and_filters_changes_what_is_drawn(guarded: tuple[Any
     strategy_groups = _json(page, server, "/map/data.json?group_by=strategy")["groups"]
     assert [g["name"] for g in by_strategy["groups"]] == [g["name"] for g in strategy_groups]
     assert {g["name"] for g in by_strategy["groups"]} != {g["name"] for g in by_chain["groups"]}
-    assert page.locator(".kpr-legend b").first.inner_text() == "按区域战略分组"
+    assert page.locator(".kpr-legend b").first.inner_text() == "按区域战略分组（规划所列）"
 
     page.select_option("select[name=district]", "140122")
     page.click("form.filters button[type=submit]")
@@ -256,6 +259,8 @@ def test_english_switch(guarded: tuple[Any, Guard], server: str) -> None:
     page.wait_for_url("**lang=en**")
     _ready(page)
     assert page.locator(".kpr-legend b").first.inner_text() == "Grouped by industry chain"
+    labels = page.locator(".leaflet-control-layers-overlays label").all_inner_texts()
+    assert any(t.strip() == "Region: 太忻一体化经济区 (extent unconfirmed)" for t in labels), labels
     assert page.locator("html").get_attribute("lang") == "en"
     _shot(page, "map_english")
 

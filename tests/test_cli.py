@@ -4,11 +4,18 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
+from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from sqlalchemy import update
 
 from registry.cli import main
+from registry.db import session_scope
+from registry.models import Project
+from tests.account_helpers import prepare
+from tests.conftest import settings_for
 
 SHAPE = {"code", "name", "aliases", "kind", "status", "total_investment", "investment_text", "capacity_text",
          "start_year", "end_year", "builder", "partners", "chains", "strategies", "district_code", "district",
@@ -61,3 +68,27 @@ def test_seed_twice_changes_nothing(fresh_url: str) -> None:
 @pytest.mark.parametrize("sub", ["current", "check"])
 def test_db_commands_report_revision(seeded_url: str, sub: str) -> None:
     assert "head" in run(seeded_url, "db", sub) or "ok" in run(seeded_url, "db", sub)
+
+
+def test_the_table_speaks_chinese_like_the_web(seeded_url: str) -> None:
+    """`kpr projects` shows no stored code: status unknown reads 未注明, precision its Chinese words only."""
+    table = run(seeded_url, "projects", "--status", "unknown")
+    header, _rule, *rows = table.split("\n\n")[0].splitlines()
+    assert rows and "区域战略（规划所列）" in header
+    for row in rows:
+        assert "未注明" in row and "unknown" not in row
+        assert not any(word in row for word in ("district", "city-wide", "exact site", "zone extent", "unknown")), row
+    assert "状态：未注明" in table
+
+
+def test_geocode_all_reports_moves_in_words(fresh_url: str, tmp_path: Path) -> None:
+    """`kpr geocode --all` says where a project moved as the list would: names and precision, not codes."""
+    prepare(fresh_url, tmp_path)
+    with session_scope(settings_for(fresh_url)) as session:
+        session.execute(update(Project).where(Project.code == "T-1").values(district_code="140181", precision=3))
+    out = run(fresh_url, "geocode", "--all")
+    found = re.search(r"T-1 小店区氢能产业园：[^\n]*", out)  # the progress bar shares the captured output
+    assert found, out
+    moved = found.group(0)
+    assert "古交市（区县） → 小店区（" in moved, moved
+    assert "None" not in out and "140181" not in out and "'" not in moved

@@ -121,7 +121,7 @@ def test_detail_labels_plan_and_place_ties_and_unconfirmed_ones(client: FlaskCli
     assert "太忻一体化经济区（范围未确认）" in place
     assert "山西中部城市群" in place and "山西中部城市群（范围未确认）" not in place
     english = client.get(f"/projects/{code}?lang=en").get_data(as_text=True)
-    assert "Corridors / regions (by location)" in english and "（extent unconfirmed）" in _dd(english, "place-strategies")
+    assert "Corridors / regions (by location)" in english and " (extent unconfirmed)" in _dd(english, "place-strategies")
 
 
 def test_exports_separate_plan_and_place_ties(seeded_url: str, tmp_path: Path) -> None:

@@ -348,3 +348,43 @@ def test_map_page_says_its_filter_in_the_pages_language(client: FlaskClient) -> 
     assert "京津冀协同发展" in zh.split('class="filter-words"')[1][:300]
     words_en = en.split('class="filter-words"')[1][:300]
     assert "京津冀协同发展" in words_en and "区域战略" not in words_en  # names stay, the words are English
+
+
+def test_chips_say_whether_a_plan_states_the_tie_or_the_place_does(client: FlaskClient) -> None:
+    html = client.get("/projects?strategy=jjj&corridor=tai_xin&corridor=central_shanxi&corridor=fenhe"
+                      "&status=unknown").get_data(as_text=True)
+    chips = dict(re.findall(r'class="chip"[^>]*>× ([^<]*)(?:<span class="basis"[^>]*>([^<]*)</span>)?</a>', html))
+    assert chips["京津冀协同发展"] == "（规划所列）"
+    assert chips["汾河生态廊道"] == "（规划所列或位置落在）"
+    assert chips["太忻一体化经济区"] == "（规划所列或位置落在；范围未确认）"  # the geodata marks its members unconfirmed
+    assert chips["山西中部城市群"] == "（规划所列或位置落在；含太原全市，覆盖全部已定位的太原项目）"
+    assert chips["未注明"] == ""  # status reads in words, never "unknown"
+    english = client.get("/projects?corridor=tai_xin&strategy=jjj&lang=en").get_data(as_text=True)
+    assert "× 太忻一体化经济区<span class=\"basis\" data-testid=\"chip-basis\"> (stated by a plan or by location; extent " \
+           "unconfirmed)</span>" in english
+    on_map = client.get("/map?strategy=jjj&lang=zh").get_data(as_text=True)
+    assert "× 京津冀协同发展<span class=\"basis\" data-testid=\"chip-basis\">（规划所列）</span>" in on_map
+
+
+def test_every_view_of_strategies_says_they_are_plan_stated(client: FlaskClient) -> None:
+    """Strategies group, chart and print as the plans' ties (规划所列); corridors keep their notes."""
+    page = client.get("/map?group_by=strategy&lang=zh").get_data(as_text=True)
+    labels = json.JSONDecoder().raw_decode(page, page.index('"labels": ') + len('"labels": '))[0]
+    assert labels["by_strategy"] == "按区域战略分组（规划所列）"
+    assert labels["status_unknown"] == "未注明" and labels["precision_3"] == "区县"  # popups read words, not codes
+    stats = client.get("/stats?lang=zh").get_data(as_text=True)
+    assert 'aria-label="区域战略（规划所列）"' in stats
+    printed = client.get("/projects/print?strategy=jjj&corridor=central_shanxi&lang=zh").get_data(as_text=True)
+    assert "区域战略：京津冀协同发展（规划所列）" in printed and "含太原全市，覆盖全部已定位的太原项目" in printed
+    english = client.get("/stats?lang=en").get_data(as_text=True)
+    assert 'aria-label="Regional strategy (stated by a plan)"' in english
+
+
+def test_map_overlays_mark_corridors_no_source_confirms(client: FlaskClient) -> None:
+    """The layer control names each corridor overlay; one whose extent is our drawing says so (范围未确认)."""
+    features = {f["properties"]["code"]: f["properties"] for f in client.get("/map/base.json").get_json()["corridors"]["features"]}
+    assert features["tai_xin"]["unconfirmed"] is True and features["taixin_axis"]["unconfirmed"] is True
+    assert features["fenhe"]["unconfirmed"] is False and features["central_shanxi"]["unconfirmed"] is False
+    page = client.get("/map?lang=zh").get_data(as_text=True)
+    labels = json.JSONDecoder().raw_decode(page, page.index('"labels": ') + len('"labels": '))[0]
+    assert labels["unconfirmed"] == "范围未确认"

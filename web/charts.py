@@ -27,12 +27,20 @@ def _amount(value: Decimal) -> str:
     return text or "0"
 
 
-def render_svg(chart: Chart, href: Callable[[Bar], str | None], *, standalone: bool = False) -> str:
+# The chart's own words; web/stats_words.py holds the English.
+WORDS = {"count": "项目数", "sum": "总投资（亿元）", "without": "未列投资额", "empty": "没有符合条件的项目。",
+         "row": "{label}：{count} 个项目，总投资 {sum} 亿元，{without} 个未列投资额"}
+
+
+def render_svg(chart: Chart, href: Callable[[Bar], str | None], *, standalone: bool = False,
+               words: dict[str, str] | None = None) -> str:
     """The chart as one <svg>; `href` gives each bar's list link (None: the bar has no list)."""
+    w = words or WORDS
     bars = chart.bars
     most = max((b.count for b in bars), default=0) or 1
     richest = max((b.investment_sum for b in bars), default=Decimal(0)) or Decimal(1)
-    notes = [n + "。" for n in chart.note.split("。") if n]
+    # One sentence a line: Chinese notes end each with 。, English ones (web/stats_words.py) with a newline.
+    notes = [n + "。" for n in chart.note.split("。") if n] if "。" in chart.note else [n for n in chart.note.split("\n") if n]
     height = TOP + ROW * max(len(bars), 1) + 12 + NOTE_LINE * len(notes)
     x_count = LABEL_W + GAP
     x_sum = x_count + COUNT_W + GAP
@@ -42,15 +50,16 @@ def render_svg(chart: Chart, href: Callable[[Bar], str | None], *, standalone: b
     if standalone:
         out.append(f'<rect width="{WIDTH}" height="{height}" fill="#fff"/>')
     out.append(f'<text x="0" y="18" font-size="15" font-weight="700">{escape(chart.title)}</text>')
-    out.append(f'<text x="{x_count}" y="38" fill="{COUNT_COLOUR}">项目数</text>'
-               f'<text x="{x_sum}" y="38" fill="{SUM_COLOUR}">总投资（亿元）</text>'
-               f'<text x="{x_none}" y="38" fill="#52606d">未列投资额</text>')
+    out.append(f'<text x="{x_count}" y="38" fill="{COUNT_COLOUR}">{escape(w["count"])}</text>'
+               f'<text x="{x_sum}" y="38" fill="{SUM_COLOUR}">{escape(w["sum"])}</text>'
+               f'<text x="{x_none}" y="38" fill="#52606d">{escape(w["without"])}</text>')
     for i, bar in enumerate(bars):
         y = TOP + i * ROW
         w_count = max(1.0, (COUNT_W - COUNT_TEXT) * bar.count / most) if bar.count else 0
         w_sum = float((SUM_W - SUM_TEXT) * bar.investment_sum / richest) if bar.investment_sum else 0
-        row = (f'<title>{escape(bar.label)}：{bar.count} 个项目，总投资 {_amount(bar.investment_sum)} 亿元，'
-               f'{bar.without_amount} 个未列投资额</title>'
+        tip = w["row"].format(label=bar.label, count=bar.count, sum=_amount(bar.investment_sum),
+                              without=bar.without_amount)
+        row = (f'<title>{escape(tip)}</title>'
                f'<rect class="hit" x="0" y="{y}" width="{WIDTH}" height="{ROW}" fill="transparent"/>'  # whole row clicks
                f'<text x="{LABEL_W}" y="{y + 16}" text-anchor="end">{escape(_short(bar.label))}</text>'
                f'<rect x="{x_count}" y="{y + 4}" width="{w_count:.1f}" height="16" fill="{COUNT_COLOUR}"/>'
@@ -62,7 +71,7 @@ def render_svg(chart: Chart, href: Callable[[Bar], str | None], *, standalone: b
         attrs = f'class="bar" data-code={quoteattr(bar.code)} data-count="{bar.count}"'
         out.append(f'<a href={quoteattr(link)} {attrs}>{row}</a>' if link else f'<g {attrs}>{row}</g>')
     if not bars:
-        out.append(f'<text x="{x_count}" y="{TOP + 16}" fill="#52606d">没有符合条件的项目。</text>')
+        out.append(f'<text x="{x_count}" y="{TOP + 16}" fill="#52606d">{escape(w["empty"])}</text>')
     for i, note in enumerate(notes):  # one sentence a line: SVG text does not wrap
         y = TOP + ROW * max(len(bars), 1) + 14 + NOTE_LINE * i
         out.append(f'<text x="0" y="{y}" font-size="12" fill="#52606d">{escape(note)}</text>')

@@ -31,6 +31,9 @@ from registry.queries import Vocabulary
 from registry.records import Names, project_row
 from registry.revert import revert
 from web.auth import can, current_record, require
+from web.i18n import METHOD_WORDS, PRECISION_WORDS, STATUS_WORDS, STRINGS, current_lang
+from web.i18n_pages import CONSTRUCTION_WORDS_EN
+from web.place_words import warning_en
 from web.session import get_session
 
 bp = Blueprint("edit", __name__)
@@ -143,7 +146,7 @@ def new_project() -> Any:
         project = create_project(session, values, _actor(), placer=geocoder().place_project)
     except InvalidForm as exc:
         session.rollback()
-        return _render_form(None, values, exc.by_field(), 422)
+        return _render_form(None, values, exc.by_field(current_lang()), 422)
     session.commit()
     return redirect(url_for("kpr.project_page", code=project.code))
 
@@ -161,7 +164,7 @@ def edit_project(code: str) -> Any:
         project = update_project(session, code, values, _version(), _actor())
     except InvalidForm as exc:
         session.rollback()
-        return _render_form(get_project(session, code, include_archived=admin), values, exc.by_field(), 422)
+        return _render_form(get_project(session, code, include_archived=admin), values, exc.by_field(current_lang()), 422)
     except EditConflict as exc:
         session.rollback()
         return _conflict(exc, values)
@@ -207,7 +210,10 @@ def place_preview(code: str) -> Response:
     session = get_session()
     project = get_project(session, code, include_archived=True)
     found = placing.preview(project, _place_request(), geocoder())
-    return jsonify(found.to_dict(_names()))
+    data = found.to_dict(_names())
+    if current_lang() == "en":
+        data["warnings"] = [warning_en(w) for w in data["warnings"]]
+    return jsonify(data)
 
 
 @bp.post("/projects/<code>/place")
@@ -270,23 +276,31 @@ def _local(target: str | None) -> str | None:
 
 
 @bp.app_template_filter("historyvalue")
-def history_value(value: Any) -> str:
-    """A recorded value as a person reads it (lists joined, a placement summarised)."""
+def history_value(value: Any, field: str | None = None) -> str:
+    """A recorded value as a person reads it in the page's language (lists joined, a placement summarised,
+    stored codes such as status 'unknown' or a method in words)."""
+    lang = current_lang()
+    words = STRINGS[lang]
     if value is None or value == "" or value == []:
-        return "（空）"
+        return words["empty_value"]
     if isinstance(value, dict) and "precision" in value:
         names = geocoder().names
         parts = [names.get(value.get("district_code") or "", "") or "", names.get(value.get("zone_code") or "", "")]
-        where = " · ".join(p for p in parts if p) or "未定位"
-        point = f"（{value['lon']:.5f}, {value['lat']:.5f}）" if value.get("lon") is not None else ""
-        method = "人工核实" if value.get("method") == placing.MANUAL else value.get("method", "")
-        return f"{where}{point}，精度 {value.get('precision')}，{method}"
+        where = " · ".join(p for p in parts if p) or words["h_unplaced"]
+        point = f" ({value['lon']:.5f}, {value['lat']:.5f})" if value.get("lon") is not None else ""
+        precision = PRECISION_WORDS[lang].get(int(value.get("precision") or 8), str(value.get("precision")))
+        method = METHOD_WORDS[lang].get(value.get("method") or "", value.get("method") or "")
+        return words["h_sep"].join(p for p in (f"{where}{point}", f"{words['h_precision']} {precision}", method) if p)
     if isinstance(value, dict) and "completed_investment" in value:
         return month_text(value)
     if isinstance(value, list):
-        return "、".join(history_value(v) if isinstance(v, dict) else str(v) for v in value)
+        return words["list_sep"].join(history_value(v) if isinstance(v, dict) else str(v) for v in value)
     if isinstance(value, dict):
-        return "，".join(f"{v}" for v in value.values() if v not in (None, ""))
+        return words["h_sep"].join(f"{v}" for v in value.values() if v not in (None, ""))
+    if field == "status":
+        return STATUS_WORDS[lang].get(str(value), str(value))
+    if field == "construction_type" and lang == "en":
+        return CONSTRUCTION_WORDS_EN.get(str(value), str(value))
     return str(value)
 
 

@@ -39,8 +39,12 @@ class Field:
 
 @dataclass(frozen=True)
 class Chip:
-    label: str
+    param: str
+    value: str
+    label: str  # a place, zone, chain or strategy name as recorded; other values are worded by the template
     query: str  # the page's query without this one value
+    # memberships.BASIS_WORDS keys: on what ground the chosen value matches (规划所列 …) and what to know about it.
+    marks: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -161,10 +165,19 @@ def _field(rf: ResolvedFilter, facets: Mapping[str, Sequence[FacetValue]], key: 
 
 def _chips(rf: ResolvedFilter, params: Params, keep: Params) -> list[Chip]:
     by_param = {param: key for key, param in FIELDS}
-    words = {"min_investment": "≥ {} 亿元", "max_investment": "≤ {} 亿元", "q": "“{}”", "review": "仅待核实位置",
-             "as_of": "截至 {}"}
     out = []
     for i, (param, value) in enumerate(params):
-        label = _label(rf, by_param[param], value) if param in by_param else words[param].format(value)
-        out.append(Chip(label, query(params[:i] + params[i + 1:] + keep)))
+        label = _label(rf, by_param[param], value) if param in by_param else value
+        out.append(Chip(param, value, label, query(params[:i] + params[i + 1:] + keep), _marks(rf, param, value)))
     return out
+
+
+def _marks(rf: ResolvedFilter, param: str, code: str) -> tuple[str, ...]:
+    """A strategy matches what a plan states; a corridor also what merely lies in it, and may narrow nothing
+    (a region holding all of Taiyuan) or have an extent no source confirms."""
+    if param == "strategy":
+        return ("plan",)
+    if param != "corridor":
+        return ()
+    notes = ("covers_all",) if code in rf.vocab.covering else ("unconfirmed",) if code in rf.vocab.unconfirmed else ()
+    return ("plan_or_place", *notes)

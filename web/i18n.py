@@ -3,20 +3,37 @@ interface is translated (and the filter in words, on the list); data (project an
 stays as recorded."""
 from __future__ import annotations
 
+import re
+from collections.abc import Mapping
 from decimal import Decimal
 
 from flask import Blueprint, Response, request
 
 from registry.errors import InvalidFilter
-from registry.historyview import METHOD_LABELS
+from registry.export.columns import PROJECT_COLUMNS
+from registry.historyview import FIELD_LABELS, KIND_LABELS, METHOD_LABELS
+from registry.importer.report import ImportReport
 from registry.maps.labels import map_labels
 from registry.memberships import BASIS_WORDS, PlaceLink, place_label, place_links
 from registry.models import PRECISIONS
+from registry.problemwords import in_chinese
 from registry.queries import ProjectFilter, Vocabulary, describe_en, resolve
 from registry.records import ProjectRow
+from registry.users import ROLE_LABELS
+from web.filterform import Chip
+from web.i18n_pages import (
+    CONSTRUCTION_WORDS_EN,
+    FIELD_WORDS_EN,
+    KIND_WORDS_EN,
+    MEETING_HEADERS_EN,
+    PAGE_STRINGS,
+    REASON_WORDS_EN,
+    ROLE_WORDS_EN,
+)
 from web.session import get_session
 
 LANGS = ("zh", "en")
+COLUMN_HEADERS = {c.key: c.header for c in PROJECT_COLUMNS}
 COOKIE = "kpr_lang"
 
 STRINGS: dict[str, dict[str, str]] = {
@@ -47,6 +64,9 @@ STRINGS: dict[str, dict[str, str]] = {
         "f_range": "投资区间（亿元，原文所述）", "f_plan_period": "规划期", "f_partner_regions": "来源地区",
         "as_of": "截至日期", "as_of_now": "查看当前数据",
         "as_of_banner": "本页显示截至 {}（北京时间当日结束时）的项目库：由修改记录回溯得出，之后新建的项目不在其中，之后的修改和进度未计入。",
+        "chip_min_investment": "≥ {v} 亿元", "chip_max_investment": "≤ {v} 亿元", "chip_q": "“{v}”",
+        "chip_review": "仅待核实位置",
+        "chip_as_of": "截至 {v}", "progress_link": "填报进度",
     },
     "en": {
         "site": "Taiyuan Key Projects", "nav_map": "Map", "nav_list": "Project list", "nav_review": "Locations to verify", "switch_lang": "中文",
@@ -80,8 +100,14 @@ STRINGS: dict[str, dict[str, str]] = {
         "f_partner_regions": "Home regions",
         "as_of": "As of", "as_of_now": "Show the current registry",
         "as_of_banner": "This page shows the registry as it stood at the end of {} (Beijing time), rebuilt from the change history: projects created later are absent, later edits and progress are not counted.",
+        "chip_min_investment": "investment ≥ {v} (100M CNY)", "chip_max_investment": "investment ≤ {v} (100M CNY)",
+        "chip_q": "“{v}”", "chip_review": "only locations to verify",
+        "chip_as_of": "as of {v}", "progress_link": "Progress",
     },
 }
+
+for _lang, _words in PAGE_STRINGS.items():
+    STRINGS[_lang].update(_words)
 
 # Statuses as stored → as shown; the Chinese ones are the plans' own words, "unknown" is not.
 STATUS_WORDS = {
@@ -140,7 +166,63 @@ def _inject() -> dict[str, object]:
             "place_links": _place_links, "basis_words": BASIS_WORDS[lang],
             "place_label": lambda link: place_label(link, lang), "filter_words_in": _filter_words,
             "in_lang": lambda message: in_lang(str(message), lang),
-            "column_title": lambda key, title: COLUMN_WORDS[lang].get(key, title)}
+            "column_title": lambda key, title: COLUMN_WORDS[lang].get(key, title),
+            "aside": lambda text: aside(text, lang), "chip_text": lambda chip: chip_text(chip, lang),
+            "chip_marks": lambda chip: aside(MARK_SEPARATOR[lang].join(BASIS_WORDS[lang][m] for m in chip.marks), lang)
+            if chip.marks else "",
+            "role_label": lambda role: _word(lang, ROLE_LABELS, ROLE_WORDS_EN, role),
+            "kind_label": lambda kind: _word(lang, KIND_LABELS, KIND_WORDS_EN, kind),
+            "field_label": lambda name: _word(lang, FIELD_LABELS, FIELD_WORDS_EN, name),
+            "construction_label": lambda value: CONSTRUCTION_WORDS_EN.get(value, value) if lang == "en" else value,
+            "reason_label": lambda text: REASON_WORDS_EN.get(text, text) if lang == "en" else text,
+            "fill": lambda text, *values: _fill(text, values),
+            "import_summary": lambda report: _import_summary(report, lang),
+            # A problem on a field the sheet has no column for names the field by the export's header.
+            "column_header": lambda key: COLUMN_HEADERS.get(key, key),
+            "problem_text": lambda text: text if lang == "en" else in_chinese(str(text or "")),
+            "meeting_header": lambda key, header: MEETING_HEADERS_EN.get(key, header) if lang == "en" else header,
+            # What kpr_place.js writes into the preview, and the precision words it shows.
+            "place_words": {**{k: v for k, v in STRINGS[lang].items() if k.startswith("pv_")},
+                            "list_sep": STRINGS[lang]["list_sep"],
+                            "precisions": {str(k): v for k, v in PRECISION_WORDS[lang].items()}}}
+
+
+def _import_summary(report: ImportReport, lang: str) -> str:
+    """The import's one-line summary in the page's language (report.summary() is the CLI's, in both)."""
+    words = STRINGS[lang]
+    state = words["ir_applied"] if report.applied else words["ir_dry_run"] if report.dry_run else words["ir_refused"]
+    return words["ir_summary"].format(
+        state=state, read=report.rows_read, created=len(report.created), updated=len(report.updated),
+        unchanged=len(report.unchanged), problems=report.problem_count, bad=len(report.bad_rows),
+        duplicates=len(report.duplicates))
+
+
+def _word(lang: str, chinese: Mapping[str, str], english: Mapping[str, str], code: str) -> str:
+    return (english if lang == "en" else chinese).get(code, chinese.get(code, code))
+
+
+def _fill(text: str, values: tuple[object, ...]) -> str:
+    """t strings mark values with {x} (and {y}): filled in order."""
+    for key, value in zip(("{x}", "{y}"), values):
+        text = text.replace(key, str(value))
+    return text
+
+
+MARK_SEPARATOR = {"zh": "；", "en": "; "}
+
+
+def aside(text: str, lang: str) -> str:
+    """A remark after a name: （…） in Chinese, (…) in English."""
+    return f"（{text}）" if lang == "zh" else f" ({text})"
+
+
+def chip_text(chip: Chip, lang: str) -> str:
+    """What an active-filter chip says: the name as recorded, a status in the page's language, or the
+    number, words or flag the user typed."""
+    if chip.param == "status":
+        return STATUS_WORDS[lang].get(chip.value, chip.value)
+    template = STRINGS[lang].get("chip_" + chip.param)
+    return template.replace("{v}", chip.value) if template else chip.label
 
 
 def _filter_words(params: list[tuple[str, str]], vocab: Vocabulary, given: str) -> str:
@@ -162,16 +244,24 @@ def _multi(params: list[tuple[str, str]]) -> dict[str, list[str]]:
 
 
 def in_lang(message: str, lang: str) -> str:
-    """Messages are written 中文 (English): the English interface shows the part in parentheses."""
+    """Messages are written 中文 (English): the English interface shows the part in parentheses, the Chinese
+    one the part before it."""
     text = message.rstrip()
-    if lang != "en" or not text.endswith(")"):
+    if not text.endswith(")"):
         return message
     depth = 0
     for i in range(len(text) - 1, -1, -1):  # the "(" that closes at the very end
         depth += {")": 1, "(": -1}.get(text[i], 0)
         if depth == 0:
-            return text[i + 1:-1] or message
+            english, chinese = text[i + 1:-1], text[:i].rstrip()
+            if lang == "en":
+                return english or message
+            # The English part starts in English (it may quote Chinese names after that).
+            return chinese if chinese and english[:1].isascii() and not _CJK.match(english) else message
     return message
+
+
+_CJK = re.compile(r"[\u3400-\u9fff]")
 
 
 def _place_links(row: ProjectRow) -> list[PlaceLink]:

@@ -7,8 +7,9 @@ from urllib.parse import urlencode
 
 from flask import Blueprint, current_app, render_template, request, url_for
 
-from registry.printout import MEETING_COLUMNS, data_date, stamp_text, summarise, title_for
-from registry.queries import describe, iter_rows, resolve, totals
+from registry.printout import MEETING_COLUMNS, beijing, data_date, stamp_text, summarise, title_for
+from registry.queries import ResolvedFilter, describe, describe_en, iter_rows, resolve, totals
+from web.i18n import current_lang
 from web.request_filter import request_filter
 from web.session import get_session
 
@@ -29,9 +30,22 @@ def print_page() -> str:
     return render_template(
         "print.html", rows=rows, columns=MEETING_COLUMNS, summary=summary, totals=sums,
         cut=sums.count > len(rows),
-        title=title_for(describe(rf)), printed=stamp_text(datetime.now(UTC)),
-        data_date=stamp_text(changed) if changed else "无数据", back=url_for("kpr.projects_page") + _qs(qs),
+        title=_title(rf), printed=_stamp(datetime.now(UTC)),
+        data_date=_stamp(changed) if changed else None, back=url_for("kpr.projects_page") + _qs(qs),
     )
+
+
+def _title(rf: ResolvedFilter) -> str:
+    """The Chinese title the Excel 打印 sheet shares, or its English twin."""
+    if current_lang() != "en":
+        return title_for(describe(rf))
+    return f"Taiyuan key projects ({describe_en(rf)})"
+
+
+def _stamp(moment: datetime) -> str:
+    if current_lang() != "en":
+        return stamp_text(moment)
+    return f"{beijing(moment):%Y-%m-%d %H:%M} (Beijing time)"
 
 
 def _qs(params: list[tuple[str, str]]) -> str:

@@ -7,11 +7,13 @@ from flask import Blueprint, Response, jsonify, render_template, request, url_fo
 
 from registry.errors import NotFound
 from registry.printout import export_filename
-from registry.queries import ResolvedFilter, describe, resolve
+from registry.queries import ResolvedFilter, describe, describe_en, resolve
 from registry.stats import Bar, Chart, dashboard
 from web.charts import render_svg
+from web.i18n import current_lang
 from web.request_filter import request_filter
 from web.session import get_session
+from web.stats_words import SVG_WORDS, english
 
 bp = Blueprint("stats", __name__)
 MAX_BARS = 20  # chains run to dozens; the JSON twin keeps all of them
@@ -38,9 +40,14 @@ def stats_page() -> str:
     rf = _resolved()
     board = dashboard(get_session(), rf)
     qs = urlencode(rf.raw.to_params())
-    charts = [(chart, render_svg(_shown(chart), _href)) for chart in board.charts]
+    shown = [_shown(chart) for chart in board.charts]
+    if current_lang() == "en":
+        charts = [(chart, render_svg(english(chart), _href, words=SVG_WORDS)) for chart in shown]
+    else:
+        charts = [(chart, render_svg(chart, _href)) for chart in shown]
     now_qs = urlencode([p for p in rf.raw.to_params() if p[0] != "as_of"])
-    return render_template("stats.html", board=board, charts=charts, filter_words=describe(rf),
+    return render_template("stats.html", board=board, charts=charts,
+                           filter_words=describe_en(rf) if current_lang() == "en" else describe(rf),
                            totals=board.totals, qs=qs, params=rf.raw.to_params(), as_of=rf.raw.as_of,
                            now_qs=now_qs)
 
@@ -64,7 +71,10 @@ def chart_svg(key: str) -> Response:
     if chart is None:
         raise NotFound(f"没有名为 {key} 的图表 (no chart {key!r})")
     # A saved file has no page around it: its links carry this server's address.
-    body = render_svg(_shown(chart), lambda b: _absolute(_href(b)), standalone=True)
+    shown, words = _shown(chart), None
+    if current_lang() == "en":  # the file speaks the language of the page it was downloaded from
+        shown, words = english(shown), SVG_WORDS
+    body = render_svg(shown, lambda b: _absolute(_href(b)), standalone=True, words=words)
     name = export_filename(rf, "svg").replace("重点项目_", f"重点项目统计_{chart.title}_")
     return Response('<?xml version="1.0" encoding="UTF-8"?>\n' + body, mimetype="image/svg+xml",
                     headers={"Content-Disposition": f"attachment; filename*=UTF-8''{quote(name)}"})

@@ -11,6 +11,7 @@ from registry.db import session_scope
 from registry.errors import KprError
 from registry.geocode import Geocoder
 from registry.geocode.replace import replace_all
+from registry.models import PRECISIONS
 
 
 @click.command(help="Place a text (区县/开发区/走廊) or a point; --all re-places every project and reports moves.")
@@ -29,7 +30,7 @@ def geocode(text: str | None, lon: float | None, lat: float | None, input_crs: s
                 moves = replace_all(session, geocoder,
                                     progress=lambda it: tqdm(it, desc="重新定位 re-placing", unit="项", file=None))
             for move in moves:
-                click.echo(f"{move.code} {move.name}: {move.before} → {move.after}")
+                click.echo(f"{move.code} {move.name}：{_where(move.before, geocoder)} → {_where(move.after, geocoder)}")
             click.echo(f"{len(moves)} 个项目位置有变化 (projects moved)")
             return
         if (lon is None) != (lat is None):
@@ -43,3 +44,10 @@ def geocode(text: str | None, lon: float | None, lat: float | None, input_crs: s
     except KprError as exc:
         raise click.ClickException(exc.message) from None
     click.echo(json.dumps(placement.to_dict(), ensure_ascii=False, indent=2))
+
+
+def _where(place: tuple[str | None, str | None, int], geocoder: Geocoder) -> str:
+    """区县 · 开发区（精度）in words, as the list shows a location, never as codes."""
+    district, zone, precision = place
+    names = [geocoder.name_of(code) or code for code in (district, zone) if code]
+    return f"{' · '.join(names) or '未定位'}（{PRECISIONS.get(precision, str(precision)).split(' ', 1)[0]}）"

@@ -65,7 +65,9 @@ def base_layers(session: Session, crs: str = "wgs84") -> dict[str, Any]:
                for u, g in zip(cities, _geometries([u.geometry or "" for u in cities], crs))]
     zone_features = [_feature({"code": z.code, "name": z.name, "status": z.geometry_status, "parent": z.parent_code}, g)
                      for z, g in zip(zones, _geometries([z.geometry or "" for z in zones], crs))]
-    corridors = [_feature({"code": s.code, "name": s.name, "kind": s.kind}, g)
+    # unconfirmed: no cited source names any member unit (the extent is our drawing), as Vocabulary.unconfirmed.
+    corridors = [_feature({"code": s.code, "name": s.name, "kind": s.kind,
+                           "unconfirmed": bool(s.member_units) and not any(u.get("confirmed") for u in s.member_units)}, g)
                  for s, g in zip(ways, _geometries([s.geometry or "" for s in ways], crs))]
     return {"crs": crs, "districts": _collection(districts), "context": _collection(context),
             "zones": _collection(zone_features), "corridors": _collection(corridors)}

@@ -2,6 +2,9 @@
 web/i18n.py; these live in the core because `kpr map` writes the same map without the web app."""
 from __future__ import annotations
 
+from registry.models import PRECISIONS
+from registry.queries import STATUS_LABELS, STATUS_WORDS_EN
+
 MAP_LABELS: dict[str, dict[str, str]] = {
     "zh": {
         "locale": "zh-CN", "yi": "亿元", "no_amount": "未列明", "investment": "总投资", "status": "状态",
@@ -9,7 +12,8 @@ MAP_LABELS: dict[str, dict[str, str]] = {
         "count": "项目数", "projects_unit": "个项目", "open_list": "在列表中查看该区项目 →",
         "shade_none": "区界（不着色）", "shade_count": "分区着色：项目数", "shade_investment": "分区着色：总投资",
         "zones": "开发区（虚线为示意范围）", "schematic": "示意范围", "corridor": "走廊", "region": "区域",
-        "by_chain": "按产业链分组", "by_strategy": "按区域战略分组",
+        "by_chain": "按产业链分组", "by_strategy": "按区域战略分组（规划所列）",
+        "none_chain": "未归产业链", "none_strategy": "未关联区域战略", "list_sep": "、", "colon": "：", "aside": "（{x}）", "unconfirmed": "范围未确认",
         "sym_exact": "实心点：精确位置", "sym_district": "空心圈：区县代表点（位置仅到区县）",
         "sym_zone": "空心方框：开发区代表点（位置仅到开发区）", "schematic_note": "虚线边界：示意范围，非官方边界",
         "unplaced": "另有 {n} 个项目位置未知，未上图（见列表）", "load_failed": "地图数据加载失败：",
@@ -24,7 +28,8 @@ MAP_LABELS: dict[str, dict[str, str]] = {
         "shade_count": "Shade districts: project count", "shade_investment": "Shade districts: total investment",
         "zones": "Development zones (dashed = schematic)", "schematic": "schematic extent",
         "corridor": "Corridor", "region": "Region", "by_chain": "Grouped by industry chain",
-        "by_strategy": "Grouped by regional strategy", "sym_exact": "Filled dot: exact site",
+        "by_strategy": "Grouped by regional strategy (stated by a plan)", "none_chain": "no industry chain",
+        "none_strategy": "no regional strategy", "list_sep": ", ", "colon": ": ", "aside": " ({x})", "unconfirmed": "extent unconfirmed", "sym_exact": "Filled dot: exact site",
         "sym_district": "Ring: district representative point", "sym_zone": "Square: development zone representative point",
         "schematic_note": "Dashed outline: schematic extent, not an official boundary",
         "unplaced": "{n} more projects have no known location and are not drawn (see the list)",
@@ -36,5 +41,15 @@ MAP_LABELS: dict[str, dict[str, str]] = {
 }
 
 
+# Stored values the popups show in words: status_<status> and precision_<n> (PRECISIONS is "中文 english").
+VALUE_WORDS: dict[str, dict[str, str]] = {
+    "zh": {**{f"status_{k}": v for k, v in STATUS_LABELS.items()},
+           **{f"precision_{k}": v.split(" ", 1)[0] for k, v in PRECISIONS.items()}},
+    "en": {**{f"status_{k}": v for k, v in STATUS_WORDS_EN.items()},
+           **{f"precision_{k}": v.split(" ", 1)[-1] for k, v in PRECISIONS.items()}},
+}
+
+
 def map_labels(lang: str) -> dict[str, str]:
-    return MAP_LABELS.get(lang, MAP_LABELS["zh"])
+    lang = lang if lang in MAP_LABELS else "zh"
+    return {**MAP_LABELS[lang], **VALUE_WORDS[lang]}

@@ -10,7 +10,7 @@
       .then(function (job) {
         if (job.total) { bar.max = job.total; }
         bar.value = job.done;
-        count.textContent = job.done + " / " + (job.total || "?") + " 行";
+        count.textContent = job.done + " / " + (job.total || "?") + " " + (count.dataset.rows || "行");
         if (job.state === "running") { window.setTimeout(poll, 1000); } else { window.location.reload(); }
       })
       .catch(function () { window.setTimeout(poll, 3000); });

@@ -8,6 +8,9 @@
   var mapDiv = document.querySelector(".folium-map");
   var map = mapDiv ? window[mapDiv.id] : null;
   var marker = null, drawn = null;
+  // The page's words (Chinese or English), from the template: data-words.
+  var W = JSON.parse(form.dataset.words || "{}");
+  function w(key, fallback) { return W[key] || fallback; }
 
   function mode() { return form.querySelector("input[name=mode]:checked").value; }
   function showMode() {
@@ -22,16 +25,17 @@
   }
   function showPreview(data) {
     preview.replaceChildren();
-    var where = [data.district || "区县未定", data.zone ? "开发区：" + data.zone : null,
-      "精度：" + data.precision_label].filter(Boolean).join("，");
-    preview.appendChild(text("div", "推算结果：" + where, "derived"));
+    var precision = (W.precisions || {})[String(data.precision)] || data.precision_label;
+    var where = [data.district || w("pv_no_district", "区县未定"), data.zone ? w("pv_zone", "开发区：") + data.zone : null,
+      w("pv_precision", "精度：") + precision].filter(Boolean).join(w("pv_sep", "，"));
+    preview.appendChild(text("div", w("pv_derived", "推算结果：") + where, "derived"));
     if (data.districts && data.districts.length > 1) {
-      preview.appendChild(text("div", "经过区县：" + data.districts.map(function (d) { return d.name; }).join("、")));
+      preview.appendChild(text("div", w("pv_districts", "经过区县：") + data.districts.map(function (d) { return d.name; }).join(w("list_sep", "、"))));
     }
     if (data.corridors && data.corridors.length) {
-      preview.appendChild(text("div", "位于走廊/区域：" + data.corridors.map(function (c) { return c.name; }).join("、")));
+      preview.appendChild(text("div", w("pv_corridors", "位于走廊/区域：") + data.corridors.map(function (c) { return c.name; }).join(w("list_sep", "、"))));
     }
-    (data.warnings || []).forEach(function (w) { preview.appendChild(text("div", "注意：" + w, "warn")); });
+    (data.warnings || []).forEach(function (warning) { preview.appendChild(text("div", w("pv_warn", "注意：") + warning, "warn")); });
     preview.dataset.ready = "1";
   }
   function requestPreview() {
@@ -42,9 +46,9 @@
       .then(function (r) { return r.json().then(function (d) { return {ok: r.ok, data: d}; }); })
       .then(function (res) {
         if (res.ok) { showPreview(res.data); }
-        else { preview.replaceChildren(text("div", "无法预览：" + (res.data.message || "请检查输入"), "warn")); preview.dataset.ready = "error"; }
+        else { preview.replaceChildren(text("div", w("pv_failed", "无法预览：") + (res.data.message || w("pv_check", "请检查输入")), "warn")); preview.dataset.ready = "error"; }
       })
-      .catch(function () { preview.replaceChildren(text("div", "预览请求失败", "warn")); });
+      .catch(function () { preview.replaceChildren(text("div", w("pv_error", "预览请求失败"), "warn")); });
   }
   form.querySelectorAll("input[name=mode]").forEach(function (r) { r.addEventListener("change", showMode); });
   form.querySelector("[data-action=preview]").addEventListener("click", requestPreview);

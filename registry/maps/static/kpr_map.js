@@ -45,15 +45,19 @@
                 {r: 5, filled: false, square: true}, {r: 8, filled: false, square: false}];
   function styleClass(precision) { return precision <= 2 ? 0 : precision === 3 ? 1 : precision === 4 ? 2 : 3; }
 
+  // The "no group" entry is interface text (the page's language), every other group name is data.
+  function groupName(g, data, L) { return g.key === "_none" ? (L["none_" + data.group_by] || g.name) : g.name; }
+
   function popupFor(row, data, cfg) {
     var L = cfg.labels, c = data.col;
     var box = el("div", {"class": "kpr-popup"});
     var title = el("b", {"class": "kpr-name"}, row[c.name]);
     box.appendChild(title);
     var dl = el("dl");
-    [[L.investment, yi(row[c.investment], L)], [L.status, row[c.status]],
-     [L.district, row[c.district] || "—"], [L.precision, data.precisions[String(row[c.precision])] || row[c.precision]],
-     [L.group, row[c.groups].map(function (i) { return data.groups[i].name; }).join("、")]]
+    [[L.investment, yi(row[c.investment], L)], [L.status, L["status_" + row[c.status]] || row[c.status]],
+     [L.district, row[c.district] || "—"],
+     [L.precision, L["precision_" + row[c.precision]] || data.precisions[String(row[c.precision])] || row[c.precision]],
+     [L.group, row[c.groups].map(function (i) { return groupName(data.groups[i], data, L); }).join(L.list_sep || "、")]]
       .forEach(function (pair) { dl.appendChild(el("dt", {}, pair[0])); dl.appendChild(el("dd", {}, pair[1])); });
     box.appendChild(dl);
     if (cfg.detail_url) {
@@ -186,7 +190,7 @@
       points._shown[g] = true;
       var sw = new GroupSwitch(points, g);
       control.addOverlay(sw, '<span class="kpr-swatch" style="background:' + esc(g0.colour) + '"></span>' +
-        esc(g0.name) + ' <span class="kpr-n">' + esc(g0.count) + "</span>");
+        esc(groupName(g0, data, cfg.labels)) + ' <span class="kpr-n">' + esc(g0.count) + "</span>");
       return sw;
     });
     points.addTo(map);
@@ -244,8 +248,8 @@
             if (activePoints && activePoints.hit(e.containerPoint) >= 0) return;
             var box = el("div", {"class": "kpr-popup"});
             box.appendChild(el("b", {}, p.name));
-            box.appendChild(el("div", {}, L_.count + "：" + s.count));
-            box.appendChild(el("div", {}, L_.investment + "：" + yi(s.investment, L_)));
+            box.appendChild(el("div", {}, L_.count + (L_.colon || "：") + s.count));
+            box.appendChild(el("div", {}, L_.investment + (L_.colon || "：") + yi(s.investment, L_)));
             if (cfg.list_url) box.appendChild(el("a", {href: withParam(cfg.list_url, "district", p.adcode), "class": "kpr-district-list"}, L_.open_list));
             L.popup().setLatLng(e.latlng).setContent(box).openOn(map);
           });
@@ -293,7 +297,8 @@
       if (box.hidden) return;
       var max = Math.max.apply(null, valuesOf(measure).concat([0])), steps = cfgShades.length;
       var unit = measure === "count" ? L_.projects_unit : L_.yi;
-      box.appendChild(el("b", {}, (measure === "count" ? L_.shade_count : L_.shade_investment) + "（" + unit + "）"));
+      box.appendChild(el("b", {}, (measure === "count" ? L_.shade_count : L_.shade_investment) +
+                               (L_.aside || "（{x}）").replace("{x}", unit)));
       var list = el("ul", {});
       function row(colour, text) {
         var li = el("li", {"class": "kpr-break"}), sw = el("span", {"class": "kpr-swatch kpr-box"});
@@ -335,7 +340,8 @@
       var kind = f.properties.kind;
       var layer = L.geoJSON(f, {style: {color: kind === "corridor" ? "#d95f02" : "#1b9e77", weight: 2,
                                         fillOpacity: 0.07, dashArray: "8 6"}, interactive: false});
-      var label = (kind === "corridor" ? cfg.labels.corridor : cfg.labels.region) + "：" + f.properties.name;
+      var label = (kind === "corridor" ? cfg.labels.corridor : cfg.labels.region) + (cfg.labels.colon || "：") + f.properties.name +
+        (f.properties.unconfirmed ? (cfg.labels.aside || "（{x}）").replace("{x}", cfg.labels.unconfirmed) : "");
       control.addOverlay(layer, esc(label));
       if ((cfg.corridors || []).indexOf(f.properties.code) >= 0) layer.addTo(map);
     });
@@ -353,7 +359,7 @@
         var sw = el("span", {"class": "kpr-swatch"});
         sw.style.background = g.colour;
         li.appendChild(sw);
-        li.appendChild(el("span", {"class": "kpr-gname"}, g.name));
+        li.appendChild(el("span", {"class": "kpr-gname"}, groupName(g, data, L_)));
         li.appendChild(el("span", {"class": "kpr-n"}, g.count));
         list.appendChild(li);
       });
