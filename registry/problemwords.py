@@ -33,7 +33,12 @@ EXACT = {
     "coordinates without their system (a wrong guess moves a project ~600 m)": "坐标未注明坐标系（猜错会让项目偏移约 600 米）",
     "wgs84 (GPS, 天地图) / gcj02 (高德, 腾讯) / bd09 (百度)": "wgs84（GPS、天地图）/ gcj02（高德、腾讯）/ bd09（百度）",
     "each project once per file": "每个项目在一个文件中只出现一次", "not a finite number": "不是有限数值",
-    "negative amount": "金额为负", "not a plain amount": "不是普通金额", "implausibly large": "数额大得不合理", "是 or 否": "是或否",
+    "negative amount": "金额为负", "a unit without a number": "只有单位，没有数字",
+    "thousands separators must group three digits (1,200); a decimal comma is ambiguous":
+        "千位分隔符须每三位一组（如 1,200）；小数逗号有歧义",
+    "scientific notation, underscores and hex are not accepted for amounts": "金额不接受科学计数法、下划线或十六进制",
+    "an approximate amount or a range is not a number: keep it as 投资额原文 and leave the amount empty":
+        "约数或区间不是确定金额：请写入“投资额原文”，金额留空", "not a plain amount": "不是普通金额", "implausibly large": "数额大得不合理", "是 or 否": "是或否",
     AMOUNT_EXPECTED: "普通金额，如 120、12.5 或 1,200（每三位一组），可带“亿元”或“万元”",
 }
 
@@ -48,7 +53,7 @@ def _what(text: str) -> str:
 
 PATTERNS: tuple[tuple[re.Pattern[str], Callable[[re.Match[str]], str]], ...] = (
     (re.compile(r"a year ≥ (\d+)"), lambda m: f"不早于 {m[1]} 年"),
-    (re.compile(r"无法确定金额：.*"), lambda m: "无法确定金额"),
+    (re.compile(r"无法确定金额：(.*)"), lambda m: f"无法确定金额：{in_chinese(m[1])}"),
     (re.compile(r"contains an invisible or control character \((U\+[0-9A-F]+)\)"),
      lambda m: f"含有不可见字符或控制字符（{m[1]}）"),
     (re.compile(r"contains an? [a-z ]+ '(.)'"), lambda m: f"含有不允许的字符 {m[1]}"),

@@ -62,10 +62,10 @@ def test_editor_enters_progress_in_the_form_and_history_shows_it(site: Site) -> 
 
 
 @pytest.mark.parametrize(("change", "field", "shown"), [
-    ({"completed_3": "-1"}, "completed_3", "negative amount"),
+    ({"completed_3": "-1"}, "completed_3", "金额为负"),
     ({"completed_3": "13"}, "completed_3", "超过项目总投资"),  # T-1's total is 12.5 亿元
     ({"completed_3": "5", "completed_4": "4"}, "completed_4", "月份顺序不符"),
-    ({"plan_investment": "1,2"}, "plan_investment", "thousands separators"),
+    ({"plan_investment": "1,2"}, "plan_investment", "千位分隔符须每三位一组"),
     ({"actual_start": "2025-13-01"}, "actual_start", "不是日期"),
     ({"planned_start": "2025-05-01", "planned_end": "2025-01-01"}, "planned_end", "竣工早于开工"),
 ])

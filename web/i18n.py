@@ -11,12 +11,13 @@ from flask import Blueprint, Response, request
 
 from registry.errors import InvalidFilter
 from registry.export.columns import PROJECT_COLUMNS
-from registry.historyview import FIELD_LABELS, KIND_LABELS, METHOD_LABELS
+from registry.historyview import KIND_LABELS, METHOD_LABELS, field_label
 from registry.importer.report import ImportReport
 from registry.maps.labels import map_labels
 from registry.memberships import BASIS_WORDS, PlaceLink, place_label, place_links
 from registry.models import PRECISIONS
 from registry.problemwords import in_chinese
+from registry.progress import recorded
 from registry.queries import ProjectFilter, Vocabulary, describe_en, resolve
 from registry.records import ProjectRow
 from registry.users import ROLE_LABELS
@@ -172,7 +173,7 @@ def _inject() -> dict[str, object]:
             if chip.marks else "",
             "role_label": lambda role: _word(lang, ROLE_LABELS, ROLE_WORDS_EN, role),
             "kind_label": lambda kind: _word(lang, KIND_LABELS, KIND_WORDS_EN, kind),
-            "field_label": lambda name: _word(lang, FIELD_LABELS, FIELD_WORDS_EN, name),
+            "field_label": lambda name: _field_word(lang, name),
             "construction_label": lambda value: CONSTRUCTION_WORDS_EN.get(value, value) if lang == "en" else value,
             "reason_label": lambda text: REASON_WORDS_EN.get(text, text) if lang == "en" else text,
             "fill": lambda text, *values: _fill(text, values),
@@ -195,6 +196,20 @@ def _import_summary(report: ImportReport, lang: str) -> str:
         state=state, read=report.rows_read, created=len(report.created), updated=len(report.updated),
         unchanged=len(report.unchanged), problems=report.problem_count, bad=len(report.bad_rows),
         duplicates=len(report.duplicates))
+
+
+# Progress fields in 修改记录 (registry/progress/recorded.py): a month's figures, the milestone dates.
+MILESTONE_WORDS_EN = {"planned_start": "Planned start", "actual_start": "Actual start",
+                      "planned_end": "Planned completion", "actual_end": "Actual completion"}
+
+
+def _field_word(lang: str, field: str) -> str:
+    if lang != "en":
+        return field_label(field)
+    period = recorded.parse_month_field(field)
+    if period is not None:
+        return f"Progress {period[0]}-{period[1]:02d}"
+    return FIELD_WORDS_EN.get(field) or MILESTONE_WORDS_EN.get(field) or field_label(field)
 
 
 def _word(lang: str, chinese: Mapping[str, str], english: Mapping[str, str], code: str) -> str:
