@@ -38,12 +38,19 @@
     return base + (base.indexOf("?") >= 0 ? "&" : "?") + encodeURIComponent(key) + "=" + encodeURIComponent(value);
   }
 
-  // Filled dot = exact or near site; ring = district representative point; square = zone representative
-  // point; large ring = city-wide or outside. Index = style class of a precision. No dashes and no
-  // translucent fills: software-rasterised canvas pays for both at 100,000 points.
-  var STYLES = [{r: 4, filled: true, square: false}, {r: 5.5, filled: false, square: false},
-                {r: 5, filled: false, square: true}, {r: 8, filled: false, square: false}];
-  function styleClass(precision) { return precision <= 2 ? 0 : precision === 3 ? 1 : precision === 4 ? 2 : 3; }
+  // Shapes. On the city map a project's own site is a circle whose area grows with 总投资 (the scale comes
+  // with the data: data.size), or a hollow diamond when the amount is unknown; projects placed only at a
+  // district's or zone's representative point are counted in one badge per place (see badges below). The
+  // small detail map keeps the precision shapes: filled dot = site, ring = district point, square = zone
+  // point, large ring = city-wide. No dashes on the points: software-rasterised canvas pays for them.
+  var SHAPES = [{r: 4, mode: "fill"}, {r: 5.5, mode: "ring"}, {r: 5, mode: "square"}, {r: 8, mode: "ring"},
+                {r: 0, mode: "sized"}, {r: 5, mode: "diamond"}];
+  var SIZED = 4, UNKNOWN = 5;
+  function precisionShape(precision) { return precision <= 2 ? 0 : precision === 3 ? 1 : precision === 4 ? 2 : 3; }
+  function sizedRadius(amount, size) {  // the same rule as registry/maps/symbols.py radius()
+    if (!size || !(amount > 0)) return size ? size.r_min : 3;
+    return Math.max(size.r_min, size.r_max * Math.sqrt(amount / size.largest));
+  }
 
   function popupFor(row, data, cfg) {
     var L = cfg.labels, c = data.col;
@@ -62,23 +69,62 @@
     return box;
   }
 
-  /* All project points on one canvas, drawn straight from the data arrays: 100,000 L.circleMarker objects
+  // A badge's popup: the place, how many projects are located only that far, the largest ones with links,
+  // and the list page filtered to the place.
+  function badgePopup(badge, data, cfg) {
+    var L = cfg.labels, c = data.col, info = badge.info;
+    var box = el("div", {"class": "kpr-popup kpr-badge-popup"});
+    box.appendChild(el("b", {"class": "kpr-name"}, info.name + " · " + badge.n + " " + L.projects_unit));
+    box.appendChild(el("div", {"class": "kpr-n"}, info.kind === "zone" ? L.badge_zone : L.badge_district));
+    var rows = badge.rows.slice().sort(function (a, b) {
+      var va = data.rows[a][c.investment], vb = data.rows[b][c.investment];
+      return (vb === null ? -1 : vb) - (va === null ? -1 : va);
+    });
+    var list = el("ul", {"class": "kpr-badge-list"});
+    rows.slice(0, BADGE_LIST).forEach(function (i) {
+      var row = data.rows[i], li = el("li");
+      if (cfg.detail_url) {
+        li.appendChild(el("a", {href: cfg.detail_url.replace("__CODE__", encodeURIComponent(row[c.code]))}, row[c.name]));
+      } else li.appendChild(el("span", {}, row[c.name]));
+      li.appendChild(el("span", {"class": "kpr-n"}, " " + yi(row[c.investment], L)));
+      list.appendChild(li);
+    });
+    box.appendChild(list);
+    if (rows.length > BADGE_LIST) box.appendChild(el("div", {"class": "kpr-n"}, L.badge_more.replace("{n}", rows.length - BADGE_LIST)));
+    if (cfg.list_url) box.appendChild(el("a", {href: withParam(cfg.list_url, info.param, info.value), "class": "kpr-badge-listlink"}, L.badge_list));
+    return box;
+  }
+  var BADGE_LIST = 12;
+
+  /* All project symbols on one canvas, drawn straight from the data arrays: 100,000 L.circleMarker objects
    * take seconds to build; this draws them in tens of milliseconds. Each group is a light layer in the
-   * layer control that switches its points on or off; clicks and hovers find the nearest visible point. */
+   * layer control that switches its points on or off; clicks and hovers find the nearest visible symbol.
+   * Projects sharing an anchor (a district's or zone's representative point) become one badge with their
+   * count and a ring split by group, so a district with 50 projects is one readable mark, not a hairball. */
   var PointCanvas = L.Layer.extend({
-    initialize: function (data) {
+    initialize: function (data, cfg) {
       this._data = data;
       this._shown = {};
-      var c = data.col, n = data.rows.length;
+      var c = data.col, n = data.rows.length, badges = !cfg.compact && c.anchor !== undefined;
       this._x = new Float64Array(n);  // Web Mercator pixels at zoom 0, projected once
       this._y = new Float64Array(n);
-      this._members = data.groups.map(function () { return [[], [], [], []]; });
+      this._r = new Float32Array(n);
+      this._members = data.groups.map(function () { return SHAPES.map(function () { return []; }); });
+      this._anchors = {};  // anchor key → row indices
       for (var i = 0; i < n; i++) {
         var row = data.rows[i], p = L.CRS.EPSG3857.latLngToPoint(L.latLng(row[c.lat], row[c.lon]), 0);
         this._x[i] = p.x; this._y[i] = p.y;
-        var cls = styleClass(row[c.precision]), gs = row[c.groups];
-        for (var k = 0; k < gs.length; k++) this._members[gs[k]][cls].push(i);
+        var key = badges ? row[c.anchor] : null;
+        if (key) { (this._anchors[key] = this._anchors[key] || []).push(i); continue; }
+        var shape = precisionShape(row[c.precision]);
+        if (badges) shape = row[c.investment] === null ? UNKNOWN : SIZED;
+        this._r[i] = shape === SIZED ? sizedRadius(row[c.investment], data.size) : SHAPES[shape].r;
+        var gs = row[c.groups];
+        for (var k = 0; k < gs.length; k++) this._members[gs[k]][shape].push(i);
       }
+      var R = this._r;  // big circles first, so smaller ones stay on top and clickable
+      this._members.forEach(function (m) { m[SIZED].sort(function (a, b) { return R[b] - R[a]; }); });
+      this._badges = null;
       this.drawn = 0;
     },
     onAdd: function (map) {
@@ -98,7 +144,28 @@
     setGroup: function (g, on) {  // one redraw per real change: adding 16 layers must not mean 16 redraws
       if (!!this._shown[g] === on) return;
       this._shown[g] = on;
+      this._badges = null;
       if (this._map) this.redraw();
+    },
+    // Badges for the groups switched on: per anchor, its visible projects and how many of them per group.
+    badges: function () {
+      if (this._badges) return this._badges;
+      var data = this._data, c = data.col, shown = this._shown, out = [];
+      Object.keys(this._anchors).sort().forEach(function (key) {
+        var rows = [], shares = {}, members = 0;
+        this._anchors[key].forEach(function (i) {
+          var on = data.rows[i][c.groups].filter(function (g) { return shown[g]; });
+          if (!on.length) return;
+          rows.push(i);
+          on.forEach(function (g) { shares[g] = (shares[g] || 0) + 1; members++; });
+        });
+        if (!rows.length) return;
+        var i0 = this._anchors[key][0];
+        out.push({key: key, info: (data.anchors || {})[key] || {name: key, kind: "district"}, rows: rows, n: rows.length,
+                  shares: shares, members: members, x: this._x[i0], y: this._y[i0], r: 10 + 3 * (String(rows.length).length - 1)});
+      }, this);
+      this._badges = out;
+      return out;
     },
     _hide: function () { this._canvas.style.visibility = "hidden"; },
     _frame: function () {
@@ -114,53 +181,96 @@
       cv.style.visibility = "visible";
       var ctx = cv.getContext("2d");
       ctx.setTransform(ratio, 0, 0, ratio, 0, 0);
-      var drawn = 0, X = this._x, Y = this._y, groups = this._data.groups;
-      // Points landing on a pixel already drawn in the same group and style add nothing visible: skip them.
-      var gw = (f.w >> 1) + 1, stamp = new Uint32Array(gw * ((f.h >> 1) + 1)), pass = 0;  // 2-px cells
+      var drawn = 0, X = this._x, Y = this._y, R = this._r, groups = this._data.groups;
+      // A symbol landing on a 2-px cell already holding one at least as big, in the same group and shape,
+      // adds nothing visible: skip it (this is what keeps 100,000 points fast).
+      var gw = (f.w >> 1) + 1, cells = gw * ((f.h >> 1) + 1), stamp = new Uint32Array(cells), big = new Float32Array(cells), pass = 0;
       for (var g = 0; g < groups.length; g++) {
         if (!this._shown[g]) continue;
-        for (var cls = 0; cls < 4; cls++) {
-          var idx = this._members[g][cls], st = STYLES[cls], r = st.r;
+        for (var s = 0; s < SHAPES.length; s++) {
+          var idx = this._members[g][s], mode = SHAPES[s].mode;
           if (!idx.length) continue;
           pass++;
           ctx.beginPath();
           for (var k = 0; k < idx.length; k++) {
-            var x = X[idx[k]] * f.scale - f.ox, y = Y[idx[k]] * f.scale - f.oy;
+            var r = R[idx[k]], x = X[idx[k]] * f.scale - f.ox, y = Y[idx[k]] * f.scale - f.oy;
             if (x < -r || y < -r || x > f.w + r || y > f.h + r) continue;
             drawn++;
-            var px = x >> 1, py = y >> 1;
             if (x >= 0 && y >= 0 && x < f.w && y < f.h) {
-              var cell = py * gw + px;
-              if (stamp[cell] === pass) continue;
-              stamp[cell] = pass;
+              var cell = (y >> 1) * gw + (x >> 1);
+              if (stamp[cell] === pass && big[cell] >= r) continue;
+              stamp[cell] = pass; big[cell] = r;
             }
-            if (st.square) { ctx.rect(x - r, y - r, 2 * r, 2 * r); continue; }
+            if (mode === "square") { ctx.rect(x - r, y - r, 2 * r, 2 * r); continue; }
+            if (mode === "diamond") { ctx.moveTo(x, y - r); ctx.lineTo(x + r, y); ctx.lineTo(x, y + r); ctx.lineTo(x - r, y); ctx.closePath(); continue; }
             ctx.moveTo(x + r, y);
             ctx.arc(x, y, r, 0, 6.283185307179586);
           }
-          if (st.filled) { ctx.fillStyle = groups[g].colour; ctx.fill(); continue; }
-          ctx.lineWidth = 1.8; ctx.strokeStyle = groups[g].colour; ctx.stroke();
+          var colour = groups[g].colour;
+          if (mode === "fill") { ctx.fillStyle = colour; ctx.fill(); continue; }
+          if (mode === "sized") {
+            ctx.globalAlpha = 0.55; ctx.fillStyle = colour; ctx.fill(); ctx.globalAlpha = 1;
+            ctx.lineWidth = 1.2; ctx.strokeStyle = colour; ctx.stroke(); continue;
+          }
+          ctx.lineWidth = 1.8; ctx.strokeStyle = colour; ctx.stroke();
         }
       }
+      drawn += this._drawBadges(ctx, f);
       this.drawn = drawn;
       document.body.setAttribute("data-kpr-visible", String(drawn));
     },
-    // The topmost visible point within its radius of a container point, or -1.
+    // A white disc with the count, a ring split by the groups' shares; a zone's badge also has a square frame.
+    _drawBadges: function (ctx, f) {
+      var groups = this._data.groups, drawn = 0;
+      ctx.textAlign = "center"; ctx.textBaseline = "middle";
+      ctx.font = "bold 11px 'Noto Sans CJK SC', 'Microsoft YaHei', sans-serif";
+      this.badges().forEach(function (b) {
+        var x = b.x * f.scale - f.ox, y = b.y * f.scale - f.oy, r = b.r;
+        if (x < -r || y < -r || x > f.w + r || y > f.h + r) return;
+        drawn += b.members;
+        if (b.info.kind === "zone") {
+          ctx.lineWidth = 1.5; ctx.strokeStyle = "#6a3d9a"; ctx.strokeRect(x - r - 3, y - r - 3, 2 * r + 6, 2 * r + 6);
+        }
+        ctx.beginPath(); ctx.arc(x, y, r, 0, 6.283185307179586);
+        ctx.fillStyle = "#ffffff"; ctx.fill();
+        var start = -Math.PI / 2;
+        Object.keys(b.shares).forEach(function (g) {
+          var end = start + 2 * Math.PI * b.shares[g] / b.members;
+          ctx.beginPath(); ctx.arc(x, y, r - 2, start, end);
+          ctx.lineWidth = 4; ctx.strokeStyle = groups[g].colour; ctx.stroke();
+          start = end;
+        });
+        ctx.beginPath(); ctx.arc(x, y, r, 0, 6.283185307179586);
+        ctx.lineWidth = 1; ctx.strokeStyle = "#3e4c59"; ctx.stroke();
+        ctx.fillStyle = "#1f2933"; ctx.fillText(String(b.n), x, y + 0.5);
+      });
+      return drawn;
+    },
+    // The smallest visible symbol containing a container point (nested circles: the inner one), or -1.
     hit: function (pt) {
-      var f = this._frame(), best = -1, bestD = Infinity, X = this._x, Y = this._y;
+      var f = this._frame(), best = -1, bestR = Infinity, X = this._x, Y = this._y, R = this._r;
       for (var g = 0; g < this._members.length; g++) {
         if (!this._shown[g]) continue;
-        for (var cls = 0; cls < 4; cls++) {
-          var idx = this._members[g][cls], r = STYLES[cls].r + 2;
+        for (var s = 0; s < SHAPES.length; s++) {
+          var idx = this._members[g][s];
           for (var k = 0; k < idx.length; k++) {
-            var dx = X[idx[k]] * f.scale - f.ox - pt.x, dy = Y[idx[k]] * f.scale - f.oy - pt.y, d = dx * dx + dy * dy;
-            if (d <= r * r && d <= bestD) { bestD = d; best = idx[k]; }
+            var r = R[idx[k]] + 2, dx = X[idx[k]] * f.scale - f.ox - pt.x, dy = Y[idx[k]] * f.scale - f.oy - pt.y;
+            if (dx * dx + dy * dy <= r * r && r <= bestR) { bestR = r; best = idx[k]; }
           }
         }
       }
       return best;
     },
-    pointOf: function (code) {  // for tests and deep links: where a project's point is on screen
+    hitBadge: function (pt) {
+      var f = this._frame(), found = null;
+      this.badges().forEach(function (b) {
+        var dx = b.x * f.scale - f.ox - pt.x, dy = b.y * f.scale - f.oy - pt.y;
+        if (dx * dx + dy * dy <= (b.r + 3) * (b.r + 3)) found = b;
+      });
+      return found;
+    },
+    hitAny: function (pt) { return this.hitBadge(pt) !== null || this.hit(pt) >= 0; },
+    pointOf: function (code) {  // for tests and deep links: where a project's symbol (or badge) is on screen
       var c = this._data.col, f = this._frame();
       for (var i = 0; i < this._data.rows.length; i++) {
         if (this._data.rows[i][c.code] === code) return {x: this._x[i] * f.scale - f.ox, y: this._y[i] * f.scale - f.oy, i: i};
@@ -180,7 +290,7 @@
   function drawProjects(map, control, data, cfg) {
     data.col = {};
     data.columns.forEach(function (name, i) { data.col[name] = i; });
-    var c = data.col, points = new PointCanvas(data);
+    var c = data.col, points = new PointCanvas(data, cfg);
     activePoints = points;
     var switches = data.groups.map(function (g0, g) {
       points._shown[g] = true;
@@ -192,17 +302,24 @@
     points.addTo(map);
     switches.forEach(function (sw) { map.addLayer(sw); });
     // Popups and tooltips are built on demand from the row, with textContent.
-    var tip = L.tooltip({direction: "top", offset: [0, -6]}), tipFor = -1;
+    var tip = L.tooltip({direction: "top", offset: [0, -6]}), tipFor = null;
     map.on("mousemove", function (e) {
-      var i = points.hit(e.containerPoint);
-      map.getContainer().style.cursor = i >= 0 ? "pointer" : "";
-      if (i === tipFor) return;
-      tipFor = i;
-      if (i < 0) { map.closeTooltip(tip); return; }
+      var b = points.hitBadge(e.containerPoint), i = b ? -1 : points.hit(e.containerPoint), at = b ? b.key : i;
+      map.getContainer().style.cursor = b || i >= 0 ? "pointer" : "";
+      if (at === tipFor) return;
+      tipFor = at;
+      if (!b && i < 0) { map.closeTooltip(tip); return; }
+      if (b) {
+        tip.setContent(el("span", {"class": "kpr-tip kpr-badge-tip"}, b.info.name + "：" + b.n + " " + cfg.labels.projects_unit));
+        map.openTooltip(tip, points.latLngOf(b.rows[0]));
+        return;
+      }
       tip.setContent(el("span", {"class": "kpr-tip"}, data.rows[i][c.name]));
       map.openTooltip(tip, points.latLngOf(i));
     });
     map.on("click", function (e) {
+      var b = points.hitBadge(e.containerPoint);
+      if (b) { L.popup({maxWidth: 340}).setLatLng(points.latLngOf(b.rows[0])).setContent(badgePopup(b, data, cfg)).openOn(map); return; }
       var i = points.hit(e.containerPoint);
       if (i < 0) return;
       L.popup({maxWidth: 320}).setLatLng(points.latLngOf(i)).setContent(popupFor(data.rows[i], data, cfg)).openOn(map);
@@ -241,7 +358,7 @@
           var p = f.properties, s = stats[p.adcode] || {count: 0, investment: "0", without_amount: 0};
           layer.bindTooltip(el("span", {}, p.name + " · " + s.count + " " + L_.projects_unit), {sticky: true});
           layer.on("click", function (e) {
-            if (activePoints && activePoints.hit(e.containerPoint) >= 0) return;
+            if (activePoints && activePoints.hitAny(e.containerPoint)) return;
             var box = el("div", {"class": "kpr-popup"});
             box.appendChild(el("b", {}, p.name));
             box.appendChild(el("div", {}, L_.count + "：" + s.count));
@@ -341,6 +458,30 @@
     });
   }
 
+  // The size key: reference circles drawn with the map's own rule, their amounts in 亿元, and the rule in words.
+  function sizeKey(size, L_) {
+    var NS = "http://www.w3.org/2000/svg", box = el("div", {"class": "kpr-size-key", "data-testid": "size-key"});
+    box.appendChild(el("b", {}, L_.size_title));
+    var biggest = size.ticks[0].r, w = 2 * biggest + 4, svg = document.createElementNS(NS, "svg");
+    svg.setAttribute("width", String(w + 90)); svg.setAttribute("height", String(w));
+    size.ticks.forEach(function (t) {
+      var circle = document.createElementNS(NS, "circle"), cy = w - 2 - t.r;
+      circle.setAttribute("cx", String(biggest + 2)); circle.setAttribute("cy", String(cy));
+      circle.setAttribute("r", String(t.r)); circle.setAttribute("class", "kpr-size-ref");
+      svg.appendChild(circle);
+      var text = document.createElementNS(NS, "text");
+      text.setAttribute("x", String(w + 6)); text.setAttribute("y", String(cy - t.r + 10));
+      text.setAttribute("data-value", String(t.value));
+      text.textContent = Number(t.value).toLocaleString(L_.locale, {maximumFractionDigits: 2}) + " " + L_.yi;
+      svg.appendChild(text);
+    });
+    box.appendChild(svg);
+    box.appendChild(el("div", {"class": "kpr-n", "data-testid": "size-rule"}, L_.size_rule
+      .replace("{max}", Number(size.largest).toLocaleString(L_.locale, {maximumFractionDigits: 2}))
+      .replace("{min}", String(size.r_min))));
+    return box;
+  }
+
   function legend(map, data, cfg) {
     var L_ = cfg.labels;
     var ctl = L.control({position: cfg.compact ? "bottomright" : "bottomleft"});
@@ -364,10 +505,14 @@
       if (cfg.compact) {  // only the symbols this project's locations use
         var used = data.rows.map(function (r) { return Math.min(r[data.col.precision], 4) <= 2 ? 1 : Math.min(r[data.col.precision], 4); });
         symbols = symbols.filter(function (s) { return used.indexOf(s[2]) >= 0; });
+      } else {
+        if (data.size) box.appendChild(sizeKey(data.size, L_));
+        symbols = [["kpr-diamond", L_.sym_unknown], ["kpr-badge", L_.sym_badge_district],
+                   ["kpr-badge kpr-badge-zone", L_.sym_badge_zone], ["kpr-zone-line", L_.schematic_note]];
       }
       symbols.forEach(function (s) {
         var li = el("li");
-        li.appendChild(el("span", {"class": s[0]}));
+        li.appendChild(el("span", {"class": s[0]}, s[0].indexOf("kpr-badge") === 0 ? "3" : null));
         li.appendChild(el("span", {}, s[1]));
         sym.appendChild(li);
       });
