@@ -22,6 +22,7 @@ MAP_LABELS: dict[str, dict[str, str]] = {
         "sym_badge_zone": "方框圆标：位置仅到开发区的项目数",
         "badge_district": "位置仅到区县，画在区县代表点", "badge_zone": "位置仅到开发区，画在开发区代表点",
         "badge_more": "……另有 {n} 个", "badge_list": "在列表中查看全部 →",
+        "layers": "图层", "place_names": "地名（区县、周边城市）",
     },
     "en": {
         "locale": "en", "yi": "×100M CNY (亿元)", "no_amount": "not stated", "investment": "Total investment",
@@ -48,6 +49,7 @@ MAP_LABELS: dict[str, dict[str, str]] = {
         "badge_district": "Located only to the district, drawn at its representative point",
         "badge_zone": "Located only to the zone, drawn at its representative point",
         "badge_more": "… and {n} more", "badge_list": "List them all →",
+        "layers": "Layers", "place_names": "Place names (districts, neighbouring cities)",
     },
 }
 

@@ -462,19 +462,20 @@
   function sizeKey(size, L_) {
     var NS = "http://www.w3.org/2000/svg", box = el("div", {"class": "kpr-size-key", "data-testid": "size-key"});
     box.appendChild(el("b", {}, L_.size_title));
-    var biggest = size.ticks[0].r, w = 2 * biggest + 4, svg = document.createElementNS(NS, "svg");
-    svg.setAttribute("width", String(w + 90)); svg.setAttribute("height", String(w));
-    size.ticks.forEach(function (t) {
+    var biggest = size.ticks[0].r, w = 2 * biggest + 4, svg = document.createElementNS(NS, "svg"), labelY = -Infinity;
+    size.ticks.forEach(function (t) {  // nested circles on one baseline, each labelled level with its top
       var circle = document.createElementNS(NS, "circle"), cy = w - 2 - t.r;
       circle.setAttribute("cx", String(biggest + 2)); circle.setAttribute("cy", String(cy));
       circle.setAttribute("r", String(t.r)); circle.setAttribute("class", "kpr-size-ref");
       svg.appendChild(circle);
+      labelY = Math.max(cy - t.r + 9, labelY + 13);
       var text = document.createElementNS(NS, "text");
-      text.setAttribute("x", String(w + 6)); text.setAttribute("y", String(cy - t.r + 10));
+      text.setAttribute("x", String(w + 6)); text.setAttribute("y", String(labelY));
       text.setAttribute("data-value", String(t.value));
       text.textContent = Number(t.value).toLocaleString(L_.locale, {maximumFractionDigits: 2}) + " " + L_.yi;
       svg.appendChild(text);
     });
+    svg.setAttribute("width", String(w + 90)); svg.setAttribute("height", String(Math.max(w, labelY + 4)));
     box.appendChild(svg);
     box.appendChild(el("div", {"class": "kpr-n", "data-testid": "size-rule"}, L_.size_rule
       .replace("{max}", Number(size.largest).toLocaleString(L_.locale, {maximumFractionDigits: 2}))
@@ -482,23 +483,37 @@
     return box;
   }
 
+  // Panels fold on small maps, so they do not cover the city: the legend is a <details>, the layer control
+  // gets a button. Both start open where the map is wide enough.
+  var SMALL_MAP = 700;
+  function isSmall(map) { return map.getSize().x < SMALL_MAP; }
+
   function legend(map, data, cfg) {
     var L_ = cfg.labels;
     var ctl = L.control({position: cfg.compact ? "bottomright" : "bottomleft"});
     ctl.onAdd = function () {
-      var box = el("div", {"class": "kpr-legend", "data-testid": "legend"});
-      if (!cfg.compact) box.appendChild(el("b", {}, data.group_by === "strategy" ? L_.by_strategy : L_.by_chain));
-      var list = el("ul", {});
-      data.groups.forEach(function (g) {
-        var li = el("li", {"data-group": g.key, "data-count": String(g.count)});
-        var sw = el("span", {"class": "kpr-swatch"});
-        sw.style.background = g.colour;
-        li.appendChild(sw);
-        li.appendChild(el("span", {"class": "kpr-gname"}, g.name));
-        li.appendChild(el("span", {"class": "kpr-n"}, g.count));
-        list.appendChild(li);
-      });
-      if (!cfg.compact) box.appendChild(list);
+      var box = el("div", {"class": "kpr-legend", "data-testid": "legend"}), body = box;
+      if (!data.count) box.appendChild(el("p", {"class": "kpr-empty", "data-testid": "map-empty"}, L_.empty));
+      if (!cfg.compact) {
+        body = el("details", {"class": "kpr-legend-body"});
+        body.open = !isSmall(map);
+        var summary = el("summary", {"data-testid": "legend-toggle"});
+        summary.appendChild(el("b", {}, data.group_by === "strategy" ? L_.by_strategy : L_.by_chain));
+        body.appendChild(summary);
+        box.appendChild(body);
+        var list = el("ul", {});
+        data.groups.forEach(function (g) {
+          var li = el("li", {"data-group": g.key, "data-count": String(g.count)});
+          var sw = el("span", {"class": "kpr-swatch"});
+          sw.style.background = g.colour;
+          li.appendChild(sw);
+          li.appendChild(el("span", {"class": "kpr-gname"}, g.name));
+          li.appendChild(el("span", {"class": "kpr-n"}, g.count));
+          list.appendChild(li);
+        });
+        body.appendChild(list);
+        if (data.size) body.appendChild(sizeKey(data.size, L_));
+      }
       var sym = el("ul", {"class": "kpr-symbols"});
       var symbols = [["kpr-dot", L_.sym_exact, 1], ["kpr-ring", L_.sym_district, 3], ["kpr-square", L_.sym_zone, 4],
                      ["kpr-zone-line", L_.schematic_note, 0]];
@@ -506,7 +521,6 @@
         var used = data.rows.map(function (r) { return Math.min(r[data.col.precision], 4) <= 2 ? 1 : Math.min(r[data.col.precision], 4); });
         symbols = symbols.filter(function (s) { return used.indexOf(s[2]) >= 0; });
       } else {
-        if (data.size) box.appendChild(sizeKey(data.size, L_));
         symbols = [["kpr-diamond", L_.sym_unknown], ["kpr-badge", L_.sym_badge_district],
                    ["kpr-badge kpr-badge-zone", L_.sym_badge_zone], ["kpr-zone-line", L_.schematic_note]];
       }
@@ -516,15 +530,55 @@
         li.appendChild(el("span", {}, s[1]));
         sym.appendChild(li);
       });
-      box.appendChild(sym);
+      body.appendChild(sym);
       var unplaced = Object.keys(data.unplaced || {}).reduce(function (a, k) { return a + data.unplaced[k]; }, 0);
       if (unplaced) box.appendChild(el("p", {"class": "kpr-unplaced", "data-testid": "unplaced"},
                          L_.unplaced.replace("{n}", unplaced)));
-      if (!data.count) box.insertBefore(el("p", {"class": "kpr-empty", "data-testid": "map-empty"}, L_.empty), box.firstChild);
       L.DomEvent.disableClickPropagation(box);
+      L.DomEvent.disableScrollPropagation(box);
       return box;
     };
     ctl.addTo(map);
+    return ctl.getContainer();
+  }
+
+  function foldable(map, control, cfg) {
+    if (!control.getContainer) return null;
+    var box = control.getContainer(), L_ = cfg.labels;
+    var button = el("button", {type: "button", "class": "kpr-layers-toggle", "data-testid": "layers-toggle"});
+    function set(open) {
+      box.classList.toggle("kpr-folded", !open);
+      button.setAttribute("aria-expanded", String(open));
+      button.textContent = (open ? "▾ " : "▸ ") + L_.layers;
+    }
+    button.addEventListener("click", function () { set(box.classList.contains("kpr-folded")); });
+    box.insertBefore(button, box.firstChild);
+    set(!isSmall(map));
+    return box;
+  }
+
+  // Names from our own boundaries: each district under its badge point, each neighbouring city where it
+  // meets Taiyuan. Their own pane sits below the project symbols and takes no clicks.
+  function labelLayer(map, labels) {
+    var pane = map.getPane("kprLabels") || map.createPane("kprLabels");
+    pane.style.zIndex = 440;
+    pane.style.pointerEvents = "none";
+    return L.layerGroup(labels.map(function (l) {
+      var text = el("span", {"class": "kpr-label-text", "data-kind": l.kind}, l.name);
+      return L.marker([l.lat, l.lon], {icon: L.divIcon({className: "kpr-label kpr-label-" + l.kind, html: text, iconSize: null}),
+                                       interactive: false, keyboard: false, pane: "kprLabels"});
+    }));
+  }
+
+  // Room for the panels in the first view: the city fits between the legend (left) and the layer control
+  // and shading key (right), never squeezed below 40 % of the map's width.
+  function fitPadding(map, panels) {
+    var width = map.getSize().x, left = 10, right = 10;
+    if (panels.left && panels.left.offsetWidth) left += panels.left.offsetWidth;
+    panels.right.forEach(function (p) { if (p && p.offsetWidth) right = Math.max(right, 10 + p.offsetWidth); });
+    var excess = left + right - 0.6 * width;
+    if (excess > 0) { var k = (0.6 * width) / (left + right); left *= k; right *= k; }
+    return {paddingTopLeft: [Math.round(left), 10], paddingBottomRight: [Math.round(right), 10], animate: false};
   }
 
   function start(map, control, cfg) {
@@ -540,14 +594,21 @@
       var zones = zoneLayer(base, cfg).addTo(map);
       control.addOverlay(zones, esc(cfg.labels.zones));
       corridorLayers(map, control, base, cfg);
+      if (!cfg.compact && base.labels && base.labels.length) {
+        var names = labelLayer(map, base.labels).addTo(map);
+        control.addOverlay(names, esc(cfg.labels.place_names));
+      }
       timing.base = performance.now();
+      var projects = drawProjects(map, control, data, cfg), drawn = projects.drawn;
+      var legendBox = legend(map, data, cfg), layersBox = foldable(map, control, cfg);
       if (cfg.fit === "points" && data.rows.length) {
         var c0 = data.columns.indexOf("lat"), c1 = data.columns.indexOf("lon");
         map.fitBounds(L.latLngBounds(data.rows.map(function (r) { return [r[c0], r[c1]]; })), {padding: [30, 30], maxZoom: 11, animate: false});
-      } else if (base.districts.features.length) map.fitBounds(districts.getBounds(), {padding: [10, 10], animate: false});
+      } else if (base.districts.features.length) {
+        var shadeBox = document.querySelector(".kpr-shade-key");
+        map.fitBounds(districts.getBounds(), fitPadding(map, {left: legendBox, right: [layersBox, shadeBox]}));
+      }
       timing.fit = performance.now();
-      var projects = drawProjects(map, control, data, cfg), drawn = projects.drawn;
-      legend(map, data, cfg);
       timing.drawn = performance.now();
       window.kprMap = {ready: true, map: map, drawn: drawn, placed: data.rows.length, count: data.count,
                        points: projects.points, timing: timing, visible: function () { return projects.points.drawn; },
