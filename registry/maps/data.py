@@ -114,7 +114,7 @@ def district_stats(session: Session, rf: ResolvedFilter,
     return out
 
 
-def _place(lon: float | None, lat: float | None, precision: int, district: str | None, zone: str | None,
+def place(lon: float | None, lat: float | None, precision: int, district: str | None, zone: str | None,
            anchors: Anchors) -> tuple[tuple[float, float], str | None] | None:
     """Where a project is drawn and, unless it is its own site, the anchor it shares with others."""
     if lon is not None and lat is not None:
@@ -171,7 +171,7 @@ def map_data(session: Session, rf: ResolvedFilter, group_by: str, *, crs: str = 
         for g in groups:
             counts[g] += 1
         amounts[pid] = wan
-        where = _place(lon, lat, precision, district, zone, anchors)
+        where = place(lon, lat, precision, district, zone, anchors)
         if where is None:
             unplaced[precision] += 1
             continue

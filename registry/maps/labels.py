@@ -23,6 +23,9 @@ MAP_LABELS: dict[str, dict[str, str]] = {
         "badge_district": "位置仅到区县，画在区县代表点", "badge_zone": "位置仅到开发区，画在开发区代表点",
         "badge_more": "……另有 {n} 个", "badge_list": "在列表中查看全部 →",
         "layers": "图层", "place_names": "地名（区县、周边城市）",
+        "off_title": "不在地图上的项目", "off_citywide": "全市（位置为全市范围）", "off_outside": "太原市外（合作地区等）",
+        "off_unknown": "位置未知", "off_more": "另有 {n} 个未列出（见列表）", "off_place": "定位",
+        "off_none": "符合筛选的项目都已上图",
     },
     "en": {
         "locale": "en", "yi": "×100M CNY (亿元)", "no_amount": "not stated", "investment": "Total investment",
@@ -50,6 +53,10 @@ MAP_LABELS: dict[str, dict[str, str]] = {
         "badge_zone": "Located only to the zone, drawn at its representative point",
         "badge_more": "… and {n} more", "badge_list": "List them all →",
         "layers": "Layers", "place_names": "Place names (districts, neighbouring cities)",
+        "off_title": "Projects not on the map", "off_citywide": "City-wide (全市)",
+        "off_outside": "Outside Taiyuan (partner regions)", "off_unknown": "Location unknown",
+        "off_more": "{n} more not listed (see the list)", "off_place": "Place it",
+        "off_none": "Every matching project is on the map",
     },
 }
 
