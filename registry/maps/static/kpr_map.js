@@ -219,15 +219,36 @@
       this.drawn = drawn;
       document.body.setAttribute("data-kpr-visible", String(drawn));
     },
+    // Badges on screen, districts first: a badge that would cover one already placed (a zone's point close to
+    // its district's) moves aside along a short leader line from its true point.
+    _layout: function (f) {
+      var spots = [];
+      this.badges().forEach(function (b) {
+        var ax = b.x * f.scale - f.ox, ay = b.y * f.scale - f.oy, x = ax, y = ay;
+        for (var tries = 0; tries < 8; tries++) {
+          var clash = spots.filter(function (o) { return Math.hypot(o.x - x, o.y - y) < o.b.r + b.r + 4; })[0];
+          if (!clash) break;
+          x = clash.x + clash.b.r + b.r + 6;
+        }
+        spots.push({b: b, x: x, y: y, ax: ax, ay: ay});
+      });
+      this._spots = spots;
+      return spots;
+    },
     // A white disc with the count, a ring split by the groups' shares; a zone's badge also has a square frame.
     _drawBadges: function (ctx, f) {
       var groups = this._data.groups, drawn = 0;
       ctx.textAlign = "center"; ctx.textBaseline = "middle";
       ctx.font = "bold 11px 'Noto Sans CJK SC', 'Microsoft YaHei', sans-serif";
-      this.badges().forEach(function (b) {
-        var x = b.x * f.scale - f.ox, y = b.y * f.scale - f.oy, r = b.r;
+      this._layout(f).forEach(function (spot) {
+        var b = spot.b, x = spot.x, y = spot.y, r = b.r;
         if (x < -r || y < -r || x > f.w + r || y > f.h + r) return;
         drawn += b.members;
+        if (x !== spot.ax || y !== spot.ay) {
+          ctx.beginPath(); ctx.moveTo(spot.ax, spot.ay); ctx.lineTo(x, y);
+          ctx.lineWidth = 1; ctx.strokeStyle = "#3e4c59"; ctx.stroke();
+          ctx.beginPath(); ctx.arc(spot.ax, spot.ay, 2, 0, 6.283185307179586); ctx.fillStyle = "#3e4c59"; ctx.fill();
+        }
         if (b.info.kind === "zone") {
           ctx.lineWidth = 1.5; ctx.strokeStyle = "#6a3d9a"; ctx.strokeRect(x - r - 3, y - r - 3, 2 * r + 6, 2 * r + 6);
         }
@@ -261,19 +282,34 @@
       }
       return best;
     },
-    hitBadge: function (pt) {
-      var f = this._frame(), found = null;
-      this.badges().forEach(function (b) {
-        var dx = b.x * f.scale - f.ox - pt.x, dy = b.y * f.scale - f.oy - pt.y;
-        if (dx * dx + dy * dy <= (b.r + 3) * (b.r + 3)) found = b;
+    hitBadge: function (pt) {  // the nearest badge under a container point, where the last redraw put it
+      var found = null, bestD = Infinity;
+      (this._spots || []).forEach(function (spot) {
+        var d = Math.hypot(spot.x - pt.x, spot.y - pt.y);
+        if (d <= spot.b.r + 3 && d < bestD) { bestD = d; found = spot.b; }
       });
       return found;
     },
     hitAny: function (pt) { return this.hitBadge(pt) !== null || this.hit(pt) >= 0; },
-    pointOf: function (code) {  // for tests and deep links: where a project's symbol (or badge) is on screen
+    pointOf: function (code) {  // for tests and deep links: where a project's symbol (or its badge) is on screen
       var c = this._data.col, f = this._frame();
       for (var i = 0; i < this._data.rows.length; i++) {
-        if (this._data.rows[i][c.code] === code) return {x: this._x[i] * f.scale - f.ox, y: this._y[i] * f.scale - f.oy, i: i};
+        if (this._data.rows[i][c.code] !== code) continue;
+        var key = this._data.rows[i][c.anchor], spot = key && (this._spots || []).filter(function (s) { return s.b.key === key; })[0];
+        if (spot) return {x: spot.x, y: spot.y, i: i};
+        return {x: this._x[i] * f.scale - f.ox, y: this._y[i] * f.scale - f.oy, i: i};
+      }
+      return null;
+    },
+    symbolOf: function (code) {  // for tests: how a project is drawn (a badge's key, or its shape and radius)
+      var at = this.pointOf(code);
+      if (!at) return null;
+      var key = this._data.rows[at.i][this._data.col.anchor];
+      if (key && this._anchors[key]) return {badge: key};
+      for (var g = 0; g < this._members.length; g++) {
+        for (var s = 0; s < SHAPES.length; s++) {
+          if (this._members[g][s].indexOf(at.i) >= 0) return {shape: SHAPES[s].mode, r: this._r[at.i]};
+        }
       }
       return null;
     },
@@ -611,7 +647,7 @@
       timing.fit = performance.now();
       timing.drawn = performance.now();
       window.kprMap = {ready: true, map: map, drawn: drawn, placed: data.rows.length, count: data.count,
-                       points: projects.points, timing: timing, visible: function () { return projects.points.drawn; },
+                       points: projects.points, timing: timing, cityBounds: districts.getBounds(), visible: function () { return projects.points.drawn; },
                        groups: data.groups.map(function (g) { return {key: g.key, name: g.name, count: g.count}; })};
       document.body.setAttribute("data-kpr-ready", "1");
       document.body.setAttribute("data-kpr-drawn", String(drawn));
