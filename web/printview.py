@@ -1,26 +1,45 @@
-"""The print view of any filtered list: every row (not a page), 序号, a 合计 row, the filter as its title."""
+"""The print view of any filtered list: every row (not a page), 序号, a 合计 row, the filter as its title; and
+the same page as a PDF download (web/printpdf.py)."""
 from __future__ import annotations
 
 from datetime import UTC, datetime
 from itertools import islice
 from urllib.parse import urlencode
 
-from flask import Blueprint, current_app, render_template, request, url_for
+from flask import Blueprint, Response, current_app, render_template, request, url_for
 
-from registry.printout import MEETING_COLUMNS, data_date, stamp_text, summarise, title_for
+from registry.printout import MEETING_COLUMNS, data_date, export_filename, stamp_text, summarise, title_for
 from registry.queries import describe, iter_rows, resolve, totals
 from web.request_filter import request_filter
 from web.session import get_session
 
 bp = Blueprint("printview", __name__)
 PRINT_LIMIT = 5000  # about 250 landscape pages: beyond that a meeting needs a narrower filter, not paper
+# WeasyPrint lays out about two pages (~50 rows) a second here: a larger PDF would hold a worker for minutes.
+# Past this the PDF lists the first rows and says so, like the print view past PRINT_LIMIT.
+PRINT_PDF_LIMIT = 1000
 
 
 @bp.get("/projects/print")
 def print_page() -> str:
+    return _render(int(current_app.config.get("KPR_PRINT_LIMIT", PRINT_LIMIT)))
+
+
+@bp.get("/projects/print.pdf")
+def print_pdf() -> Response:
+    """The print view rendered to PDF on the server (WeasyPrint): the same HTML, its @page rules give A4
+    landscape, the repeated header row and the page numbers."""
+    from web.printpdf import pdf_response
+
     session = get_session()
     rf = resolve(session, request_filter())
-    limit = int(current_app.config.get("KPR_PRINT_LIMIT", PRINT_LIMIT))
+    limit = int(current_app.config.get("KPR_PRINT_PDF_LIMIT", PRINT_PDF_LIMIT))
+    return pdf_response(_render(limit), export_filename(rf, "pdf"))
+
+
+def _render(limit: int) -> str:
+    session = get_session()
+    rf = resolve(session, request_filter())
     rows = list(islice(iter_rows(session, rf, sort=request.args.get("sort")), limit))
     summary = summarise(rows)
     changed = data_date(session)
@@ -31,6 +50,7 @@ def print_page() -> str:
         cut=sums.count > len(rows),
         title=title_for(describe(rf)), printed=stamp_text(datetime.now(UTC)),
         data_date=stamp_text(changed) if changed else "无数据", back=url_for("kpr.projects_page") + _qs(qs),
+        pdf_url=url_for("printview.print_pdf") + _qs(qs),
     )
 
 
