@@ -5,19 +5,22 @@ The server is the seeded registry plus a few exact sites (a big, a small and an 
 district-level project named like a script. Screenshots go to test-artifacts/."""
 from __future__ import annotations
 
+import io
 import math
 import threading
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
+from pypdf import PdfReader
 
 from registry import migrate
 from registry.db import session_scope
 from registry.maps.symbols import R_MAX
 from registry.upsert import apply_project_dicts
 from tests.conftest import Databases, settings_for
-from tests.test_browser_map import EVIL, Guard, _ready, _shot
+from tests.test_browser_map import ARTIFACTS, EVIL, Guard, _ready, _shot
 
 pytestmark = pytest.mark.browser
 
@@ -66,7 +69,7 @@ def _page(browser: Any, viewport: dict[str, int], **options: Any) -> tuple[Any, 
 
 @pytest.fixture
 def desk(browser: Any) -> Iterator[Any]:
-    context, page, guard = _page(browser, {"width": 1400, "height": 900})
+    context, page, guard = _page(browser, {"width": 1400, "height": 900}, accept_downloads=True)
     yield page
     context.close()
     assert not guard.outside and not guard.dialogs and not guard.errors, (guard.outside, guard.dialogs, guard.errors)
@@ -245,3 +248,35 @@ def test_sizes_follow_the_filter_and_the_key_says_so(desk: Any, server: str) -> 
     assert "7.5 亿元" in page.get_by_test_id("size-key").inner_text()
     assert page.evaluate("c => kprMap.points.pointOf(c)", "SITE-BIG") is None
     assert math.isclose(small["r"], R_MAX)
+
+
+def test_a_strategy_filter_switches_on_its_corridors(desk: Any, server: str) -> None:
+    page = desk
+    page.goto(server + "/map?strategy=jjj")
+    _ready(page)
+    overlays = page.locator(".leaflet-control-layers-overlays label")
+    checked = {label.inner_text().strip() for label in overlays.all() if label.locator("input").is_checked()}
+    corridors = {t for t in checked if t.startswith(("走廊：", "区域："))}
+    assert corridors and any("石家庄" in t for t in corridors)  # 太原—阳泉—石家庄通道 is a 京津冀 corridor
+    assert not any("汾河" in t for t in corridors)  # another strategy's corridor stays off
+    _shot(page, "map_strategy_corridors")
+    page.goto(server + "/map")
+    _ready(page)
+    checked = [label.inner_text() for label in page.locator(".leaflet-control-layers-overlays label").all()
+               if label.locator("input").is_checked()]
+    assert not any(t.strip().startswith(("走廊：", "区域：")) for t in checked)
+
+
+def test_print_view_downloads_its_pdf(desk: Any, server: str) -> None:
+    page = desk
+    page.goto(server + "/projects/print?district=阳曲县")
+    rows = page.locator("table.print-table tbody tr.row").count()
+    with page.expect_download() as info:
+        page.get_by_test_id("pdf-link").click()
+    assert info.value.suggested_filename.startswith("重点项目_阳曲县_") and info.value.suggested_filename.endswith(".pdf")
+    pdf = Path(info.value.path()).read_bytes()
+    (ARTIFACTS / "print_yangqu.pdf").write_bytes(pdf)
+    pages = PdfReader(io.BytesIO(pdf)).pages
+    text = "".join(p.extract_text() for p in pages)
+    assert rows > 0 and all(p.mediabox.width > p.mediabox.height for p in pages)
+    assert text.count("EVIL-D") == 1 and EVIL in text.replace("\n", "")
