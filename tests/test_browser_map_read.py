@@ -209,9 +209,13 @@ def test_on_a_phone_the_panels_start_folded_and_open_on_demand(phone: Any, serve
     covered = control["width"] * control["height"] + legend["width"] * legend["height"]
     assert covered < 0.15 * box["width"] * box["height"]  # folded panels leave the city visible
     _shot(page, "map_phone_folded")
+    assert page.locator(".leaflet-control-layers-toggle").is_hidden()  # one way to open it: the 图层 button
     toggle.tap()
     assert toggle.get_attribute("aria-expanded") == "true"
     assert page.locator(".leaflet-control-layers-list").is_visible()
+    toggle.tap()  # folds again, though the button keeps the focus
+    assert page.locator(".leaflet-control-layers-list").is_hidden()
+    toggle.tap()
     page.get_by_test_id("legend-toggle").tap()
     assert page.get_by_test_id("legend").locator("details").evaluate("d => d.open")
 

@@ -223,12 +223,19 @@
     // its district's) moves aside along a short leader line from its true point.
     _layout: function (f) {
       var spots = [];
+      function clash(x, y, r) {
+        return spots.some(function (o) { return Math.hypot(o.x - x, o.y - y) < o.b.r + r + 3; });
+      }
       this.badges().forEach(function (b) {
         var ax = b.x * f.scale - f.ox, ay = b.y * f.scale - f.oy, x = ax, y = ay;
-        for (var tries = 0; tries < 8; tries++) {
-          var clash = spots.filter(function (o) { return Math.hypot(o.x - x, o.y - y) < o.b.r + b.r + 4; })[0];
-          if (!clash) break;
-          x = clash.x + clash.b.r + b.r + 6;
+        // The nearest free spot on two rings around the true point; if none is free, stay on it (overlap).
+        search: for (var ring = 1; ring <= 2 && clash(x, y, b.r); ring++) {
+          var dist = ring * (2 * b.r + 4);
+          for (var k = 0; k < 8; k++) {
+            var cx = ax + dist * Math.cos(k * Math.PI / 4), cy = ay + dist * Math.sin(k * Math.PI / 4);
+            if (!clash(cx, cy, b.r)) { x = cx; y = cy; break search; }
+          }
+          if (ring === 2) { x = ax; y = ay; }
         }
         spots.push({b: b, x: x, y: y, ax: ax, ay: ay});
       });
@@ -440,13 +447,20 @@
     var ctl = L.control({position: "bottomright"});
     ctl.onAdd = function () { return box; };
     ctl.addTo(map);
+    L.DomEvent.disableClickPropagation(box);
+    var open = !isSmall(map);  // folded on a small map, like the legend; a choice survives switching measure
     return function (measure) {
       while (box.firstChild) box.removeChild(box.firstChild);
       box.hidden = measure !== "count" && measure !== "investment";
       if (box.hidden) return;
       var max = Math.max.apply(null, valuesOf(measure).concat([0])), steps = cfgShades.length;
       var unit = measure === "count" ? L_.projects_unit : L_.yi;
-      box.appendChild(el("b", {}, (measure === "count" ? L_.shade_count : L_.shade_investment) + "（" + unit + "）"));
+      var body = el("details", {}), summary = el("summary", {"data-testid": "shade-key-toggle"});
+      body.open = open;
+      body.addEventListener("toggle", function () { open = body.open; });
+      summary.appendChild(el("b", {}, (measure === "count" ? L_.shade_count : L_.shade_investment) + "（" + unit + "）"));
+      body.appendChild(summary);
+      box.appendChild(body);
       var list = el("ul", {});
       function row(colour, text) {
         var li = el("li", {"class": "kpr-break"}), sw = el("span", {"class": "kpr-swatch kpr-box"});
@@ -460,9 +474,9 @@
       for (var i = 0; i < steps && max; i++) {
         row(cfgShades[i], fmt(i * max / steps) + " – " + fmt((i + 1) * max / steps) + (i < steps - 1 ? L_.key_below : ""));
       }
-      box.appendChild(list);
+      body.appendChild(list);
       if (measure === "investment") {
-        box.appendChild(el("div", {"class": "kpr-unplaced", "data-testid": "shade-key-without"},
+        body.appendChild(el("div", {"class": "kpr-unplaced", "data-testid": "shade-key-without"},
                            L_.key_without.replace("{n}", String(data.without_amount || 0))));
       }
     };
@@ -581,6 +595,7 @@
   function foldable(map, control, cfg) {
     if (!control.getContainer) return null;
     var box = control.getContainer(), L_ = cfg.labels;
+    box.classList.add("kpr-foldable");
     var button = el("button", {type: "button", "class": "kpr-layers-toggle", "data-testid": "layers-toggle"});
     function set(open) {
       box.classList.toggle("kpr-folded", !open);
@@ -610,6 +625,7 @@
   // and shading key (right), never squeezed below 40 % of the map's width.
   function fitPadding(map, panels) {
     var width = map.getSize().x, left = 10, right = 10;
+    if (isSmall(map)) return {padding: [10, 10], animate: false};  // panels start folded there
     if (panels.left && panels.left.offsetWidth) left += panels.left.offsetWidth;
     panels.right.forEach(function (p) { if (p && p.offsetWidth) right = Math.max(right, 10 + p.offsetWidth); });
     var excess = left + right - 0.6 * width;
