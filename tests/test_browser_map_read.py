@@ -171,6 +171,11 @@ def test_place_names_and_panels_leave_the_city_in_view(desk: Any, server: str) -
     names = page.locator(".kpr-label-text").all_inner_texts()
     assert {"小店区", "阳曲县", "古交市"} <= set(names) and {"晋中市", "忻州市"} <= set(names)
     assert page.locator(".kpr-label-text", has_text="晋中市").is_visible()
+    # Names that would overprint each other wait for a closer zoom: no two shown ones overlap.
+    boxes = page.evaluate("""() => [...document.querySelectorAll('.kpr-label-text')]
+        .filter(e => getComputedStyle(e).visibility === 'visible').map(e => e.getBoundingClientRect().toJSON())""")
+    assert all(a["right"] <= b["left"] or b["right"] <= a["left"] or a["bottom"] <= b["top"] or b["bottom"] <= a["top"]
+               for i, a in enumerate(boxes) for b in boxes[i + 1:])
     layers = page.locator(".leaflet-control-layers")
     assert page.get_by_test_id("layers-toggle").get_attribute("aria-expanded") == "true"
     assert page.get_by_test_id("legend").locator("details").evaluate("d => d.open")
@@ -187,6 +192,10 @@ def test_place_names_and_panels_leave_the_city_in_view(desk: Any, server: str) -
     assert city["right"] <= control["x"] + 1
     assert city["right"] - city["left"] > 300  # still a readable city, not a stamp
     _shot(page, "map_panels_desktop")
+    # Closer in, every central district has room for its name.
+    page.evaluate("kprMap.map.setView(kprMap.cityBounds.getCenter(), 11.5, {animate: false})")
+    page.wait_for_function("""() => ['杏花岭区', '迎泽区', '万柏林区'].every(name => [...document.querySelectorAll(
+        '.kpr-label-text')].some(e => e.textContent === name && getComputedStyle(e).visibility === 'visible'))""")
     # The place names can be switched off like any layer.
     page.locator(".leaflet-control-layers-overlays label", has_text="地名").locator("input").uncheck()
     assert page.locator(".kpr-label-text").count() == 0

@@ -614,11 +614,28 @@
     var pane = map.getPane("kprLabels") || map.createPane("kprLabels");
     pane.style.zIndex = 440;
     pane.style.pointerEvents = "none";
-    return L.layerGroup(labels.map(function (l) {
+    var texts = [];
+    var group = L.layerGroup(labels.map(function (l) {
       var text = el("span", {"class": "kpr-label-text", "data-kind": l.kind}, l.name);
+      texts.push(text);
       return L.marker([l.lat, l.lon], {icon: L.divIcon({className: "kpr-label kpr-label-" + l.kind, html: text, iconSize: null}),
                                        interactive: false, keyboard: false, pane: "kprLabels"});
     }));
+    // Where names would overprint each other (the small central districts at city zoom), the later one waits
+    // for a closer zoom; districts come first, so a neighbouring city's name gives way to them.
+    function declutter() {
+      var kept = [];
+      texts.forEach(function (t) {
+        t.style.visibility = "";
+        var r = t.getBoundingClientRect();
+        if (!r.width) return;
+        var hit = kept.some(function (k) { return r.left < k.right && k.left < r.right && r.top < k.bottom && k.top < r.bottom; });
+        if (hit) t.style.visibility = "hidden"; else kept.push(r);
+      });
+    }
+    map.on("zoomend moveend", declutter);
+    group.on("add", function () { setTimeout(declutter, 0); });
+    return group;
   }
 
   // Room for the panels in the first view: the city fits between the legend (left) and the layer control
