@@ -161,3 +161,8 @@ def test_off_map_list_links_details_and_editors_get_a_place_link(fresh_url: str,
     detail = site.client("editor").get("/projects/T-3").get_data(as_text=True)
     assert 'id="place"' in detail  # the link lands on the place panel
 
+
+
+def test_the_off_map_list_speaks_english_too(client: FlaskClient) -> None:
+    page = client.get("/map?lang=en").get_data(as_text=True)
+    assert "Projects not on the map" in page and "City-wide (全市)" in page and "不在地图上的项目" not in page
