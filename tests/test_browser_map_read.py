@@ -99,7 +99,7 @@ def test_own_sites_are_sized_by_investment_with_a_size_key(desk: Any, server: st
     _ready(page)
     big, small, unknown = (page.evaluate("c => kprMap.points.symbolOf(c)", c)
                            for c in ("SITE-BIG", "SITE-SMALL", "SITE-NONE"))
-    assert big["shape"] == small["shape"] == "sized" and unknown["shape"] == "diamond"
+    assert big["shape"] == small["shape"] == "sized" and unknown["shape"] == "square"
     assert big["r"] == pytest.approx(R_MAX)  # the largest own-site amount in this view
     assert (small["r"] / big["r"]) ** 2 == pytest.approx(7.5 / 120, rel=1e-3)  # area ∝ amount
     key = page.get_by_test_id("size-key")
@@ -108,7 +108,7 @@ def test_own_sites_are_sized_by_investment_with_a_size_key(desk: Any, server: st
     circles = key.locator("circle")
     assert circles.count() >= 2
     assert float(circles.first.get_attribute("r") or 0) == pytest.approx(R_MAX)
-    assert "空心菱形" in page.get_by_test_id("legend").inner_text()
+    assert "小空心方块" in page.get_by_test_id("legend").inner_text()
     _shot(page, "map_sized_symbols")
     # The symbol is where the user points: hover names it, click opens its popup.
     at = _screen_point(page, "SITE-SMALL", zoom=13)

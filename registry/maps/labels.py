@@ -17,7 +17,7 @@ MAP_LABELS: dict[str, dict[str, str]] = {
         "empty": "没有符合筛选条件的项目（请放宽筛选）",
         "size_title": "圆的大小：总投资（亿元）",
         "size_rule": "圆面积与总投资成正比（半径∝√金额），最大的圆 = 本筛选中最大的 {max} 亿元；最小 {min} 像素",
-        "sym_unknown": "空心菱形：有具体位置、未列明总投资",
+        "sym_unknown": "小空心方块：有具体位置、未列明总投资",
         "sym_badge_district": "数字圆标：位置仅到区县的项目数（色环为各分组占比，点击列出）",
         "sym_badge_zone": "方框圆标：位置仅到开发区的项目数",
         "badge_district": "位置仅到区县，画在区县代表点", "badge_zone": "位置仅到开发区，画在开发区代表点",
@@ -46,7 +46,7 @@ MAP_LABELS: dict[str, dict[str, str]] = {
         "size_title": "Circle size: total investment (亿元, ×100M CNY)",
         "size_rule": "Circle area is proportional to the amount (radius ∝ √amount); the largest circle is this "
                      "filter's largest, {max} 亿元; smallest {min} px",
-        "sym_unknown": "Hollow diamond: exact site, amount not stated",
+        "sym_unknown": "Small hollow square: exact site, amount not stated",
         "sym_badge_district": "Numbered badge: projects located only to a district (ring = share of each group; click to list)",
         "sym_badge_zone": "Framed badge: projects located only to a development zone",
         "badge_district": "Located only to the district, drawn at its representative point",
