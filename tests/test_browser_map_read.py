@@ -24,7 +24,7 @@ from tests.test_browser_map import ARTIFACTS, EVIL, Guard, _ready, _shot
 
 pytestmark = pytest.mark.browser
 
-SITES = [
+SITES: list[dict[str, Any]] = [
     {"code": "SITE-BIG", "name": "大型项目", "lon": 112.56, "lat": 37.80, "chains": ["xinchuang_chain"],
      "total_investment": "120"},
     {"code": "SITE-SMALL", "name": "小型项目", "lon": 112.47, "lat": 37.93, "chains": ["xinchuang_chain"],
@@ -61,7 +61,11 @@ def _page(browser: Any, viewport: dict[str, int], **options: Any) -> tuple[Any, 
     context = browser.new_context(viewport=viewport, **options)
     context.route("**/*", guard.route)
     page = context.new_page()
-    page.on("dialog", lambda d: (guard.dialogs.append(d.message), d.dismiss()))
+    def dialog(d: Any) -> None:
+        guard.dialogs.append(d.message)
+        d.dismiss()
+
+    page.on("dialog", dialog)
     page.on("pageerror", lambda e: guard.errors.append(str(e)))
     page.on("console", guard.console)
     return context, page, guard
@@ -275,9 +279,9 @@ def test_a_strategy_filter_switches_on_its_corridors(desk: Any, server: str) -> 
     _shot(page, "map_strategy_corridors")
     page.goto(server + "/map")
     _ready(page)
-    checked = [label.inner_text() for label in page.locator(".leaflet-control-layers-overlays label").all()
-               if label.locator("input").is_checked()]
-    assert not any(t.strip().startswith(("走廊：", "区域：")) for t in checked)
+    still = [label.inner_text() for label in page.locator(".leaflet-control-layers-overlays label").all()
+             if label.locator("input").is_checked()]
+    assert not any(t.strip().startswith(("走廊：", "区域：")) for t in still)
 
 
 def test_print_view_downloads_its_pdf(desk: Any, server: str) -> None:
