@@ -42,6 +42,8 @@ def test_pdf_has_every_row_the_total_and_page_numbers(client: FlaskClient) -> No
         body = sheet.extract_text()
         assert "序号" in body and re.search(rf"第 {n} \S / 共 {len(pages)} \S", body), n  # 页 may extract as ⻚
     assert "阳曲县" in text.splitlines()[0]  # the title is the filter in words
+    fonts = {str(f.get_object()["/BaseFont"]) for f in pages[0]["/Resources"]["/Font"].values()}
+    assert any("CJK" in f for f in fonts), fonts  # Chinese set in a CJK font (fonts-noto-cjk), not boxes
     for project in listed["projects"]:
         assert project["code"] in text, project["code"]
     total = f"{float(listed['total_investment']):,.2f}".rstrip("0").rstrip(".")
