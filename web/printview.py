@@ -8,12 +8,19 @@ from urllib.parse import urlencode
 
 from flask import Blueprint, Response, current_app, render_template, request, url_for
 
+from registry.errors import KprError
 from registry.printout import MEETING_COLUMNS, data_date, export_filename, stamp_text, summarise, title_for
 from registry.queries import describe, iter_rows, resolve, totals
 from web.request_filter import request_filter
 from web.session import get_session
 
 bp = Blueprint("printview", __name__)
+
+
+class PdfUnavailable(KprError):
+    code = "pdf_unavailable"
+    status = 503
+
 PRINT_LIMIT = 5000  # about 250 landscape pages: beyond that a meeting needs a narrower filter, not paper
 # WeasyPrint lays out about two pages (~50 rows) a second here: a larger PDF would hold a worker for minutes.
 # Past this the PDF lists the first rows and says so, like the print view past PRINT_LIMIT.
@@ -29,7 +36,11 @@ def print_page() -> str:
 def print_pdf() -> Response:
     """The print view rendered to PDF on the server (WeasyPrint): the same HTML, its @page rules give A4
     landscape, the repeated header row and the page numbers."""
-    from web.printpdf import pdf_response
+    try:
+        from web.printpdf import pdf_response
+    except (ImportError, OSError) as exc:  # WeasyPrint or the system's Pango missing: say so, the print view works
+        raise PdfUnavailable("PDF 生成组件未安装（WeasyPrint/Pango），请用打印视图的“打印”按钮另存为 PDF"
+                             " (PDF output is not installed on this server; print the page instead)") from exc
 
     session = get_session()
     rf = resolve(session, request_filter())
