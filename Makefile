@@ -24,10 +24,11 @@ serve: install
 	$(BIN)/kpr seed --no-upgrade
 	$(BIN)/kpr serve --host $(HOST) --port $(PORT)
 
-# Browser tests need Debian's chromium and CJK fonts (never `playwright install`: it downloads).
+# Browser tests need Debian's chromium and CJK fonts (never `playwright install`: it downloads); the PDF print
+# view (WeasyPrint) needs Pango, which chromium brings too.
 browser-deps:
 	@if [ ! -x /usr/bin/chromium ] || [ ! -x /usr/bin/soffice ] || ! fc-list 2>/dev/null | grep -qi "noto sans cjk"; then \
-		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk libreoffice-calc; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk libreoffice-calc libpango-1.0-0 libpangoft2-1.0-0; \
 	fi
 
 test: install browser-deps

@@ -67,7 +67,7 @@ PAGE_STRINGS: dict[str, dict[str, str]] = {
         # login
         "username": "用户名", "password": "密码",
         # print view
-        "pr_back": "← 返回列表", "pr_print": "打印", "pr_data_date": "数据截至", "pr_printed": "打印于",
+        "pr_back": "← 返回列表", "pr_print": "打印", "pr_pdf": "下载 PDF", "pr_data_date": "数据截至", "pr_printed": "打印于",
         "pr_no_data": "无数据", "pr_number": "序号", "pr_sum": "合计", "pr_sum_first": "前 {x} 个合计",
         "pr_cut": "只列出前 {x} 个项目（共 {y} 个），合计行只计这些；请缩小筛选后再打印。",
         "pr_projects": "{x} 个项目", "pr_without": "（{x} 个未列投资额，不计入合计）",
@@ -144,7 +144,7 @@ PAGE_STRINGS: dict[str, dict[str, str]] = {
         "ir_summary": "{state} · {read} rows read · {created} new · {updated} updated · {unchanged} unchanged · "
                       "{problems} problems ({bad} rows) · {duplicates} likely duplicates",
         "username": "Username", "password": "Password",
-        "pr_back": "← Back to the list", "pr_print": "Print", "pr_data_date": "data as of", "pr_printed": "printed",
+        "pr_back": "← Back to the list", "pr_print": "Print", "pr_pdf": "Download PDF", "pr_data_date": "data as of", "pr_printed": "printed",
         "pr_no_data": "no data", "pr_number": "No.", "pr_sum": "Total", "pr_sum_first": "Total of the first {x}",
         "pr_cut": "Only the first {x} of {y} projects are listed and the total counts only these: narrow the "
                   "filter to print them all.",

@@ -16,6 +16,7 @@ from registry.errors import InvalidFilter
 from registry.maps.base import base_layers
 from registry.maps.data import cache_key, check_group_by, map_data
 from registry.maps.labels import map_labels
+from registry.maps.offmap import off_map
 from registry.maps.page import SHADE_CHOICES, MapOptions, Source, build_map, render_parts
 from registry.queries import ResolvedFilter, describe, facets, resolve, totals
 from registry.stampcache import StampedCache
@@ -76,10 +77,11 @@ def map_page() -> str | tuple[str, int]:
     query = urlencode(params)
     list_url = url_for("kpr.projects_page") + ("?" + query if query else "")
     settings = _settings()
+    words = map_labels(current_lang())
     fmap = build_map(MapOptions(
         data=Source(url=url_for("kpr.maps.data_json") + "?" + urlencode([*params, ("group_by", group_by)])),
         base=Source(url=url_for("kpr.maps.base_json")),
-        labels=map_labels(current_lang()), group_by=group_by, shade=shade,
+        labels=words, group_by=group_by, shade=shade,
         detail_url=url_for("kpr.project_page", code="__CODE__"), list_url=list_url,
         corridors=_shown_corridors(rf), tiles_url=settings.tiles_url, tiles_attribution=settings.tiles_attribution,
     ))
@@ -88,6 +90,7 @@ def map_page() -> str | tuple[str, int]:
         filter_words=describe(rf), params=params, group_by=group_by, shade=shade, list_url=list_url,
         vocab=rf.vocab, form_action=url_for("kpr.maps.map_page"), form=form,
         errors=errors, fixes=filterform.fixes(errors, params, keep),
+        off_map=off_map(session, rf), map_words=words,
     )
     return (html, 400) if errors else html
 

@@ -14,6 +14,9 @@ from sqlalchemy.orm import Session
 
 from registry.models import AdminUnit, Strategy, Zone
 
+# Neighbouring cities are labelled where they meet Taiyuan: inside this margin (degrees, ~25 km) around the
+# city's extent, so the label is in view at city zoom rather than at the far-away middle of a large city.
+NEIGHBOUR_MARGIN = 0.25
 # Display only: ~50 m, invisible at city zoom, halves the bytes of the larger regions.
 DISPLAY_TOLERANCE = 0.0005
 DIGITS = 5
@@ -50,6 +53,28 @@ def _collection(features: list[dict[str, Any]]) -> dict[str, Any]:
     return {"type": "FeatureCollection", "features": features}
 
 
+def _label_points(counties: list[AdminUnit], cities: list[AdminUnit], crs: str) -> list[dict[str, Any]]:
+    """Where the district and neighbouring-city names are written, from our own boundaries (no tile server).
+    A district's name sits at its representative point, under the badge the map may draw there."""
+    shapes = [shape(json.loads(u.geometry or "")) for u in counties]
+    out: list[tuple[str, str, Any]] = [("district", u.name, shapely.point_on_surface(g))
+                                       for u, g in zip(counties, shapes)]
+    if shapes:
+        near = shapely.box(*shapely.union_all(shapes).bounds).buffer(NEIGHBOUR_MARGIN, join_style="mitre")
+        for u in cities:
+            part = shape(json.loads(u.geometry or "")).intersection(near)
+            if not part.is_empty:
+                out.append(("city", u.name, shapely.point_on_surface(part)))
+    labels = []
+    for kind, name, point in out:
+        if crs != "wgs84":
+            from registry.crs import transform_geometry
+
+            point = transform_geometry(point, "wgs84", crs)
+        labels.append({"kind": kind, "name": name, "lon": round(point.x, DIGITS), "lat": round(point.y, DIGITS)})
+    return labels
+
+
 def base_layers(session: Session, crs: str = "wgs84") -> dict[str, Any]:
     units = session.execute(select(AdminUnit).where(AdminUnit.geometry.is_not(None))
                             .order_by(AdminUnit.adcode)).scalars().all()
@@ -70,4 +95,5 @@ def base_layers(session: Session, crs: str = "wgs84") -> dict[str, Any]:
                            "unconfirmed": bool(s.member_units) and not any(u.get("confirmed") for u in s.member_units)}, g)
                  for s, g in zip(ways, _geometries([s.geometry or "" for s in ways], crs))]
     return {"crs": crs, "districts": _collection(districts), "context": _collection(context),
-            "zones": _collection(zone_features), "corridors": _collection(corridors)}
+            "zones": _collection(zone_features), "corridors": _collection(corridors),
+            "labels": _label_points(counties, cities, crs)}

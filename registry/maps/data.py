@@ -3,7 +3,6 @@ with per-district totals for the choropleth. Columns are fetched lean (no ORM ob
 stay fast; the WHERE clauses are queries.conditions(), so map, list and totals always agree."""
 from __future__ import annotations
 
-import math
 from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -16,6 +15,7 @@ from sqlalchemy.orm import Session
 from registry.errors import InvalidFilter
 from registry.maps.anchors import Anchors, load_anchors
 from registry.maps.palette import colour
+from registry.maps.symbols import size_scale
 from registry.models import (
     PRECISIONS,
     Location,
@@ -28,13 +28,10 @@ from registry.money import WAN_PER_YI, wan_to_yi
 from registry.queries import ResolvedFilter, Vocabulary, conditions, totals
 
 GROUP_BY = ("chain", "strategy")
-COLUMNS = ("code", "name", "lon", "lat", "precision", "investment", "status", "district", "groups")
+# anchor: "d:<adcode>" or "z:<zone code>" when the project is drawn at a district's or zone's representative
+# point (the page draws one badge per anchor with its count), null for a project's own site.
+COLUMNS = ("code", "name", "lon", "lat", "precision", "investment", "status", "district", "groups", "anchor")
 NO_GROUP = "_none"
-# Projects sharing one anchor (a district's or zone's representative point) are spread on a small sunflower
-# so each stays clickable; at most this far (degrees, ~3 km) from the anchor.
-SPREAD_MAX = 0.03
-SPREAD_STEP = 0.004
-GOLDEN_ANGLE = math.pi * (3 - math.sqrt(5))
 
 
 @dataclass(frozen=True)
@@ -117,33 +114,26 @@ def district_stats(session: Session, rf: ResolvedFilter,
     return out
 
 
-def _place(lon: float | None, lat: float | None, precision: int, district: str | None, zone: str | None,
-           anchors: Anchors) -> tuple[float, float] | None:
+def place(lon: float | None, lat: float | None, precision: int, district: str | None, zone: str | None,
+           anchors: Anchors) -> tuple[tuple[float, float], str | None] | None:
+    """Where a project is drawn and, unless it is its own site, the anchor it shares with others."""
     if lon is not None and lat is not None:
-        return lon, lat
+        return (lon, lat), None
     if precision == 4 and zone in anchors.zones:
-        return anchors.zones[zone]
+        return anchors.zones[zone], f"z:{zone}"
     if district in anchors.districts:
-        return anchors.districts[district]
+        return anchors.districts[district], f"d:{district}"
     if zone in anchors.zones:
-        return anchors.zones[zone]
+        return anchors.zones[zone], f"z:{zone}"
     return None
 
 
-def _spread(points: list[tuple[float, float]], exact: list[bool]) -> list[tuple[float, float]]:
-    """Fan out projects stacked on the same anchor; exact sites are never moved."""
-    stacks: dict[tuple[float, float], list[int]] = defaultdict(list)
-    for i, (pt, is_exact) in enumerate(zip(points, exact)):
-        if not is_exact:
-            stacks[pt].append(i)
-    out = list(points)
-    for (lon, lat), members in stacks.items():
-        step = min(SPREAD_STEP, SPREAD_MAX / math.sqrt(len(members)))
-        coslat = math.cos(math.radians(lat)) or 1.0
-        for k, i in enumerate(members):
-            r, a = step * math.sqrt(k), k * GOLDEN_ANGLE
-            out[i] = (lon + r * math.cos(a) / coslat, lat + r * math.sin(a))
-    return out
+def _anchor_info(key: str, vocab: Vocabulary) -> dict[str, str]:
+    """What a badge says and which filter lists its projects."""
+    kind, code = key.split(":", 1)
+    if kind == "z":
+        return {"kind": "zone", "param": "zone", "value": code, "name": vocab.zones.get(code, (code,))[0]}
+    return {"kind": "district", "param": "district", "value": code, "name": vocab.districts.get(code, code)}
 
 
 def map_data(session: Session, rf: ResolvedFilter, group_by: str, *, crs: str = "wgs84",
@@ -166,7 +156,7 @@ def map_data(session: Session, rf: ResolvedFilter, group_by: str, *, crs: str = 
     counts: dict[str, int] = defaultdict(int)
     placed: list[tuple[Any, ...]] = []
     points: list[tuple[float, float]] = []
-    exact: list[bool] = []
+    anchor_keys: list[str | None] = []
     unplaced: dict[int, int] = defaultdict(int)
     amounts: dict[int, int | None] = {}
     none = [NO_GROUP]
@@ -181,19 +171,22 @@ def map_data(session: Session, rf: ResolvedFilter, group_by: str, *, crs: str = 
         for g in groups:
             counts[g] += 1
         amounts[pid] = wan
-        point = _place(lon, lat, precision, district, zone, anchors)
-        if point is None:
+        where = place(lon, lat, precision, district, zone, anchors)
+        if where is None:
             unplaced[precision] += 1
             continue
         placed.append((code, name, precision, None if wan is None else wan / WAN_PER_YI, status,
                        vocab.districts.get(district) if district else None, groups))
-        points.append(point)
-        exact.append(lon is not None and precision <= 2)
+        points.append(where[0])
+        anchor_keys.append(where[1])
     order = sorted(counts, key=lambda g: (g == NO_GROUP, -counts[g], g))
     keys = {g: i for i, g in enumerate(order)}
-    xy = np.round(np.asarray(_to_crs(_spread(points, exact), crs), dtype=float).reshape(-1, 2), 5).tolist()
-    rows = [[code, name, x, y, precision, amount, status, district, [keys[g] for g in groups]]
-            for (code, name, precision, amount, status, district, groups), (x, y) in zip(placed, xy)]
+    xy = np.round(np.asarray(_to_crs(points, crs), dtype=float).reshape(-1, 2), 5).tolist()
+    rows = [[code, name, x, y, precision, amount, status, district, [keys[g] for g in groups], anchor]
+            for (code, name, precision, amount, status, district, groups), (x, y), anchor
+            in zip(placed, xy, anchor_keys)]
+    # Own sites are drawn sized by 总投资; the scale comes from the amounts drawn that way.
+    sized = [row[5] for row in rows if row[9] is None and row[5] is not None]
     sums = totals(session, rf)
     none_label = {"chain": "未归产业链", "strategy": "未关联区域战略"}[group_by]
     # Colours keyed by code (its place among all groups), so a chain keeps its colour under every filter.
@@ -214,6 +207,8 @@ def map_data(session: Session, rf: ResolvedFilter, group_by: str, *, crs: str = 
         "rows": rows,
         "districts": {code: {"count": n, "investment": str(wan_to_yi(wan)), "without_amount": n - known}
                       for code, (n, wan, known) in districts.items()},
+        "anchors": {key: _anchor_info(key, vocab) for key in sorted({k for k in anchor_keys if k})},
+        "size": size_scale(sized),
         "crs": crs,
     }
 

@@ -34,7 +34,7 @@ def location_data(row: ProjectRow, anchors: Anchors, label: str, crs: str = "wgs
         district = "、".join(d.name or d.adcode for d in loc.districts) or None
         rows.append([row.code, row.name, round(point[0], 5), round(point[1], 5), loc.precision,
                      None if row.total_investment is None else float(row.total_investment), row.status,
-                     district, [0]])
+                     district, [0], None])
     return {
         "group_by": "location", "count": 1, "placed": len(rows), "unplaced": {"8": unplaced} if unplaced else {},
         "precisions": {str(k): v for k, v in PRECISIONS.items()},

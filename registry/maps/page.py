@@ -17,6 +17,8 @@ from registry.maps.palette import SHADES
 TAIYUAN = (37.87, 112.55)  # lat, lon: the city centre, before the script fits the districts
 MAX_ZOOM = 18  # tiles=None leaves Leaflet without one; MarkerCluster and fitBounds need it
 SHADE_CHOICES = ("count", "investment", "none")
+# Quarter zoom steps: the first view fits the city between the panels instead of dropping a whole level.
+ZOOM_SNAP = 0.25
 SCRIPT = ("kpr", "kpr_map.js")
 STYLE = ("kpr", "kpr_map.css")
 
@@ -74,7 +76,8 @@ def build_map(options: MapOptions) -> folium.Map:
     figure = Figure()
     # max_zoom only reaches a tile layer; with tiles=None the map itself needs maxZoom.
     fmap = folium.Map(location=TAIYUAN, zoom_start=9, tiles=None, max_zoom=MAX_ZOOM, maxZoom=MAX_ZOOM,
-                      min_zoom=5, prefer_canvas=True, control_scale=True)
+                      min_zoom=5, prefer_canvas=True, control_scale=True,
+                      zoomSnap=ZOOM_SNAP, zoomDelta=0.5)
     figure.add_child(fmap)
     if options.tiles_url:
         folium.TileLayer(options.tiles_url, attr=options.tiles_attribution or " ", max_zoom=MAX_ZOOM,
