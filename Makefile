@@ -27,7 +27,8 @@ serve: install
 # Browser tests need Debian's chromium and CJK fonts (never `playwright install`: it downloads); the PDF print
 # view (WeasyPrint) needs Pango, which chromium brings too.
 browser-deps:
-	@if [ ! -x /usr/bin/chromium ] || [ ! -x /usr/bin/soffice ] || ! fc-list 2>/dev/null | grep -qi "noto sans cjk"; then \
+	@if [ ! -x /usr/bin/chromium ] || [ ! -x /usr/bin/soffice ] || ! fc-list 2>/dev/null | grep -qi "noto sans cjk" \
+		|| ! ldconfig -p | grep -q libpangoft2-1.0; then \
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk libreoffice-calc libpango-1.0-0 libpangoft2-1.0-0; \
 	fi
 
