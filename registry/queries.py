@@ -27,6 +27,8 @@ from registry.models import (
     Zone,
 )
 from registry.money import parse_yi, wan_to_yi
+from registry.progress import monthly
+from registry.progress.classify import CLASSES, UNREPORTED, Rule
 from registry.records import Names, ProjectRow, project_row
 from registry.sorting import SORT_KEYS, ordered_ids, parse_sort
 from registry.spelling import spellings
@@ -34,7 +36,7 @@ from registry.spelling import spellings
 # Query parameter → ProjectFilter field, for the web app, the CLI and shared links.
 MULTI_PARAMS = {
     "strategy": "strategies", "corridor": "corridors", "district": "districts", "zone": "zones",
-    "chain": "chains", "status": "statuses", "kind": "kinds",
+    "chain": "chains", "status": "statuses", "kind": "kinds", "progress_class": "progress_classes",
 }
 SORTABLE = SORT_KEYS
 # Columns the database orders the same way the list does (ASCII codes, numbers); the rest sort in Python.
@@ -44,6 +46,10 @@ MAX_Q_CHARS, MAX_Q_WORDS = 100, 12
 # int64 万元 ends near 9.2e14 亿元; no plan lists a project above 1e9 亿元 (ten times China's yearly GDP × 1000).
 MAX_YI = Decimal(10) ** 9
 STATUS_LABELS = {"unknown": "未注明"}
+# Progress classes by their Chinese word (what URLs carry) or an English one.
+PROGRESS_NAMES = {"超前": ("超前", "ahead"), "正常": ("正常", "normal", "on track"), "滞后": ("滞后", "behind"),
+                  "未填报": ("未填报", "unreported", "not reported")}
+PROGRESS_WORDS_EN = {"超前": "ahead", "正常": "on track", "滞后": "behind", "未填报": "not reported"}
 
 
 def _amount(param: str, raw: str) -> Decimal:
@@ -75,13 +81,15 @@ class ProjectFilter:
     max_investment: Decimal | None = None
     q: str | None = None
     needs_review: bool = False
+    progress_classes: tuple[str, ...] = ()
+    progress_month: str | None = None  # YYYY-MM the classes refer to; None: the newest month with figures
 
     @classmethod
     def from_params(cls, params: Mapping[str, Sequence[str]]) -> ProjectFilter:
         """From query parameters (each may repeat or hold comma-separated values). Values no database could
         take (NUL bytes, amounts beyond int64 万元, a search too long for SQL) are refused here, before SQL."""
         values: dict[str, Any] = {}
-        for param in (*MULTI_PARAMS, "min_investment", "max_investment", "q", "review"):
+        for param in (*MULTI_PARAMS, "min_investment", "max_investment", "q", "review", "progress_month"):
             for raw in params.get(param, ()):
                 if "\x00" in str(raw):
                     raise BadFilterValue(f"参数 {param} 含有空字符（NUL byte），无法查询 ({param}: NUL byte not allowed)",
@@ -99,6 +107,9 @@ class ProjectFilter:
                                 f"{len(q.split())} 个词 (q: at most {MAX_Q_CHARS} characters and {MAX_Q_WORDS} words)", "q", q)
         values["q"] = q or None
         values["needs_review"] = any(str(v).lower() in {"1", "true", "yes", "on"} for v in params.get("review", ()))
+        months = [str(v) for v in params.get("progress_month", ()) if str(v).strip()]
+        if months:
+            values["progress_month"] = monthly.month_text(monthly.parse_month(months[-1]))
         return cls(**values)
 
     def to_params(self) -> list[tuple[str, str]]:
@@ -113,6 +124,8 @@ class ProjectFilter:
             out.append(("q", self.q))
         if self.needs_review:
             out.append(("review", "1"))
+        if self.progress_month:
+            out.append(("progress_month", self.progress_month))
         return out
 
 
@@ -210,12 +223,23 @@ class ResolvedFilter:
     labels: dict[str, tuple[str, ...]] = field(default_factory=dict)
     # The codes the user picked, before trees were expanded: a form shows these selected, not a child.
     chosen: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    # The month progress classes refer to (given, else the newest with figures) and each project's class
+    # then; a project not in the map is 未填报 that month.
+    progress_month: tuple[int, int] | None = None
+    progress_by_id: dict[int, str] = field(default_factory=dict, compare=False, repr=False)
+    progress_rule: Rule = field(default_factory=Rule)
+
+    def progress_class_of(self, project_id: int) -> str:
+        return self.progress_by_id.get(project_id, UNREPORTED)
 
 
 def resolve(session: Session, flt: ProjectFilter, vocab: Vocabulary | None = None) -> ResolvedFilter:
     vocab = vocab or Vocabulary.load(session)
     status_names = {s: (STATUS_LABELS.get(s, s),) for s in STATUSES}
     statuses = tuple(dict.fromkeys(_match(v, status_names, "状态（status）", "status") for v in flt.statuses))
+    progress = _codes(flt.progress_classes, PROGRESS_NAMES, "进度评价（progress class）", "progress_class")
+    rule = Rule.from_settings()
+    month = monthly.parse_month(flt.progress_month) if flt.progress_month else monthly.newest_month(session)
     districts = {c: (n, n.removesuffix("区").removesuffix("县").removesuffix("市")) for c, n in vocab.districts.items()}
     zones = {c: (n, *a) for c, (n, a, _) in vocab.zones.items()}
     strategies = {c: (n, *a) for c, (n, a, _, _) in vocab.strategies.items()}
@@ -236,7 +260,7 @@ def resolve(session: Session, flt: ProjectFilter, vocab: Vocabulary | None = Non
         "chains": tuple(vocab.chains[c][0] for c in picked["chains"]),
     }
     return ResolvedFilter(
-        raw=replace(flt, statuses=statuses),
+        raw=replace(flt, statuses=statuses, progress_classes=tuple(c for c in CLASSES if c in progress)),
         vocab=vocab,
         districts=picked["districts"],
         zones=_descendants(picked["zones"], {c: p for c, (_, _, p) in vocab.zones.items()}),
@@ -245,6 +269,9 @@ def resolve(session: Session, flt: ProjectFilter, vocab: Vocabulary | None = Non
         chains=_descendants(picked["chains"], {c: p for c, (_, p, _) in vocab.chains.items()}),
         labels=labels,
         chosen=picked,
+        progress_month=month,
+        progress_by_id=monthly.classes(session, month, rule),
+        progress_rule=rule,
     )
 
 
@@ -288,7 +315,25 @@ def conditions(rf: ResolvedFilter, skip: str | None = None) -> list[ColumnElemen
         out.extend(_word_matches(word) for word in flt.q.split())
     if flt.needs_review:
         out.append(Project.id.in_(select(Location.project_id).where(Location.needs_review.is_(True))))
+    if flt.progress_classes and skip != "progress_classes":
+        out.append(_progress_condition(rf))
     return out
+
+
+def _progress_condition(rf: ResolvedFilter) -> ColumnElement[bool]:
+    """Projects in the chosen classes for the month: 未填报 is every project without a known class."""
+    wanted = set(rf.raw.progress_classes)
+    if UNREPORTED in wanted:
+        return Project.id.not_in([pid for pid, cls in rf.progress_by_id.items() if cls not in wanted])
+    return Project.id.in_([pid for pid, cls in rf.progress_by_id.items() if cls in wanted])
+
+
+def progress_counts(rf: ResolvedFilter, ids: Sequence[int]) -> list[tuple[str, int]]:
+    """(class, projects) for these projects, in the classes' fixed order, zero counts left out."""
+    counts = dict.fromkeys(CLASSES, 0)
+    for pid in ids:
+        counts[rf.progress_class_of(int(pid))] += 1
+    return [(cls, n) for cls, n in counts.items() if n]
 
 
 def _word_matches(word: str) -> ColumnElement[bool]:
@@ -423,7 +468,15 @@ def facets(session: Session, rf: ResolvedFilter) -> dict[str, list[FacetValue]]:
                 .group_by(column))
         selected = getattr(rf, key) if key == "zones" else getattr(rf.raw, key)
         out[key] = _facet_values(session.execute(stmt).all(), labels[key], selected)
+    ids = session.scalars(select(Project.id).where(and_(true(), *conditions(rf, skip="progress_classes"))))
+    out["progress_classes"] = progress_facet(rf, list(ids))
     return out
+
+
+def progress_facet(rf: ResolvedFilter, ids: Sequence[int]) -> list[FacetValue]:
+    """The progress-class facet in the classes' fixed order (超前, 正常, 滞后, 未填报), not by count."""
+    chosen = rf.raw.progress_classes
+    return [FacetValue(cls, cls, n, cls in chosen) for cls, n in progress_counts(rf, ids)]
 
 
 def facet_labels(vocab: Vocabulary) -> dict[str, Mapping[str, str]]:
@@ -432,6 +485,7 @@ def facet_labels(vocab: Vocabulary) -> dict[str, Mapping[str, str]]:
         "strategies": {c: v[0] for c, v in vocab.strategies.items()}, "districts": vocab.districts,
         "chains": {c: v[0] for c, v in vocab.chains.items()}, "zones": {c: v[0] for c, v in vocab.zones.items()},
         "statuses": {s: STATUS_LABELS.get(s, s) for s in STATUSES}, "kinds": {},
+        "progress_classes": {c: c for c in CLASSES},
     }
 
 
@@ -468,7 +522,16 @@ def describe(rf: ResolvedFilter) -> str:
         parts.append(f"关键词：“{flt.q}”")
     if flt.needs_review:
         parts.append("仅待核实位置")
+    if flt.progress_classes:
+        parts.append(f"进度评价（{progress_month_words(rf)}）：{'、'.join(flt.progress_classes)}"
+                     f"（{rf.progress_rule.describe()}）")
     return "；".join(parts) if parts else "全部项目（未筛选）"
+
+
+def progress_month_words(rf: ResolvedFilter) -> str:
+    if rf.progress_month is None:
+        return "尚无调度数据"
+    return f"{rf.progress_month[0]}年1-{rf.progress_month[1]}月"
 
 
 FACETS_WORDS = {"strategies": "区域战略", "corridors": "走廊/区域（规划所列或位置落在）", "districts": "区县",
@@ -504,4 +567,7 @@ def describe_en(rf: ResolvedFilter) -> str:
         parts.append(f"search: “{flt.q}”")
     if flt.needs_review:
         parts.append("only locations to verify")
+    if flt.progress_classes:
+        month = "no monthly figures yet" if rf.progress_month is None else monthly.month_text(rf.progress_month)
+        parts.append(f"progress ({month}): " + ", ".join(PROGRESS_WORDS_EN[c] for c in flt.progress_classes))
     return "; ".join(parts) if parts else "all projects (no filter)"

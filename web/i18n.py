@@ -12,7 +12,8 @@ from registry.historyview import METHOD_LABELS
 from registry.maps.labels import map_labels
 from registry.memberships import BASIS_WORDS, PlaceLink, place_label, place_links
 from registry.models import PRECISIONS
-from registry.queries import ProjectFilter, Vocabulary, describe_en, resolve
+from registry.progress.classify import Rule
+from registry.queries import PROGRESS_WORDS_EN, ProjectFilter, Vocabulary, describe_en, resolve
 from registry.records import ProjectRow
 from web.session import get_session
 
@@ -43,6 +44,9 @@ STRINGS: dict[str, dict[str, str]] = {
         "error": "出错了", "map_title": "项目地图", "loading": "地图数据加载中…",
         "remove": "移除此筛选条件", "bad_value": "无法按此筛选", "did_you_mean": "您是不是要找：",
         "print_list": "打印",
+        "progress_classes": "进度评价", "progress_month": "进度月份", "progress_latest": "最新月份",
+        "progress_rule": "进度评价规则", "no_progress": "尚无调度数据", "by_progress": "按进度",
+        "f_progress": "进度",
     },
     "en": {
         "site": "Taiyuan Key Projects", "nav_map": "Map", "nav_list": "Project list", "nav_review": "Locations to verify", "switch_lang": "中文",
@@ -71,6 +75,9 @@ STRINGS: dict[str, dict[str, str]] = {
         "map_title": "Project map", "loading": "Loading map data…",
         "remove": "Remove this filter", "bad_value": "Cannot filter by this", "did_you_mean": "Did you mean:",
         "print_list": "Print",
+        "progress_classes": "Progress", "progress_month": "Progress month", "progress_latest": "newest month",
+        "progress_rule": "Progress rule", "no_progress": "no monthly figures yet", "by_progress": "by progress",
+        "f_progress": "Progress",
     },
 }
 
@@ -130,7 +137,14 @@ def _inject() -> dict[str, object]:
             "place_links": _place_links, "basis_words": BASIS_WORDS[lang],
             "place_label": lambda link: place_label(link, lang), "filter_words_in": _filter_words,
             "in_lang": lambda message: in_lang(str(message), lang),
-            "column_title": lambda key, title: COLUMN_WORDS[lang].get(key, title)}
+            "column_title": lambda key, title: COLUMN_WORDS[lang].get(key, title),
+            "progress_rule": _rule_words(lang),
+            "progress_label": lambda c: PROGRESS_WORDS_EN.get(c, c) if lang == "en" else c}
+
+
+def _rule_words(lang: str) -> str:
+    rule = Rule.from_settings()
+    return rule.describe_en() if lang == "en" else rule.describe()
 
 
 def _filter_words(params: list[tuple[str, str]], vocab: Vocabulary, given: str) -> str:

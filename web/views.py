@@ -59,7 +59,7 @@ def _list_context(session: Session, args: MultiDict[str, str]) -> dict[str, Any]
         rows = fetch_rows(session, rf, sort=sort, limit=PAGE_SIZE, offset=offset)
     facets = found.facets()
     keep = [(k, v) for k, v in (("sort", sort), ("group_by", group_by)) if v not in ("code", "chain")]
-    form = filterform.build(rf, facets, keep)
+    form = filterform.build(rf, facets, keep, filterform.progress_months(session))
     return {
         "rows": rows, "totals": found.totals(), "facets": facets, "filter_words": describe(rf),
         "params": form.params, "form": form, "keep": keep, "page": page, "page_size": PAGE_SIZE, "sort": sort,
