@@ -13,7 +13,7 @@ from registry.models import Change, ChangeSet
 
 BEIJING = ZoneInfo("Asia/Shanghai")
 KIND_LABELS = {"create": "新建", "edit": "编辑", "place": "人工核实位置", "archive": "归档", "restore": "恢复",
-               "import": "导入", "seed": "种子数据", "revert": "撤销", "system": "系统"}
+               "import": "导入", "progress-import": "调度导入", "seed": "种子数据", "revert": "撤销", "system": "系统"}
 # How a location was found, as people read it (the stored value is a stable code).
 METHOD_LABELS = {"manual": "人工核实", "given_coordinates": "给定坐标", "stated_in_text": "文本所述",
                  "zone_name": "开发区名称", "place_name": "地名", "none": "无"}

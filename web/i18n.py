@@ -10,6 +10,7 @@ from flask import Blueprint, Response, request
 from registry.errors import InvalidFilter
 from registry.historyview import METHOD_LABELS
 from registry.maps.labels import map_labels
+from registry.maps.palette import PROGRESS_COLOURS
 from registry.memberships import BASIS_WORDS, PlaceLink, place_label, place_links
 from registry.models import PRECISIONS
 from registry.progress.classify import Rule
@@ -139,7 +140,8 @@ def _inject() -> dict[str, object]:
             "in_lang": lambda message: in_lang(str(message), lang),
             "column_title": lambda key, title: COLUMN_WORDS[lang].get(key, title),
             "progress_rule": _rule_words(lang),
-            "progress_label": lambda c: PROGRESS_WORDS_EN.get(c, c) if lang == "en" else c}
+            "progress_label": lambda c: PROGRESS_WORDS_EN.get(c, c) if lang == "en" else c,
+            "progress_colour": lambda c: PROGRESS_COLOURS.get(c, "#9e9e9e")}
 
 
 def _rule_words(lang: str) -> str:

@@ -64,6 +64,7 @@ def _list_context(session: Session, args: MultiDict[str, str]) -> dict[str, Any]
         "rows": rows, "totals": found.totals(), "facets": facets, "filter_words": describe(rf),
         "params": form.params, "form": form, "keep": keep, "page": page, "page_size": PAGE_SIZE, "sort": sort,
         "columns": LIST_COLUMNS, "group_by": group_by, "vocab": rf.vocab, "form_action": url_for("kpr.projects_page"),
+        "progress_month": rf.progress_month,
     }
 
 

@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from registry.errors import InvalidFilter
 from registry.maps.anchors import Anchors, load_anchors
-from registry.maps.palette import colour
+from registry.maps.palette import PROGRESS_COLOURS, colour
 from registry.models import (
     PRECISIONS,
     Location,
@@ -25,9 +25,10 @@ from registry.models import (
     ProjectStrategy,
 )
 from registry.money import WAN_PER_YI, wan_to_yi
-from registry.queries import ResolvedFilter, Vocabulary, conditions, totals
+from registry.progress.classify import CLASSES
+from registry.queries import ResolvedFilter, Vocabulary, conditions, progress_month_words, totals
 
-GROUP_BY = ("chain", "strategy")
+GROUP_BY = ("chain", "strategy", "progress")
 COLUMNS = ("code", "name", "lon", "lat", "precision", "investment", "status", "district", "groups")
 NO_GROUP = "_none"
 # Projects sharing one anchor (a district's or zone's representative point) are spread on a small sunflower
@@ -56,6 +57,8 @@ def _roll_up(vocab: Vocabulary, group_by: str) -> dict[str, str]:
     """Linked code → the group it is drawn in: a chain's 'chain'-level ancestor (a cluster stays itself);
     a corridor's enclosing strategy or region (corridors are overlays, not groups)."""
     out: dict[str, str] = {}
+    if group_by == "progress":
+        return {c: c for c in CLASSES}
     if group_by == "chain":
         for code in vocab.chains:
             cur = code
@@ -72,12 +75,17 @@ def _roll_up(vocab: Vocabulary, group_by: str) -> dict[str, str]:
 
 
 def _group_names(vocab: Vocabulary, group_by: str) -> dict[str, str]:
+    if group_by == "progress":
+        return {c: c for c in CLASSES}
     if group_by == "chain":
         return {c: v[0] for c, v in vocab.chains.items()}
     return {c: v[0] for c, v in vocab.strategies.items()}
 
 
 def _links(session: Session, rf: ResolvedFilter, group_by: str) -> dict[int, list[str]]:
+    if group_by == "progress":  # every project has exactly one class for the month (未填报 when none)
+        ids = session.scalars(select(Project.id).where(and_(true(), *conditions(rf))))
+        return {pid: [rf.progress_class_of(pid)] for pid in ids}
     if group_by == "chain":
         link = ProjectChain.__table__
         stmt = select(link.c.project_id, link.c.chain_code)
@@ -190,15 +198,18 @@ def map_data(session: Session, rf: ResolvedFilter, group_by: str, *, crs: str = 
         points.append(point)
         exact.append(lon is not None and precision <= 2)
     order = sorted(counts, key=lambda g: (g == NO_GROUP, -counts[g], g))
+    if group_by == "progress":  # the classes' own order, so the legend reads 超前 … 未填报
+        order = [c for c in CLASSES if c in counts]
     keys = {g: i for i, g in enumerate(order)}
     xy = np.round(np.asarray(_to_crs(_spread(points, exact), crs), dtype=float).reshape(-1, 2), 5).tolist()
     rows = [[code, name, x, y, precision, amount, status, district, [keys[g] for g in groups]]
             for (code, name, precision, amount, status, district, groups), (x, y) in zip(placed, xy)]
     sums = totals(session, rf)
-    none_label = {"chain": "未归产业链", "strategy": "未关联区域战略"}[group_by]
+    none_label = {"chain": "未归产业链", "strategy": "未关联区域战略", "progress": "未填报"}[group_by]
     # Colours keyed by code (its place among all groups), so a chain keeps its colour under every filter.
     stable = {g: i for i, g in enumerate(sorted({roll.get(c, c) for c in names}))}
     groups_out = [Group(g, none_label if g == NO_GROUP else names.get(g, g),
+                        PROGRESS_COLOURS[g] if group_by == "progress" else
                         colour(stable.get(g, len(stable)), g == NO_GROUP), counts[g]) for g in order]
     districts = district_stats(session, rf, amounts)
     return {
@@ -215,6 +226,8 @@ def map_data(session: Session, rf: ResolvedFilter, group_by: str, *, crs: str = 
         "districts": {code: {"count": n, "investment": str(wan_to_yi(wan)), "without_amount": n - known}
                       for code, (n, wan, known) in districts.items()},
         "crs": crs,
+        # The class rule, for the legend: a colour by progress never appears without it.
+        "rule": (f"{progress_month_words(rf)}：{rf.progress_rule.describe()}" if group_by == "progress" else None),
     }
 
 
@@ -233,7 +246,7 @@ def cache_key(rf: ResolvedFilter) -> tuple[Any, ...]:
     flt = rf.raw
     amounts = tuple(None if v is None else str(v) for v in (flt.min_investment, flt.max_investment))
     return (rf.strategies, rf.corridors, rf.districts, rf.zones, rf.chains, tuple(sorted(rf.labels.items())),
-            flt.statuses, flt.kinds, amounts, flt.q, flt.needs_review)
+            flt.statuses, flt.kinds, amounts, flt.q, flt.needs_review, flt.progress_classes, rf.progress_month)
 
 
 def group_counts(data: Mapping[str, Any]) -> dict[str, int]:

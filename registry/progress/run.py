@@ -26,6 +26,22 @@ from registry.users import UserRecord
 FIELDS = ("plan_investment", "completed_investment", "image_progress", "issues")
 
 
+@dataclass(frozen=True)
+class ProgressLine:
+    """One matched row as the preview shows it: which project, how it was matched, its figures and class,
+    and whether importing adds, changes or leaves it."""
+
+    row: int
+    code: str
+    name: str
+    how: str  # code | name | alias | confirmed
+    plan: Decimal | None
+    completed: Decimal | None
+    image: str | None
+    progress_class: str
+    change: str  # 新增 | 更新 | 未变
+
+
 @dataclass
 class ProgressReport:
     file: str
@@ -41,6 +57,9 @@ class ProgressReport:
     classes: dict[str, str] = field(default_factory=dict)  # code → 超前/正常/滞后/未填报
     problems: list[Problem] = field(default_factory=list)
     rule: str = ""
+    lines: list[ProgressLine] = field(default_factory=list)
+    # Rows matched only by a near name: row → (code, name) candidates, for a person to confirm one.
+    unsure: dict[int, list[tuple[str, str]]] = field(default_factory=dict)
 
     @property
     def ok(self) -> bool:
@@ -60,12 +79,14 @@ class ProgressReport:
 class _Planned:
     row: S.SheetRow
     project: Known
+    how: str
     values: dict[str, Any]
 
 
 def import_progress(session: Session, path: Path, *, year: int | None = None, month: int | None = None,
                     dry_run: bool = False, user: UserRecord | None = None, rule: Rule | None = None,
-                    file_name: str | None = None) -> ProgressReport:
+                    file_name: str | None = None, confirmed: dict[int, str] | None = None) -> ProgressReport:
+    """`confirmed`: sheet row → project code a person chose for a row the matcher was unsure of."""
     report = ProgressReport(file=file_name or path.name, dry_run=dry_run)
     rule = rule or Rule.from_settings()
     report.rule = rule.describe()
@@ -79,7 +100,7 @@ def import_progress(session: Session, path: Path, *, year: int | None = None, mo
     report.year, report.month = _period(sheet, year, month, report.problems)
     if report.problems or report.year is None or report.month is None:
         return report
-    planned = _plan(session, sheet, report.year, report.month, report.problems)
+    planned = _plan(session, sheet, report, confirmed or {})
     stored = _stored(session, [p.project.id for p in planned], report.year)
     closed = session.get(ProgressClosedMonth, (report.year, report.month)) is not None
     for p in planned:
@@ -93,8 +114,13 @@ def import_progress(session: Session, path: Path, *, year: int | None = None, mo
         target.append(p.project.code)
         report.classes[p.project.code] = rule.classify(p.values["plan_investment"],
                                                        p.values["completed_investment"], report.month)
+        report.lines.append(ProgressLine(p.row.row, p.project.code, p.project.name, p.how,
+                                         p.values["plan_investment"], p.values["completed_investment"],
+                                         p.values["image_progress"], report.classes[p.project.code],
+                                         "未变" if same else "更新" if existing is not None else "新增"))
     if report.problems:
         report.added, report.changed, report.unchanged, report.classes = [], [], [], {}
+        report.lines = []
         return report
     if not dry_run:
         _write(session, planned, stored, report, user)
@@ -122,14 +148,18 @@ def _period(sheet: S.Sheet, year: int | None, month: int | None,
     return y, m
 
 
-def _plan(session: Session, sheet: S.Sheet, year: int, month: int, problems: list[Problem]) -> list[_Planned]:
+def _plan(session: Session, sheet: S.Sheet, report: ProgressReport, confirmed: dict[int, str]) -> list[_Planned]:
     index = Index.load(session)
+    problems = report.problems
     seen: dict[int, int] = {}
     out: list[_Planned] = []
     for row in sheet.rows:
-        found = index.match(row.code, row.name)
+        chosen = confirmed.get(row.row)
+        found = index.match(chosen, None) if chosen else index.match(row.code, row.name)
         if found.project is None:
             near = "；".join(f"{k.code} {k.name}" for k in found.candidates)
+            if found.candidates:
+                report.unsure[row.row] = [(k.code, k.name) for k in found.candidates]
             problems.append(Problem(row.row, "项目名称 (project)", row.code or row.name, found.problem or "",
                                     f"候选：{near}" if near else "库中已有项目的编号、名称或别名"))
             continue
@@ -146,7 +176,7 @@ def _plan(session: Session, sheet: S.Sheet, year: int, month: int, problems: lis
                                     "累计完成投资超过项目总投资 (completion above total investment)",
                                     f"不超过总投资 {ceiling} 亿元"))
             continue
-        out.append(_Planned(row, known, {"plan_investment": row.plan, "completed_investment": row.completed,
+        out.append(_Planned(row, known, "confirmed" if chosen else found.how, {"plan_investment": row.plan, "completed_investment": row.completed,
                                          "image_progress": row.image, "issues": row.issues}))
     return out
 
@@ -180,7 +210,7 @@ def _check_order(p: _Planned, months: dict[int, ProjectProgress], month: int, pr
 def _write(session: Session, planned: list[_Planned], stored: dict[int, dict[int, ProjectProgress]],
            report: ProgressReport, user: UserRecord | None) -> None:
     assert report.year is not None and report.month is not None
-    history.begin(session, "import", user=user, file_name=report.file)
+    history.begin(session, "progress-import", user=user, file_name=report.file)
     for p in planned:
         existing = stored.get(p.project.id, {}).get(report.month)
         if existing is None:

@@ -346,7 +346,8 @@
     var ctl = L.control({position: cfg.compact ? "bottomright" : "bottomleft"});
     ctl.onAdd = function () {
       var box = el("div", {"class": "kpr-legend", "data-testid": "legend"});
-      if (!cfg.compact) box.appendChild(el("b", {}, data.group_by === "strategy" ? L_.by_strategy : L_.by_chain));
+      var title = {strategy: L_.by_strategy, progress: L_.by_progress}[data.group_by] || L_.by_chain;
+      if (!cfg.compact) box.appendChild(el("b", {}, title));
       var list = el("ul", {});
       data.groups.forEach(function (g) {
         var li = el("li", {"data-group": g.key, "data-count": String(g.count)});
@@ -358,6 +359,7 @@
         list.appendChild(li);
       });
       if (!cfg.compact) box.appendChild(list);
+      if (data.rule && !cfg.compact) box.appendChild(el("p", {"class": "kpr-rule", "data-testid": "legend-rule"}, data.rule));
       var sym = el("ul", {"class": "kpr-symbols"});
       var symbols = [["kpr-dot", L_.sym_exact, 1], ["kpr-ring", L_.sym_district, 3], ["kpr-square", L_.sym_zone, 4],
                      ["kpr-zone-line", L_.schematic_note, 0]];
