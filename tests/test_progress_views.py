@@ -1,0 +1,143 @@
+"""Progress in the views (issue 17), on SQLite and PostgreSQL: an editor uploads two months of 调度 sheets on
+the import page (preview, confirm an unsure row, apply), then progress_class= / progress_month= filter the
+list, its JSON, the facet index and the CLI alike, and the list shows each project's class with the rule."""
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+from click.testing import CliRunner
+from flask.testing import FlaskClient
+
+from registry import stamp
+from registry.cli import main
+from registry.db import make_engine, make_session_factory
+from registry.facetindex import FacetIndex
+from registry.queries import ProjectFilter, facets, resolve, select_projects
+from tests.account_helpers import Site, csrf_from, form_fields, prepare
+from tests.progress_sheets import diaodu
+
+# Toy projects (tests/account_helpers.TOY): T-1 小店区氢能产业园 (12.5 亿), T-2 阳曲县物流园, T-3 古交市煤层气项目 (3 亿).
+# Amounts in 万元. May: T-1 1.2 of 2.4 × 5/12 = 120 % 超前, T-2 0.24 of 0.6 × 5/12 = 96 % 正常,
+# T-3 0.3 of 1.2 × 5/12 = 60 % 滞后. June: T-1 1.3 / 1.2 = 108 % 超前, T-3 0.6 / 0.6 = 100 % 正常, T-2 not reported.
+MAY = [(1, "小店区氢能产业园", 125000, 24000, 12000, "主体施工", None),
+       (2, "阳曲县物流园", None, 6000, 2400, "场平", None),
+       (3, "古交市煤层气项目", 30000, 12000, 3000, "前期", "用地未批")]
+JUNE = [(1, "小店区氢能产业园", 125000, 24000, 13000, "主体封顶", None),
+        (2, "古交市煤层气项目", 30000, 12000, 6000, "开钻", None)]
+
+
+def _upload(client: FlaskClient, path: Path, action: str, **extra: str) -> Any:
+    page = client.get("/import").get_data(as_text=True)
+    with path.open("rb") as fh:
+        return client.post("/import", data={"csrf_token": csrf_from(page), "kind": "progress", "action": action,
+                                            "file": (fh, path.name), **extra}, content_type="multipart/form-data")
+
+
+def _codes(client: FlaskClient, query: str) -> list[str]:
+    return [p["code"] for p in client.get(f"/projects.json?{query}").get_json()["projects"]]
+
+
+@pytest.fixture
+def site(fresh_url: str, tmp_path: Path) -> Site:
+    return prepare(fresh_url, tmp_path)
+
+
+def test_an_editor_previews_then_applies_two_months_and_every_view_filters_by_class(site: Site,
+                                                                                      tmp_path: Path) -> None:
+    editor = site.client("editor")
+    may = diaodu(tmp_path / "may.xlsx", MAY, month=5)
+    preview = _upload(editor, may, "preview")
+    html = preview.get_data(as_text=True)
+    assert preview.status_code == 200 and "试运行" in html
+    assert re.findall(r'data-testid="line-class">([^<]+)<', html) == ["超前", "正常", "滞后"]
+    assert "累计完成投资 ÷ (年度计划投资 × M ÷ 12)" in html  # the rule, in words
+    assert editor.get("/projects/T-1.json").get_json()["progress"] == []  # a preview writes nothing
+    assert "已导入" in _upload(editor, may, "apply").get_data(as_text=True)
+    june = diaodu(tmp_path / "june.xlsx", JUNE, month=6)
+    assert "已导入" in _upload(editor, june, "apply").get_data(as_text=True)
+    again = _upload(editor, june, "apply").get_data(as_text=True)
+    assert "新增 0，更新 0，未变 2" in again  # re-importing a month changes nothing
+
+    anyone = site.client()
+    # Default month: the newest with figures (June); T-2 has none then.
+    assert _codes(anyone, "progress_class=超前") == ["T-1"]
+    assert _codes(anyone, "progress_class=未填报") == ["T-2"]
+    assert _codes(anyone, "progress_class=滞后") == []
+    assert _codes(anyone, "progress_class=滞后&progress_month=2025-05") == ["T-3"]
+    assert _codes(anyone, "progress_class=正常,behind&progress_month=2025-5") == ["T-2", "T-3"]
+    page = anyone.get("/projects?progress_class=超前&progress_class=未填报").get_data(as_text=True)
+    assert re.findall(r'data-testid="ptag">([^<]+)<', page) == ["超前", "未填报"]
+    assert 'data-testid="progress-rule"' in page and "高于 105% 为超前" in page
+    assert {"超前", "未填报"} <= set(re.findall(r'class="chip"[^>]*>× ([^<]+)<', page))
+    assert '<option value="超前" selected>' in page and '<input type="hidden" name="progress_class" value="未填报">' in page
+    words = anyone.get("/projects.json?progress_class=超前").get_json()["filter"]
+    assert "进度评价（2025年1-6月）：超前" in words and "为超前" in words
+    bad = anyone.get("/projects?progress_class=超钱")
+    assert bad.status_code == 400 and "超前" in bad.get_data(as_text=True)  # did-you-mean
+    assert anyone.get("/projects.json?progress_month=2025-13").status_code == 400
+
+    out = CliRunner().invoke(main, ["projects", "--progress-class", "滞后", "--progress-month", "2025-05",
+                                    "--format", "json"], env={"KPR_DATABASE_URL": site.url}, catch_exceptions=False)
+    assert out.exit_code == 0, out.output
+    assert [p["code"] for p in json.loads(out.output)["projects"]] == ["T-3"]
+
+    engine = make_engine(site.url)
+    with make_session_factory(engine)() as session:
+        index = FacetIndex(session, stamp.read(session))
+        for params in ({}, {"progress_class": ["未填报"]}, {"progress_class": ["超前", "滞后"], "district": ["140105"]},
+                       {"progress_class": ["滞后"], "progress_month": ["2025-05"]}):
+            rf = resolve(session, ProjectFilter.from_params(params))
+            sql_ids = sorted(p.id for p in session.scalars(select_projects(rf)))
+            assert sorted(index.matching_ids(rf).tolist()) == sql_ids, params
+            assert index.facets(rf)["progress_classes"] == facets(session, rf)["progress_classes"], params
+    engine.dispose()
+
+
+def test_the_map_colours_by_progress_with_the_rule_in_the_legend(site: Site, tmp_path: Path) -> None:
+    editor = site.client("editor")
+    _upload(editor, diaodu(tmp_path / "may.xlsx", MAY, month=5), "apply")
+    data = editor.get("/map/data.json?group_by=progress&progress_month=2025-05").get_json()
+    assert [(g["name"], g["count"], g["colour"]) for g in data["groups"]] == [
+        ("超前", 1, "#1a9850"), ("正常", 1, "#4575b4"), ("滞后", 1, "#d73027")]
+    assert "2025年1-5月" in data["rule"] and "为滞后" in data["rule"]
+    assert editor.get("/map/data.json").get_json()["rule"] is None
+    page = editor.get("/map?group_by=progress").get_data(as_text=True)
+    assert 'value="progress" selected' in page and 'data-testid="progress-rule"' in page
+
+
+def test_an_unsure_row_is_confirmed_from_its_candidates_without_uploading_again(site: Site, tmp_path: Path) -> None:
+    editor = site.client("editor")
+    near = [(1, "小店区氢能产业园一期", 125000, 24000, 12000, "主体施工", None),
+            (2, "古交市煤层气项目", 30000, 12000, 3000, "前期", None)]
+    first = _upload(editor, diaodu(tmp_path / "near.xlsx", near, month=5), "apply")
+    html = first.get_data(as_text=True)
+    assert first.status_code == 422 and "未导入任何数据" in html and "候选" in html
+    assert editor.get("/projects/T-3.json").get_json()["progress"] == []  # all or nothing
+    fields = form_fields(html, "progress-confirm")
+    assert "confirm_7" not in fields  # no candidate is picked for the user
+    assert re.search(r'<option value="T-1">T-1 小店区氢能产业园</option>', html)
+    fields.update(confirm_7="T-1", action="preview")
+    preview = editor.post("/import", data=fields).get_data(as_text=True)
+    assert "人工确认" in preview and re.findall(r'data-testid="line-class">([^<]+)<', preview) == ["超前", "滞后"]
+    applied = editor.post("/import", data={**form_fields(preview, "progress-confirm"), "action": "apply"})
+    assert applied.status_code == 200 and "已导入" in applied.get_data(as_text=True)
+    assert [m["progress_class"] for m in editor.get("/projects/T-1.json").get_json()["progress"]] == ["超前"]
+
+
+def test_only_editors_upload_and_a_post_needs_its_csrf_token(site: Site, tmp_path: Path) -> None:
+    path = diaodu(tmp_path / "may.xlsx", MAY, month=5)
+    viewer = site.client("viewer")
+    with path.open("rb") as fh:
+        refused = viewer.post("/import", data={"kind": "progress", "action": "apply", "file": (fh, "may.xlsx")},
+                              content_type="multipart/form-data")
+    assert refused.status_code in (400, 403)
+    editor = site.client("editor")
+    with path.open("rb") as fh:
+        no_token = editor.post("/import", data={"kind": "progress", "action": "apply", "file": (fh, "may.xlsx")},
+                               content_type="multipart/form-data")
+    assert no_token.status_code == 400
+    assert editor.get("/projects/T-1.json").get_json()["progress"] == []
