@@ -8,6 +8,7 @@ import re
 from pathlib import Path
 from typing import Any
 
+import openpyxl  # type: ignore[import-untyped]
 import pytest
 from click.testing import CliRunner
 from flask.testing import FlaskClient
@@ -16,6 +17,7 @@ from registry import stamp
 from registry.cli import main
 from registry.db import make_engine, make_session_factory
 from registry.facetindex import FacetIndex
+from registry.progress.run import import_progress
 from registry.queries import ProjectFilter, facets, resolve, select_projects
 from tests.account_helpers import Site, csrf_from, form_fields, prepare
 from tests.progress_sheets import diaodu
@@ -141,3 +143,40 @@ def test_only_editors_upload_and_a_post_needs_its_csrf_token(site: Site, tmp_pat
                                content_type="multipart/form-data")
     assert no_token.status_code == 400
     assert editor.get("/projects/T-1.json").get_json()["progress"] == []
+
+
+def test_the_excel_export_has_a_diaodu_sheet_that_reimports_as_no_change(site: Site, tmp_path: Path) -> None:
+    editor = site.client("editor")
+    may = [(*MAY[0][:5], "+1 主体施工", "@风险"), *MAY[1:]]  # text a spreadsheet would take for a formula
+    _upload(editor, diaodu(tmp_path / "may.xlsx", may, month=5), "apply")
+    _upload(editor, diaodu(tmp_path / "june.xlsx", JUNE, month=6), "apply")
+    exported = tmp_path / "export.xlsx"
+    exported.write_bytes(editor.get("/projects.xlsx?progress_month=2025-05").data)
+    book = openpyxl.load_workbook(exported)
+    sheet = book["调度"]
+    rows = [list(r) for r in sheet.iter_rows(values_only=True)]
+    assert rows[0][0] == "太原市2025年重点项目1-5月推进情况表" and rows[1][0] == "单位：万元"
+    assert rows[2] == ["序号", "项目名称", "编号", "2025年计划投资（万元）", "2025年1-5月累计完成投资（万元）",
+                       "完成率（%）", "1-5月形象进度", "存在问题", "进度"]
+    assert rows[3] == [1, "小店区氢能产业园", "T-1", 24000, 12000, 50, "+1 主体施工", "@风险", "超前"]
+    assert sheet.cell(4, 7).data_type == "s"  # text, not a formula
+    assert [r[8] for r in rows[3:6]] == ["超前", "正常", "滞后"]
+    assert rows[6][:5] == ["合计（3项）", None, None, 42000, 17400]
+    assert "进度评价规则" in str(rows[8][0])
+    engine = make_engine(site.url)
+    with make_session_factory(engine)() as session:
+        report = import_progress(session, exported)
+        assert report.problems == [] and (report.year, report.month) == (2025, 5)
+        assert (report.added, report.changed, sorted(report.unchanged)) == ([], [], ["T-1", "T-2", "T-3"])
+        session.rollback()
+    engine.dispose()
+    # June: T-2 has no figures; its row is blank and 未填报, and re-importing it adds nothing.
+    exported.write_bytes(editor.get("/projects.xlsx").data)
+    june = [list(r) for r in openpyxl.load_workbook(exported)["调度"].iter_rows(values_only=True)]
+    assert june[4] == [2, "阳曲县物流园", "T-2", None, None, None, None, None, "未填报"]
+    engine = make_engine(site.url)
+    with make_session_factory(engine)() as session:
+        report = import_progress(session, exported)
+        assert report.problems == [] and (report.added, report.changed) == ([], [])
+        session.rollback()
+    engine.dispose()

@@ -106,7 +106,11 @@ def import_progress(session: Session, path: Path, *, year: int | None = None, mo
     for p in planned:
         _check_order(p, stored.get(p.project.id, {}), report.month, report.problems)
         existing = stored.get(p.project.id, {}).get(report.month)
-        same = existing is not None and all(getattr(existing, f) == p.values[f] for f in FIELDS)
+        # A row with nothing reported (the registry's own export lists 未填报 projects that way) records
+        # nothing new; over stored figures it is a change like any other.
+        empty = all(p.values[f] is None for f in FIELDS)
+        same = (existing is None and empty) or (
+            existing is not None and all(getattr(existing, f) == p.values[f] for f in FIELDS))
         if closed and not same:
             report.problems.append(Problem(p.row.row, "月份 (month)", f"{report.year}-{report.month:02d}",
                                            "该月已关账，不能再修改 (month already closed)", "未关账的月份"))
@@ -213,6 +217,8 @@ def _write(session: Session, planned: list[_Planned], stored: dict[int, dict[int
     history.begin(session, "progress-import", user=user, file_name=report.file)
     for p in planned:
         existing = stored.get(p.project.id, {}).get(report.month)
+        if existing is None and all(p.values[f] is None for f in FIELDS):
+            continue
         if existing is None:
             session.add(ProjectProgress(project_id=p.project.id, year=report.year, month=report.month,
                                         source_file=report.file, **p.values))
