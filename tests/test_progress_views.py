@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import json
 import re
+from datetime import date
+from html import unescape
 from pathlib import Path
 from typing import Any
 
@@ -12,11 +14,13 @@ import openpyxl  # type: ignore[import-untyped]
 import pytest
 from click.testing import CliRunner
 from flask.testing import FlaskClient
+from sqlalchemy import select, update
 
 from registry import stamp
 from registry.cli import main
 from registry.db import make_engine, make_session_factory
 from registry.facetindex import FacetIndex
+from registry.models import Project, ProjectMilestones
 from registry.progress.run import import_progress
 from registry.queries import ProjectFilter, facets, resolve, select_projects
 from tests.account_helpers import Site, csrf_from, form_fields, prepare
@@ -180,3 +184,33 @@ def test_the_excel_export_has_a_diaodu_sheet_that_reimports_as_no_change(site: S
         assert report.problems == [] and (report.added, report.changed) == ([], [])
         session.rollback()
     engine.dispose()
+
+
+def test_the_dashboard_shows_start_and_completion_rates_classes_and_completion_against_plan(
+        site: Site, tmp_path: Path) -> None:
+    editor = site.client("editor")
+    _upload(editor, diaodu(tmp_path / "may.xlsx", MAY, month=5), "apply")
+    _upload(editor, diaodu(tmp_path / "june.xlsx", JUNE, month=6), "apply")
+    engine = make_engine(site.url)
+    with make_session_factory(engine)() as session:
+        session.execute(update(Project).where(Project.code == "T-3").values(status="在建"))
+        session.add(ProjectMilestones(project_id=session.scalar(select(Project.id).where(Project.code == "T-1")),
+                                      actual_end=date(2025, 5, 30)))
+        session.commit()
+    engine.dispose()
+    board = editor.get("/stats.json").get_json()["progress"]
+    assert board["month"] == "2025-06" and board["time_percent"] == 50.0 and "为超前" in board["rule"]
+    assert (board["start_rate"]["started"], board["start_rate"]["projects"]) == (2, 3)  # 在建, and a 竣工 date
+    assert (board["completion_rate"]["completed"], board["completion_rate"]["percent"]) == (1, 33.3)
+    assert board["classes"] == {"超前": 1, "正常": 1, "滞后": 0, "未填报": 1}
+    overall = board["completion"]["overall"]
+    assert (overall["plan_investment"], overall["completed_investment"], overall["completion_percent"]) == (
+        3.6, 1.9, 52.8)
+    assert [(d["code"], d["completion_percent"]) for d in board["completion"]["districts"]] == [("140105", 54.2)]
+    assert [(s["code"], s["projects"]) for s in board["completion"]["strategies"]] == [("jjj", 1)]
+    may = editor.get("/stats.json?progress_month=2025-05").get_json()["progress"]
+    assert may["classes"] == {"超前": 1, "正常": 1, "滞后": 1, "未填报": 0}
+    page = editor.get("/stats").get_data(as_text=True)
+    assert "开工率" in page and "竣工率" in page and 'data-testid="time-line"' in page
+    link = re.search(r'href="([^"]*)" data-testid="class-超前"', page)
+    assert link and _codes(editor, unescape(link.group(1)).split("?", 1)[1]) == ["T-1"]
