@@ -214,3 +214,18 @@ def test_the_dashboard_shows_start_and_completion_rates_classes_and_completion_a
     assert "开工率" in page and "竣工率" in page and 'data-testid="time-line"' in page
     link = re.search(r'href="([^"]*)" data-testid="class-超前"', page)
     assert link and _codes(editor, unescape(link.group(1)).split("?", 1)[1]) == ["T-1"]
+
+
+def test_the_detail_page_charts_plan_against_completion_by_month_with_a_table(site: Site, tmp_path: Path) -> None:
+    editor = site.client("editor")
+    assert 'data-testid="progress-section"' not in editor.get("/projects/T-1").get_data(as_text=True)
+    _upload(editor, diaodu(tmp_path / "may.xlsx", MAY, month=5), "apply")
+    _upload(editor, diaodu(tmp_path / "june.xlsx", JUNE, month=6), "apply")
+    page = site.client().get("/projects/T-3").get_data(as_text=True)
+    chart = page[page.index('data-testid="progress-chart"'):page.index("</svg>", page.index('data-testid="progress-chart"'))]
+    assert 'data-testid="plan-line"' in chart and "年度计划 1.2 亿元" in chart
+    assert re.findall(r'data-month="(\d+)" data-class="([^"]+)"', chart) == [("5", "滞后"), ("6", "正常")]
+    table = page[page.index('data-testid="progress-table-2025"'):]
+    assert re.findall(r'data-testid="month-class">([^<]+)<', table) == ["滞后", "正常"]
+    assert "60.0%" in table and "100.0%" in table and "用地未批" in table  # completed ÷ due, and the issues
+    assert "高于 105% 为超前" in page

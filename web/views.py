@@ -23,12 +23,13 @@ from registry.maps.page import MapOptions, Source, build_map, json_for_script, r
 from registry.models import Project
 from registry.printout import beijing
 from registry.queries import Vocabulary, describe, fetch_rows, iter_rows, resolve
-from registry.records import Names, project_row
+from registry.records import Names, ProgressRow, ProjectRow, project_row
 from registry.sorting import parse_sort
 from registry.textout import LIST_COLUMNS
 from web import assets, filterform, maps
 from web.auth import can
 from web.i18n import current_lang
+from web.progress_chart import render_progress_svg, year_rows
 from web.request_filter import request_filter
 from web.session import get_session
 
@@ -130,7 +131,15 @@ def project_page(code: str) -> str:
                            archived_at=project.archived_at and beijing(project.archived_at),  # 北京时间
                            history=history_rows(session, project.id),
                            vocab=Vocabulary.load(session) if can("editor") else None,
-                           map_crs=crs, draw_assets=assets.draw_assets() if can("editor") else None)
+                           map_crs=crs, draw_assets=assets.draw_assets() if can("editor") else None,
+                           progress_years=_progress_years(row))
+
+
+def _progress_years(row: ProjectRow) -> list[tuple[int, str, list[ProgressRow]]]:
+    """Each year with 调度 figures, newest first: (year, its chart, its months)."""
+    years = sorted({p.year for p in row.progress}, reverse=True)
+    return [(year, render_progress_svg(year_rows(row.progress, year), year), year_rows(row.progress, year))
+            for year in years]
 
 
 @bp.get("/projects/<code>.json")
