@@ -3,13 +3,17 @@ month with figures). Classes are computed with the one rule (classify.Rule), nev
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Hashable
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from registry import stamp
 from registry.badvalue import BadFilterValue
 from registry.models import ProjectProgress
 from registry.progress.classify import UNREPORTED, Rule
+from registry.stampcache import StampedCache
 
 YearMonth = tuple[int, int]
 
@@ -27,7 +31,26 @@ def month_text(ym: YearMonth | None) -> str:
     return "" if ym is None else f"{ym[0]}-{ym[1]:02d}"
 
 
+# Every list, map and dashboard request resolves its filter: the month's classes are read once per data stamp.
+_CACHE: StampedCache[Any] = StampedCache(size=8)
+
+
+def _cached(session: Session, key: Hashable, build: Callable[[], Any]) -> Any:
+    if stamp.uncommitted(session):
+        return build()
+    try:
+        current = stamp.read(session)
+    except stamp.StampMissing:  # a database not made by `kpr db upgrade`: nothing to key a cache on
+        return build()
+    return _CACHE.get(key, current, build)
+
+
 def newest_month(session: Session) -> YearMonth | None:
+    found: YearMonth | None = _cached(session, "newest", lambda: _newest(session))
+    return found
+
+
+def _newest(session: Session) -> YearMonth | None:
     row = session.execute(select(ProjectProgress.year, ProjectProgress.month)
                           .order_by(ProjectProgress.year.desc(), ProjectProgress.month.desc()).limit(1)).first()
     return None if row is None else (int(row[0]), int(row[1]))
@@ -45,7 +68,12 @@ def classes(session: Session, ym: YearMonth | None, rule: Rule | None = None) ->
     here is 未填报 that month."""
     if ym is None:
         return {}
-    rule = rule or Rule.from_settings()
+    chosen = rule or Rule.from_settings()
+    found: dict[int, str] = _cached(session, ("classes", ym, chosen), lambda: _classes(session, ym, chosen))
+    return found
+
+
+def _classes(session: Session, ym: YearMonth, rule: Rule) -> dict[int, str]:
     rows = session.execute(select(ProjectProgress.project_id, ProjectProgress.plan_investment,
                                   ProjectProgress.completed_investment)
                            .where(ProjectProgress.year == ym[0], ProjectProgress.month == ym[1]))
