@@ -121,3 +121,12 @@ def test_an_editor_uploads_two_months_and_sees_the_classes_everywhere(page: Any,
     assert page.get_by_test_id("class-超前").inner_text() == "1"
     assert page.get_by_test_id("class-滞后").inner_text() == "1"
     assert "开工率" in page.get_by_test_id("start-rate").inner_text()
+    page.screenshot(path=str(ARTIFACTS / "progress_stats.png"), full_page=True)
+
+    page.goto(server + "/projects?progress_class=超前")
+    page.locator("table.projects tbody a").first.click()
+    page.wait_for_selector("[data-testid=progress-chart] circle[data-month]")
+    chart = page.get_by_test_id("progress-chart")
+    assert chart.locator("circle[data-month]").evaluate_all("els => els.map(e => e.dataset.class)") == ["超前", "超前"]
+    assert page.get_by_test_id("progress-table-2025").locator("tbody tr").count() == 2
+    page.screenshot(path=str(ARTIFACTS / "progress_detail.png"), full_page=True)
