@@ -82,6 +82,12 @@ def test_an_editor_previews_then_applies_two_months_and_every_view_filters_by_cl
     assert '<option value="超前" selected>' in page and '<input type="hidden" name="progress_class" value="未填报">' in page
     words = anyone.get("/projects.json?progress_class=超前").get_json()["filter"]
     assert "进度评价（2025年1-6月）：超前" in words and "为超前" in words
+    csv_rows = anyone.get("/projects.csv?progress_class=滞后&progress_month=2025-05").get_data(as_text=True)
+    assert len(csv_rows.strip().splitlines()) == 2 and "T-3" in csv_rows  # header and T-3
+    assert anyone.get("/stats.json?progress_class=超前").get_json()["count"] == 1
+    geo = anyone.get("/projects.geojson?progress_class=未填报").get_json()
+    assert {f["properties"]["code"] for f in geo["features"]} <= {"T-2"}
+    assert "超前" in anyone.get("/projects/print?progress_class=超前").get_data(as_text=True)
     bad = anyone.get("/projects?progress_class=超钱")
     assert bad.status_code == 400 and re.search(r'data-testid="fix">超前<', bad.get_data(as_text=True))
     assert anyone.get("/projects.json?progress_month=2025-13").status_code == 400
