@@ -141,12 +141,12 @@ def _period(sheet: S.Sheet, year: int | None, month: int | None,
     y, m = year if year is not None else sheet.year, month if month is not None else sheet.month
     if y is None:
         problems.append(Problem(None, "年份 (year)", None, "表中未写年份 (no year in the title or headers)",
-                                "标题或表头中的“2025年”，或 --year 2025"))
+                                "标题或表头中的“2025年”，或指定年份（--year 2025，网页上填“年份”）"))
     elif not 2000 <= y <= 2100:
         problems.append(Problem(None, "年份 (year)", y, "年份不合理 (implausible year)", "2000–2100"))
     if m is None:
         problems.append(Problem(None, "月份 (month)", None, "表中未写月份 (no 1-M月 in the title or headers)",
-                                "表头中的“1-6月累计完成投资”，或 --month 6"))
+                                "表头中的“1-6月累计完成投资”，或指定月份（--month 6，网页上填“月份”）"))
     elif not 1 <= m <= 12:
         problems.append(Problem(None, "月份 (month)", m, "月份应在 1–12 之间 (month out of range)", "1–12"))
     return y, m
