@@ -322,10 +322,7 @@ def conditions(rf: ResolvedFilter, skip: str | None = None) -> list[ColumnElemen
 
 def _progress_condition(rf: ResolvedFilter) -> ColumnElement[bool]:
     """Projects in the chosen classes for the month: 未填报 is every project without a known class."""
-    wanted = set(rf.raw.progress_classes)
-    if UNREPORTED in wanted:
-        return Project.id.not_in([pid for pid, cls in rf.progress_by_id.items() if cls not in wanted])
-    return Project.id.in_([pid for pid, cls in rf.progress_by_id.items() if cls in wanted])
+    return monthly.class_clause(rf.progress_rule, rf.progress_month, rf.raw.progress_classes)
 
 
 def progress_counts(rf: ResolvedFilter, ids: Sequence[int]) -> list[tuple[str, int]]:

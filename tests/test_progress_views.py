@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import re
 from datetime import date
+from decimal import Decimal
 from html import unescape
 from pathlib import Path
 from typing import Any
@@ -15,12 +16,15 @@ import pytest
 from click.testing import CliRunner
 from flask.testing import FlaskClient
 from sqlalchemy import select, update
+from sqlalchemy.orm import Session
 
 from registry import stamp
 from registry.cli import main
 from registry.db import make_engine, make_session_factory
 from registry.facetindex import FacetIndex
-from registry.models import Project, ProjectMilestones
+from registry.models import Project, ProjectMilestones, ProjectProgress
+from registry.progress.classify import CLASSES, Rule
+from registry.progress.monthly import class_clause
 from registry.progress.run import import_progress
 from registry.queries import ProjectFilter, facets, resolve, select_projects
 from tests.account_helpers import Site, csrf_from, form_fields, prepare
@@ -235,3 +239,32 @@ def test_the_detail_page_charts_plan_against_completion_by_month_with_a_table(si
     assert re.findall(r'data-testid="month-class">([^<]+)<', table) == ["滞后", "正常"]
     assert "60.0%" in table and "100.0%" in table and "用地未批" in table  # completed ÷ due, and the issues
     assert "高于 105% 为超前" in page
+
+
+@pytest.mark.parametrize("ahead, behind", [(Decimal(105), Decimal(95)), (Decimal("102.5"), Decimal("97.25"))])
+def test_the_sql_class_filter_agrees_with_the_rule_at_its_edges(db_session: Session, ahead: Decimal,
+                                                                behind: Decimal) -> None:
+    """SQL compares the stored 万元 (no id lists); Rule.classify compares Decimals: the same at every edge."""
+    rule = Rule(ahead=ahead, behind=behind)
+    due = Decimal(6)  # plan 12 亿元 × 6 ÷ 12
+    edges = [due * ahead / 100, due * behind / 100]
+    completed = [e + d for e in edges for d in (Decimal("-0.0001"), Decimal(0), Decimal("0.0001"))]
+    for i, done in enumerate([*completed, None]):
+        project = Project(code=f"E-{i}", name=f"边界{i}", partners=[], aliases=[])
+        db_session.add(project)
+        db_session.flush()
+        db_session.add(ProjectProgress(project_id=project.id, year=2025, month=6, plan_investment=Decimal(12),
+                                       completed_investment=None if done is None else done.quantize(Decimal("0.0001"))))
+    db_session.add(Project(code="E-none", name="未报", partners=[], aliases=[]))
+    db_session.flush()
+    rows = db_session.execute(select(Project.id, Project.code, ProjectProgress.plan_investment,
+                                     ProjectProgress.completed_investment)
+                              .outerjoin(ProjectProgress, ProjectProgress.project_id == Project.id)
+                              .where(Project.code.like("E-%"))).all()
+    expected = {code: rule.classify(plan, done, 6) for _, code, plan, done in rows}
+    assert set(expected.values()) == set(CLASSES)
+    for cls in CLASSES:
+        clause = class_clause(rule, (2025, 6), [cls])
+        found = set(db_session.scalars(select(Project.code).where(Project.code.like("E-%"), clause)))
+        assert found == {code for code, c in expected.items() if c == cls}, (cls, found)
+    db_session.rollback()

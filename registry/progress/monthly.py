@@ -3,16 +3,18 @@ month with figures). Classes are computed with the one rule (classify.Rule), nev
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Hashable
+from collections.abc import Callable, Collection, Hashable
+from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import BigInteger, and_, false, not_, or_, select, true, type_coerce
 from sqlalchemy.orm import Session
+from sqlalchemy.sql.elements import ColumnElement
 
 from registry import stamp
 from registry.badvalue import BadFilterValue
-from registry.models import ProjectProgress
-from registry.progress.classify import UNREPORTED, Rule
+from registry.models import Project, ProjectProgress
+from registry.progress.classify import AHEAD, BEHIND, NORMAL, UNREPORTED, Rule
 from registry.stampcache import StampedCache
 
 YearMonth = tuple[int, int]
@@ -80,3 +82,31 @@ def _classes(session: Session, ym: YearMonth, rule: Rule) -> dict[int, str]:
     out = {int(pid): rule.classify(plan, done, ym[1]) for pid, plan, done in rows}
     return {pid: cls for pid, cls in out.items() if cls != UNREPORTED}
 
+
+
+def _fraction(threshold: Decimal) -> tuple[int, int]:
+    """105 → (105, 1); 102.5 → (1025, 10): the threshold as integers, so SQL compares exactly."""
+    exponent = int(threshold.normalize().as_tuple().exponent)
+    scale = 10 ** max(0, -exponent)
+    return int(threshold * scale), scale
+
+
+def class_clause(rule: Rule, ym: YearMonth | None, wanted: Collection[str]) -> ColumnElement[bool]:
+    """Projects whose class that month is one of `wanted`, in SQL: Rule.classify's comparison on the stored
+    integer 万元 (completed × 12 × 100 against threshold × plan × month), so no id list is sent to the
+    database however many projects reported."""
+    if ym is None:  # no figures at all: every project is 未填报
+        return true() if UNREPORTED in wanted else false()
+    year, month = ym
+    t = ProjectProgress.__table__
+    plan = type_coerce(t.c.plan_investment, BigInteger)
+    done = type_coerce(t.c.completed_investment, BigInteger)
+    reported = and_(t.c.year == year, t.c.month == month, plan > 0, done.is_not(None))
+    (a_n, a_s), (b_n, b_s) = _fraction(rule.ahead), _fraction(rule.behind)
+    ahead = done * (1200 * a_s) > plan * (month * a_n)
+    behind = done * (1200 * b_s) < plan * (month * b_n)
+    by_class = {AHEAD: ahead, BEHIND: behind, NORMAL: and_(not_(ahead), not_(behind))}
+    parts = [Project.id.in_(select(t.c.project_id).where(reported, by_class[c])) for c in wanted if c in by_class]
+    if UNREPORTED in wanted:
+        parts.append(Project.id.not_in(select(t.c.project_id).where(reported)))
+    return or_(false(), *parts)
