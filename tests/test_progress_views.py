@@ -8,6 +8,7 @@ import re
 from datetime import date
 from decimal import Decimal
 from html import unescape
+from urllib.parse import quote
 from pathlib import Path
 from typing import Any
 
@@ -89,6 +90,8 @@ def test_an_editor_previews_then_applies_two_months_and_every_view_filters_by_cl
     csv_rows = anyone.get("/projects.csv?progress_class=滞后&progress_month=2025-05").get_data(as_text=True)
     assert len(csv_rows.strip().splitlines()) == 2 and "T-3" in csv_rows  # header and T-3
     assert anyone.get("/stats.json?progress_class=超前").get_json()["count"] == 1
+    named = anyone.get("/projects.xlsx?progress_class=滞后&progress_month=2025-05").headers["Content-Disposition"]
+    assert quote("重点项目_滞后_2025-05_") in named  # the export's file name says the class and its month
     geo = anyone.get("/projects.geojson?progress_class=未填报").get_json()
     assert {f["properties"]["code"] for f in geo["features"]} <= {"T-2"}
     assert "超前" in anyone.get("/projects/print?progress_class=超前").get_data(as_text=True)
