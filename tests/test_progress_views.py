@@ -8,9 +8,9 @@ import re
 from datetime import date
 from decimal import Decimal
 from html import unescape
-from urllib.parse import quote
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 import openpyxl  # type: ignore[import-untyped]
 import pytest
