@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import re
+import time
 from datetime import date
 from decimal import Decimal
 from html import unescape
@@ -271,3 +272,25 @@ def test_the_sql_class_filter_agrees_with_the_rule_at_its_edges(db_session: Sess
         found = set(db_session.scalars(select(Project.code).where(Project.code.like("E-%"), clause)))
         assert found == {code for code, c in expected.items() if c == cls}, (cls, found)
     db_session.rollback()
+
+
+def test_a_large_sheet_runs_as_a_background_job_then_applies_from_its_page(fresh_url: str, tmp_path: Path) -> None:
+    site = prepare(fresh_url, tmp_path, import_job_rows=5)  # the May sheet has 11 rows: a "large" one
+    editor = site.client("editor")
+
+    def finished(resp: Any) -> str:
+        assert resp.status_code == 302 and "/import/jobs/" in resp.location
+        for _ in range(200):
+            state = editor.get(resp.location + ".json").get_json()
+            if state["state"] != "running":
+                break
+            time.sleep(0.05)
+        assert state["state"] == "done", state
+        return str(editor.get(resp.location).get_data(as_text=True))
+
+    page = finished(_upload(editor, diaodu(tmp_path / "may.xlsx", MAY, month=5), "preview"))
+    assert "试运行" in page and re.findall(r'data-testid="line-class">([^<]+)<', page) == ["超前", "正常", "滞后"]
+    assert editor.get("/projects/T-1.json").get_json()["progress"] == []
+    applied = finished(editor.post("/import", data={**form_fields(page, "progress-confirm"), "action": "apply"}))
+    assert "已导入" in applied and 'data-testid="progress-confirm"' not in applied
+    assert [m["progress_class"] for m in editor.get("/projects/T-3.json").get_json()["progress"]] == ["滞后"]

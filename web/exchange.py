@@ -189,6 +189,8 @@ def _job(job_id: str) -> jobs.ImportJob:
 @require("editor")
 def import_job(job_id: str) -> str:
     job = _job(job_id)
+    if job.kind == "progress":
+        return progress_upload.job_page(job)
     report = job.report
     return render_template("import.html", job=job, report=report, action=job.action, diffs=job.diffs,
                            more_diffs=0, result=_view(report) if report else None)

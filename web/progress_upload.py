@@ -14,16 +14,19 @@ import time
 from pathlib import Path
 from typing import Any
 
-from flask import Response, current_app, render_template, request, send_file
+from flask import Response, current_app, redirect, render_template, request, send_file, url_for
 from werkzeug.wrappers import Response as WerkzeugResponse
 
 from registry.importer.errors import ImportRefused
+from registry.importer.limits import Limits
 from registry.progress.files import write_report
 from registry.progress.run import ProgressReport, import_progress
+from web import jobs
 from web.auth import current_record
 from web.session import get_session
 
 KEEP_SECONDS = 3600
+LIMITS = Limits()  # unused by a 调度 job; the job runner takes the project import's signature
 TOKEN = re.compile(r"[A-Za-z0-9_-]{16,64}")
 
 
@@ -82,6 +85,8 @@ def post(action: str, save: Any) -> Response | WerkzeugResponse | tuple[str, int
     token, name = _keep_upload(save)
     year, month = _period("year", 2000, 2100), _period("month", 1, 12)
     confirmed = _confirmed()
+    if action in ("preview", "apply") and _rows(_kept(token)) > current_app.config["KPR_SETTINGS"].import_job_rows:
+        return _start_job(token, name, action, {"year": year, "month": month, "confirmed": confirmed})
     session = get_session()
     try:
         report = import_progress(session, _kept(token), year=year, month=month, dry_run=action != "apply",
@@ -102,6 +107,42 @@ def post(action: str, save: Any) -> Response | WerkzeugResponse | tuple[str, int
                            upload=None if applied else token, file_name=name, year=year, month=month,
                            confirmed=confirmed, kind="progress")
     return (html, 422) if action == "apply" and not applied else html
+
+
+def _rows(path: Path) -> int:
+    """The sheet's row count, read cheaply (the importer reads the sheet named 调度, else the first)."""
+    import openpyxl  # type: ignore[import-untyped]
+
+    try:
+        book = openpyxl.load_workbook(path, read_only=True)
+    except Exception:  # noqa: BLE001 - the import itself reports an unreadable file
+        return 0
+    try:
+        sheet = book["调度"] if "调度" in book.sheetnames else book.worksheets[0]
+        return int(sheet.max_row or 0)
+    finally:
+        book.close()
+
+
+def _start_job(token: str, name: str, action: str, options: dict[str, Any]) -> WerkzeugResponse:
+    """A large sheet runs in the project import's background jobs (web/jobs.py), polled by the same page."""
+    record = current_record()
+    assert record is not None
+    job = jobs.ImportJob(jobs.new_job_id(), record, _kept(token), name, action, False, None, None,
+                         kind="progress", options={**options, "token": token})
+    registry: jobs.JobRegistry = current_app.extensions.setdefault("kpr_jobs", jobs.JobRegistry())
+    registry.start(current_app._get_current_object(), job, LIMITS)  # type: ignore[attr-defined]
+    return redirect(url_for("exchange.import_job", job_id=job.id))
+
+
+def job_page(job: jobs.ImportJob) -> str:
+    """The job page for a 调度 sheet: running, failed, or its report with the confirm-and-apply form."""
+    options = job.options
+    applied = bool(options.get("applied"))
+    return render_template("import.html", job=job, report=None, action=job.action, progress=job.report,
+                           applied=applied, upload=None if applied else options.get("token"),
+                           file_name=job.file_name, year=options.get("year"), month=options.get("month"),
+                           confirmed=options.get("confirmed") or {}, kind="progress")
 
 
 def _report_file(report: ProgressReport) -> Response:
