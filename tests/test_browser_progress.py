@@ -56,7 +56,12 @@ def page(browser: Any) -> Iterator[Any]:
     context = browser.new_context(viewport={"width": 1400, "height": 900})
     context.route("**/*", guard.route)
     tab = context.new_page()
-    tab.on("dialog", lambda d: (guard.dialogs.append(d.message), d.dismiss()))
+
+    def dialog(d: Any) -> None:  # a dialog means a script ran: record it and close it
+        guard.dialogs.append(d.message)
+        d.dismiss()
+
+    tab.on("dialog", dialog)
     tab.on("pageerror", lambda e: guard.errors.append(str(e)))
     tab.on("console", guard.console)
     yield tab
