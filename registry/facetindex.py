@@ -19,7 +19,8 @@ from sqlalchemy.sql.elements import ColumnElement
 from registry import sorting, stamp
 from registry.models import Location, LocationDistrict, Project, ProjectChain, ProjectStrategy, Zone
 from registry.money import wan_to_yi
-from registry.queries import FacetValue, ResolvedFilter, Totals, _facet_values, facet_labels
+from registry.progress.classify import UNREPORTED
+from registry.queries import FacetValue, ResolvedFilter, Totals, _facet_values, facet_labels, progress_facet
 from registry.spelling import spellings
 from registry.stampcache import StampedCache
 
@@ -246,7 +247,16 @@ class Evaluation:
             parts["q"] = text
         if flt.needs_review:
             parts["review"] = ix.review
+        if flt.progress_classes:
+            parts["progress_classes"] = self._progress_mask()
         return parts
+
+    def _progress_mask(self) -> Mask:
+        """As queries._progress_condition: 未填报 is every project without a known class that month."""
+        wanted, by_id = set(self.rf.raw.progress_classes), self.rf.progress_by_id
+        if UNREPORTED in wanted:
+            return ~np.isin(self.index.ids, [pid for pid, cls in by_id.items() if cls not in wanted])
+        return np.isin(self.index.ids, [pid for pid, cls in by_id.items() if cls in wanted])
 
     def mask(self, skip: str | None = None) -> Mask:
         out = np.ones(self.index.size, dtype=bool)
@@ -297,6 +307,7 @@ class Evaluation:
             mask = self.mask(skip=key) & (idx >= 0)
             counts = np.bincount(idx[mask], minlength=len(codes.values))
             out[key] = _facet_values(_nonzero(codes, counts), labels[key], selected)
+        out["progress_classes"] = progress_facet(self.rf, ix.ids[self.mask(skip="progress_classes")].tolist())
         return out
 
 

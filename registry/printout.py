@@ -12,6 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from registry.models import DataVersion
+from registry.progress.monthly import month_text
 from registry.queries import ResolvedFilter
 from registry.records import ProjectRow
 
@@ -112,6 +113,8 @@ def filter_slug(rf: ResolvedFilter) -> str:
         parts.append(flt.q)
     if flt.needs_review:
         parts.append("待核实位置")
+    if flt.progress_classes:  # 滞后_2025-06: the classes and the month they refer to
+        parts += [*flt.progress_classes, month_text(rf.progress_month) or "无调度数据"]
     slug = _UNSAFE.sub("_", "_".join(parts)).strip("_.")
     return (slug[:60].rstrip("_") or "全部") if parts else "全部"
 

@@ -28,6 +28,8 @@ from registry.models import (
     Zone,
 )
 from registry.money import parse_yi, wan_to_yi
+from registry.progress import monthly
+from registry.progress.classify import CLASSES, UNREPORTED, Rule
 from registry.records import Names, ProjectRow, project_row
 from registry.sorting import SORT_KEYS, ordered_ids, parse_sort
 from registry.spelling import spellings
@@ -35,7 +37,7 @@ from registry.spelling import spellings
 # Query parameter → ProjectFilter field, for the web app, the CLI and shared links.
 MULTI_PARAMS = {
     "strategy": "strategies", "corridor": "corridors", "district": "districts", "zone": "zones",
-    "chain": "chains", "status": "statuses", "kind": "kinds",
+    "chain": "chains", "status": "statuses", "kind": "kinds", "progress_class": "progress_classes",
 }
 SORTABLE = SORT_KEYS
 # Columns the database orders the same way the list does (ASCII codes, numbers); the rest sort in Python.
@@ -45,6 +47,10 @@ MAX_Q_CHARS, MAX_Q_WORDS = 100, 12
 # int64 万元 ends near 9.2e14 亿元; no plan lists a project above 1e9 亿元 (ten times China's yearly GDP × 1000).
 MAX_YI = Decimal(10) ** 9
 STATUS_LABELS = {"unknown": "未注明"}
+# Progress classes by their Chinese word (what URLs carry) or an English one.
+PROGRESS_NAMES = {"超前": ("超前", "ahead"), "正常": ("正常", "normal", "on track"), "滞后": ("滞后", "behind"),
+                  "未填报": ("未填报", "unreported", "not reported")}
+PROGRESS_WORDS_EN = {"超前": "ahead", "正常": "on track", "滞后": "behind", "未填报": "not reported"}
 
 
 def _amount(param: str, raw: str) -> Decimal:
@@ -96,13 +102,15 @@ class ProjectFilter:
     # The registry as it stood at the end of this day (Beijing time): not a WHERE clause but the data the
     # views read (registry/asof.py rewinds it); kept here so links, chips, forms and JSON carry it.
     as_of: date | None = None
+    progress_classes: tuple[str, ...] = ()
+    progress_month: str | None = None  # YYYY-MM the classes refer to; None: the newest month with figures
 
     @classmethod
     def from_params(cls, params: Mapping[str, Sequence[str]]) -> ProjectFilter:
         """From query parameters (each may repeat or hold comma-separated values). Values no database could
         take (NUL bytes, amounts beyond int64 万元, a search too long for SQL) are refused here, before SQL."""
         values: dict[str, Any] = {}
-        for param in (*MULTI_PARAMS, "min_investment", "max_investment", "q", "review", "as_of"):
+        for param in (*MULTI_PARAMS, "min_investment", "max_investment", "q", "review", "as_of", "progress_month"):
             for raw in params.get(param, ()):
                 if "\x00" in str(raw):
                     raise BadFilterValue(f"参数 {param} 含有空字符（NUL byte），无法查询 ({param}: NUL byte not allowed)",
@@ -123,6 +131,9 @@ class ProjectFilter:
         given_days = [str(v).strip() for v in params.get("as_of", ()) if str(v).strip()]
         if given_days:
             values["as_of"] = parse_as_of(given_days[-1])
+        months = [str(v) for v in params.get("progress_month", ()) if str(v).strip()]
+        if months:
+            values["progress_month"] = monthly.month_text(monthly.parse_month(months[-1]))
         return cls(**values)
 
     def to_params(self) -> list[tuple[str, str]]:
@@ -139,6 +150,8 @@ class ProjectFilter:
             out.append(("review", "1"))
         if self.as_of is not None:
             out.append(("as_of", self.as_of.isoformat()))
+        if self.progress_month:
+            out.append(("progress_month", self.progress_month))
         return out
 
 
@@ -236,12 +249,23 @@ class ResolvedFilter:
     labels: dict[str, tuple[str, ...]] = field(default_factory=dict)
     # The codes the user picked, before trees were expanded: a form shows these selected, not a child.
     chosen: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    # The month progress classes refer to (given, else the newest with figures) and each project's class
+    # then; a project not in the map is 未填报 that month.
+    progress_month: tuple[int, int] | None = None
+    progress_by_id: dict[int, str] = field(default_factory=dict, compare=False, repr=False)
+    progress_rule: Rule = field(default_factory=Rule)
+
+    def progress_class_of(self, project_id: int) -> str:
+        return self.progress_by_id.get(project_id, UNREPORTED)
 
 
 def resolve(session: Session, flt: ProjectFilter, vocab: Vocabulary | None = None) -> ResolvedFilter:
     vocab = vocab or Vocabulary.load(session)
     status_names = {s: (STATUS_LABELS.get(s, s),) for s in STATUSES}
     statuses = tuple(dict.fromkeys(_match(v, status_names, "状态", "status") for v in flt.statuses))
+    progress = _codes(flt.progress_classes, PROGRESS_NAMES, "进度评价", "progress_class")
+    rule = Rule.from_settings()
+    month = monthly.parse_month(flt.progress_month) if flt.progress_month else monthly.newest_month(session)
     districts = {c: (n, n.removesuffix("区").removesuffix("县").removesuffix("市")) for c, n in vocab.districts.items()}
     zones = {c: (n, *a) for c, (n, a, _) in vocab.zones.items()}
     strategies = {c: (n, *a) for c, (n, a, _, _) in vocab.strategies.items()}
@@ -262,7 +286,7 @@ def resolve(session: Session, flt: ProjectFilter, vocab: Vocabulary | None = Non
         "chains": tuple(vocab.chains[c][0] for c in picked["chains"]),
     }
     return ResolvedFilter(
-        raw=replace(flt, statuses=statuses),
+        raw=replace(flt, statuses=statuses, progress_classes=tuple(c for c in CLASSES if c in progress)),
         vocab=vocab,
         districts=picked["districts"],
         zones=_descendants(picked["zones"], {c: p for c, (_, _, p) in vocab.zones.items()}),
@@ -271,6 +295,9 @@ def resolve(session: Session, flt: ProjectFilter, vocab: Vocabulary | None = Non
         chains=_descendants(picked["chains"], {c: p for c, (_, p, _) in vocab.chains.items()}),
         labels=labels,
         chosen=picked,
+        progress_month=month,
+        progress_by_id=monthly.classes(session, month, rule),
+        progress_rule=rule,
     )
 
 
@@ -314,7 +341,22 @@ def conditions(rf: ResolvedFilter, skip: str | None = None) -> list[ColumnElemen
         out.extend(_word_matches(word) for word in flt.q.split())
     if flt.needs_review:
         out.append(Project.id.in_(select(Location.project_id).where(Location.needs_review.is_(True))))
+    if flt.progress_classes and skip != "progress_classes":
+        out.append(_progress_condition(rf))
     return out
+
+
+def _progress_condition(rf: ResolvedFilter) -> ColumnElement[bool]:
+    """Projects in the chosen classes for the month: 未填报 is every project without a known class."""
+    return monthly.class_clause(rf.progress_rule, rf.progress_month, rf.raw.progress_classes)
+
+
+def progress_counts(rf: ResolvedFilter, ids: Sequence[int]) -> list[tuple[str, int]]:
+    """(class, projects) for these projects, in the classes' fixed order, zero counts left out."""
+    counts = dict.fromkeys(CLASSES, 0)
+    for pid in ids:
+        counts[rf.progress_class_of(int(pid))] += 1
+    return [(cls, n) for cls, n in counts.items() if n]
 
 
 def _word_matches(word: str) -> ColumnElement[bool]:
@@ -459,7 +501,15 @@ def facets(session: Session, rf: ResolvedFilter) -> dict[str, list[FacetValue]]:
                 .group_by(column))
         selected = getattr(rf, key) if key == "zones" else getattr(rf.raw, key)
         out[key] = _facet_values(session.execute(stmt).all(), labels[key], selected)
+    ids = session.scalars(select(Project.id).where(and_(true(), *conditions(rf, skip="progress_classes"))))
+    out["progress_classes"] = progress_facet(rf, list(ids))
     return out
+
+
+def progress_facet(rf: ResolvedFilter, ids: Sequence[int]) -> list[FacetValue]:
+    """The progress-class facet in the classes' fixed order (超前, 正常, 滞后, 未填报), not by count."""
+    chosen = rf.raw.progress_classes
+    return [FacetValue(cls, cls, n, cls in chosen) for cls, n in progress_counts(rf, ids)]
 
 
 def facet_labels(vocab: Vocabulary) -> dict[str, Mapping[str, str]]:
@@ -468,6 +518,7 @@ def facet_labels(vocab: Vocabulary) -> dict[str, Mapping[str, str]]:
         "strategies": {c: v[0] for c, v in vocab.strategies.items()}, "districts": vocab.districts,
         "chains": {c: v[0] for c, v in vocab.chains.items()}, "zones": {c: v[0] for c, v in vocab.zones.items()},
         "statuses": {s: STATUS_LABELS.get(s, s) for s in STATUSES}, "kinds": {},
+        "progress_classes": {c: c for c in CLASSES},
     }
 
 
@@ -506,7 +557,16 @@ def describe(rf: ResolvedFilter) -> str:
         parts.append("仅待核实位置")
     if flt.as_of is not None:
         parts.append(f"截至 {flt.as_of.isoformat()}（北京时间当日结束时）的项目库")
+    if flt.progress_classes:
+        parts.append(f"进度评价（{progress_month_words(rf)}）：{'、'.join(flt.progress_classes)}"
+                     f"（{rf.progress_rule.describe()}）")
     return "；".join(parts) if parts else "全部项目（未筛选）"
+
+
+def progress_month_words(rf: ResolvedFilter) -> str:
+    if rf.progress_month is None:
+        return "尚无调度数据"
+    return f"{rf.progress_month[0]}年1-{rf.progress_month[1]}月"
 
 
 FACETS_WORDS = {"strategies": "区域战略", "corridors": "走廊/区域（规划所列或位置落在）", "districts": "区县",
@@ -544,4 +604,7 @@ def describe_en(rf: ResolvedFilter) -> str:
         parts.append("only locations to verify")
     if flt.as_of is not None:
         parts.append(f"the registry as of the end of {flt.as_of.isoformat()} (Beijing time)")
+    if flt.progress_classes:
+        month = "no monthly figures yet" if rf.progress_month is None else monthly.month_text(rf.progress_month)
+        parts.append(f"progress ({month}): " + ", ".join(PROGRESS_WORDS_EN[c] for c in flt.progress_classes))
     return "; ".join(parts) if parts else "all projects (no filter)"

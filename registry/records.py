@@ -105,6 +105,14 @@ class ProjectRow:
     needs_review: bool = False
     progress: tuple[ProgressRow, ...] = ()  # oldest first, newest last
 
+    def progress_in(self, year: int, month: int) -> ProgressRow | None:
+        """This project's figures for one month, if it has any."""
+        return next((p for p in self.progress if (p.year, p.month) == (year, month)), None)
+
+    def progress_class_in(self, month: tuple[int, int] | None) -> str:
+        found = None if month is None else self.progress_in(*month)
+        return "未填报" if found is None else found.progress_class
+
     def to_dict(self) -> dict[str, Any]:
         """The JSON shape (issue 2): amounts are numbers in 亿元 or null, never 0 for unknown."""
         data = asdict(self)

@@ -67,6 +67,11 @@ def bump(connection: Connection) -> None:
         raise StampMissing("数据戳缺失：请运行 `kpr db upgrade` (data_stamp row missing: run `kpr db upgrade`)")
 
 
+def uncommitted(session: Session) -> bool:
+    """This transaction has written rows the stamp does not count yet: a stamp-keyed cache must not answer it."""
+    return bool(session.info.get(_DIRTY)) or _changes_data(session)
+
+
 def _changes_data(session: Session) -> bool:
     return any(not isinstance(obj, (DataStamp, DataVersion))
                for obj in (*session.new, *session.dirty, *session.deleted))

@@ -1,75 +1,137 @@
-"""Progress and as-of in a real Chromium: an editor fills in the 填报进度 page and sees it in 修改记录; the list
-asked for an earlier date says so in its banner and keeps the date in its filter form."""
+"""Monthly progress in a real Chromium (issue 17): on a seeded registry an editor uploads two months of 调度
+sheets built from seeded project names (the sample's layout: title, unit row, merged header, 合计 and group
+rows, notes), previews, applies, and sees the classes in the preview, the list, the map legend and the
+dashboard — with the rule in words, no console or CSP error and no request leaving the server."""
 from __future__ import annotations
 
 import threading
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
+from sqlalchemy import select
 
-from tests.account_helpers import PASSWORD, prepare
-from tests.conftest import Databases
+from registry import migrate
+from registry.db import make_engine, make_session_factory, session_scope
+from registry.models import Project
+from registry.placement import default_placer
+from registry.seeding import seed
+from registry.users import add_user
+from tests.account_helpers import PASSWORD
+from tests.conftest import Databases, settings_for
+from tests.progress_sheets import diaodu
 from tests.test_browser_map import ARTIFACTS, Guard
 
 pytestmark = pytest.mark.browser
 
 
 @pytest.fixture(scope="module")
-def server(databases: Databases, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+def seeded(databases: Databases, tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, list[str]]]:
+    """A seeded registry with an editor, served on a free port; also three seeded project names."""
     from werkzeug.serving import make_server
 
-    site = prepare(databases.new_url("sqlite"), tmp_path_factory.mktemp("progress-browser"))
-    httpd = make_server("127.0.0.1", 0, site.app, threaded=True)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{httpd.server_port}"
+    from web import create_app
+
+    url = databases.new_url("sqlite")
+    migrate.upgrade(url)
+    settings = settings_for(url, instance_dir=tmp_path_factory.mktemp("progress-browser"))
+    with session_scope(settings) as session:
+        seed(session, settings, placer=default_placer(session, settings))
+        add_user(session, "editor", PASSWORD, "editor")
+    engine = make_engine(url)
+    with make_session_factory(engine)() as session:
+        names = list(session.scalars(select(Project.name).where(Project.total_investment > 5)
+                                     .order_by(Project.code).limit(3)))
+    engine.dispose()
+    httpd = make_server("127.0.0.1", 0, create_app(settings), threaded=True)
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{httpd.server_port}", names
     httpd.shutdown()
 
 
 @pytest.fixture
 def page(browser: Any) -> Iterator[Any]:
     guard = Guard()
-    context = browser.new_context(viewport={"width": 1300, "height": 900})
+    context = browser.new_context(viewport={"width": 1400, "height": 900})
     context.route("**/*", guard.route)
-    new = context.new_page()
-    def dialog(d: Any) -> None:
+    tab = context.new_page()
+
+    def dialog(d: Any) -> None:  # a dialog means a script ran: record it and close it
         guard.dialogs.append(d.message)
         d.dismiss()
 
-    new.on("dialog", dialog)
-    new.on("pageerror", lambda e: guard.errors.append(str(e)))
-    new.on("console", guard.console)
-    yield new
+    tab.on("dialog", dialog)
+    tab.on("pageerror", lambda e: guard.errors.append(str(e)))
+    tab.on("console", guard.console)
+    yield tab
     context.close()
     assert not guard.outside, f"requests left the server: {guard.outside}"
-    assert not guard.dialogs and not guard.errors, (guard.dialogs, guard.errors)
+    assert not guard.dialogs, f"a dialog opened: {guard.dialogs}"
+    assert not guard.errors, f"page errors: {guard.errors}"
 
 
-def test_editor_fills_in_progress_and_the_list_shows_an_earlier_date(page: Any, server: str) -> None:
+def _upload(page: Any, server: str, path: Path, action: str) -> None:
+    page.goto(server + "/import")
+    form = page.get_by_test_id("progress-form")
+    form.locator("input[type=file]").set_input_files(str(path))
+    form.get_by_test_id(f"progress-{action}").click()
+    page.wait_for_selector("[data-testid=progress-summary]")
+
+
+def test_an_editor_uploads_two_months_and_sees_the_classes_everywhere(page: Any, seeded: tuple[str, list[str]],
+                                                                      tmp_path: Path) -> None:
+    server, names = seeded
+    a, b, c = names
+    # 万元: plan 12,000 each; May due 5,000, June due 6,000.
+    may = diaodu(tmp_path / "may.xlsx", [(1, a, None, 12000, 6000, "主体施工", None),
+                                         (2, b, None, 12000, 4900, "基础施工", None),
+                                         (3, c, None, 12000, 2000, "前期", "用地未批")], month=5)
+    june = diaodu(tmp_path / "june.xlsx", [(1, a, None, 12000, 6600, "主体封顶", None),
+                                           (2, b, None, 12000, 5000, "主体施工", "资金到位慢")], month=6)
     page.goto(server + "/login")
     page.fill("input[name=username]", "editor")
     page.fill("input[name=password]", PASSWORD)
     page.click("form.login button[type=submit]")
     page.wait_for_url("**/projects")
-    page.goto(server + "/projects/T-1")
-    page.get_by_test_id("progress-link").first.click()
-    page.wait_for_url("**/projects/T-1/progress")
-    page.fill("#p-plan", "8")
-    page.fill("#p-done-5", "2.5")
-    page.fill("input[name=image_5]", "<b>主体</b>施工")
-    page.fill("#p-actual_start", "2025-03-02")
-    page.get_by_test_id("save-progress").click()
-    page.wait_for_url("**/projects/T-1#history")
-    history = page.get_by_test_id("history").inner_text()
-    assert "月调度" in history and "累计完成投资 2.5 亿元" in history and "<b>主体</b>施工" in history
-    assert "实际开工日期" in history and "2025-03-02" in history
-    page.goto(server + "/projects?as_of=2020-01-01")
-    assert "截至 2020-01-01" in page.get_by_test_id("as-of-banner").inner_text()
-    assert page.locator("input[name=as_of]").input_value() == "2020-01-01"
-    assert "没有符合条件的项目" in page.content()
-    page.get_by_test_id("as-of-now").click()
-    page.wait_for_url("**/projects")
-    assert page.get_by_test_id("as-of-banner").count() == 0
+
+    _upload(page, server, may, "preview")
+    assert "试运行" in page.get_by_test_id("progress-summary").inner_text()
+    assert page.get_by_test_id("line-class").all_inner_texts() == ["超前", "正常", "滞后"]
+    assert "为超前" in page.get_by_test_id("progress-rule").first.inner_text()
+    page.get_by_test_id("progress-confirm-apply").click()  # apply the previewed file without uploading again
+    page.wait_for_selector("[data-testid=progress-summary]")
+    assert page.get_by_test_id("progress-summary").inner_text().startswith("已导入")
+    _upload(page, server, june, "apply")
+    assert page.get_by_test_id("line-class").all_inner_texts() == ["超前", "滞后"]
     ARTIFACTS.mkdir(exist_ok=True)
-    page.screenshot(path=str(ARTIFACTS / "progress-as-of.png"), full_page=True)
+    page.screenshot(path=str(ARTIFACTS / "progress_upload.png"), full_page=True)
+
+    page.goto(server + "/projects?progress_class=超前&progress_class=滞后")
+    assert sorted(page.get_by_test_id("ptag").all_inner_texts()) == sorted(["超前", "滞后"])
+    assert "2025-06" in page.get_by_test_id("progress-rule").inner_text()
+    page.select_option("[data-testid=select-progress_month]", "2025-05")
+    page.locator("form.filters button[type=submit]").click()
+    page.wait_for_url("**progress_month=2025-05**")
+    assert sorted(page.get_by_test_id("ptag").all_inner_texts()) == sorted(["超前", "滞后"])
+
+    page.goto(server + "/map?group_by=progress")
+    page.wait_for_function("() => document.body && document.body.dataset.kprReady === '1'", timeout=15000)
+    legend = page.locator(".kpr-legend li[data-group]")
+    assert legend.evaluate_all("els => els.map(e => e.dataset.group)") == ["超前", "滞后", "未填报"]
+    assert "为滞后" in page.get_by_test_id("legend-rule").inner_text()
+    page.screenshot(path=str(ARTIFACTS / "progress_map.png"))
+
+    page.goto(server + "/stats")
+    assert page.get_by_test_id("class-超前").inner_text() == "1"
+    assert page.get_by_test_id("class-滞后").inner_text() == "1"
+    assert "开工率" in page.get_by_test_id("start-rate").inner_text()
+    page.screenshot(path=str(ARTIFACTS / "progress_stats.png"), full_page=True)
+
+    page.goto(server + "/projects?progress_class=超前")
+    page.locator("table.projects tbody a").first.click()
+    page.wait_for_selector("[data-testid=progress-chart] circle[data-month]")
+    chart = page.get_by_test_id("progress-chart")
+    assert chart.locator("circle[data-month]").evaluate_all("els => els.map(e => e.dataset.class)") == ["超前", "超前"]
+    assert page.get_by_test_id("progress-table-2025").locator("tbody tr").count() == 2
+    page.screenshot(path=str(ARTIFACTS / "progress_detail.png"), full_page=True)

@@ -38,7 +38,7 @@ def test_xlsx_has_three_sheets_headers_formats_and_frozen_header(toy: Session, t
     path = tmp_path / "p.xlsx"
     assert _export(toy, path) == 4
     book = openpyxl.load_workbook(path)
-    assert book.sheetnames == ["项目", "位置", "口径说明", "打印"]
+    assert book.sheetnames == ["项目", "位置", "口径说明", "打印", "调度"]
     ws = book["项目"]
     assert [c.value for c in ws[1]] == HEADERS and "总投资（亿元）" in HEADERS
     assert ws.freeze_panes == "A2" and ws.auto_filter.ref

@@ -203,6 +203,8 @@ def filter_params(choices: Choices) -> st.SearchStrategy[list[tuple[str, str]]]:
         .map(lambda ws: [("q", " ".join(ws))] if ws else []),
         st.sampled_from([[], [("min_investment", "1.5")], [("min_investment", "1000")], [("max_investment", "100")]]),
         st.sampled_from([[], [("review", "1")]]),
+        several("progress_class", ["超前", "正常", "滞后", "未填报", "behind"]),
+        st.sampled_from([[], [("progress_month", "2025-06")], [("progress_month", "2025-6")]]),
         st.sampled_from([[], [("group_by", "strategy")]]),
     ]
     return st.tuples(*parts).map(lambda chunks: [pair for chunk in chunks for pair in chunk])

@@ -7,6 +7,7 @@ from __future__ import annotations
 import shutil
 import tempfile
 from collections.abc import Callable
+from datetime import date
 from pathlib import Path
 from typing import IO, Any
 
@@ -34,8 +35,9 @@ from registry.importer.report import ImportReport, write_report_xlsx
 from registry.importer.run import import_file
 from registry.importer.template import write_template
 from registry.printout import export_filename
+from registry.progress.files import write_template as write_progress_template
 from registry.queries import Vocabulary, iter_rows, resolve
-from web import jobs
+from web import jobs, progress_upload
 from web.auth import current_record, require
 from web.request_filter import request_filter
 from web.session import get_session
@@ -81,6 +83,19 @@ def template_xlsx() -> Response:
     return _send(lambda out: write_template(vocab, out), "xlsx", "kpr-import-template.xlsx")
 
 
+@bp.get("/import/progress-template.xlsx")
+def progress_template_xlsx() -> Response:
+    """The empty 调度 sheet `kpr progress template` writes, for this month."""
+    today = date.today()
+
+    def write(out: IO[bytes]) -> None:
+        with tempfile.TemporaryDirectory(prefix="kpr-template-") as tmp:
+            path = Path(tmp) / "t.xlsx"
+            write_progress_template(str(path), today.year, today.month)
+            out.write(path.read_bytes())
+    return _send(write, "xlsx", f"kpr-diaodu-{today.year}-{today.month:02d}.xlsx")
+
+
 def _save_upload(tmpdir: Path) -> Path:
     check_upload_size(request.content_length, LIMITS)
     upload = request.files.get("file")
@@ -103,13 +118,16 @@ def _save_upload(tmpdir: Path) -> Path:
 @bp.get("/import")
 @require("editor")
 def import_page() -> str:
-    return render_template("import.html", report=None, action=None)
+    kind = "progress" if request.args.get("kind") == "progress" else "projects"
+    return render_template("import.html", report=None, action=None, kind=kind)
 
 
 @bp.post("/import")
 @require("editor")
-def import_post() -> Response | WerkzeugResponse | str:
+def import_post() -> Response | WerkzeugResponse | tuple[str, int] | str:
     action = request.form.get("action", "preview")
+    if request.form.get("kind") == "progress":  # a monthly 调度 sheet: web/progress_upload.py
+        return progress_upload.post(action, _save_upload)
     skip_invalid = request.form.get("skip_invalid") == "1"
     session = get_session()
     settings = current_app.config["KPR_SETTINGS"]
@@ -171,6 +189,8 @@ def _job(job_id: str) -> jobs.ImportJob:
 @require("editor")
 def import_job(job_id: str) -> str:
     job = _job(job_id)
+    if job.kind == "progress":
+        return progress_upload.job_page(job)
     report = job.report
     return render_template("import.html", job=job, report=report, action=job.action, diffs=job.diffs,
                            more_diffs=0, result=_view(report) if report else None)

@@ -8,9 +8,11 @@ from dataclasses import dataclass
 from typing import TypeVar
 from urllib.parse import urlencode
 
+from sqlalchemy.orm import Session
 from werkzeug.datastructures import MultiDict
 
 from registry.badvalue import BadFilterValue
+from registry.progress.monthly import month_text, months_with_figures
 from registry.queries import STATUS_LABELS, FacetValue, ResolvedFilter, canonical
 
 T = TypeVar("T")
@@ -18,7 +20,7 @@ T = TypeVar("T")
 Params = list[tuple[str, str]]
 # Facet key → URL parameter, in the order the form shows them.
 FIELDS = (("strategies", "strategy"), ("districts", "district"), ("zones", "zone"), ("chains", "chain"),
-          ("statuses", "status"), ("kinds", "kind"), ("corridors", "corridor"))
+          ("statuses", "status"), ("kinds", "kind"), ("corridors", "corridor"), ("progress_classes", "progress_class"))
 
 
 @dataclass(frozen=True)
@@ -58,6 +60,9 @@ class FilterForm:
     chips: tuple[Chip, ...]
     as_of: str = ""  # YYYY-MM-DD: the page shows the registry as it stood then
     now_query: str = ""  # the same page without as_of: today's registry
+    progress_month: str = ""  # as asked; "" is the newest month with figures
+    progress_months: tuple[str, ...] = ()  # the months a user can pick (YYYY-MM, newest first)
+    progress_shown: str = ""  # the month the classes refer to, asked or newest
 
     def is_chosen(self, key: str, code: str) -> bool:
         return (dict(FIELDS)[key], code) in self.params
@@ -105,6 +110,11 @@ def _without(args: MultiDict[str, str], error: BadFilterValue) -> MultiDict[str,
     return MultiDict(out)
 
 
+def progress_months(session: Session) -> list[str]:
+    """The months with progress figures, newest first, as the form's month picker offers them."""
+    return [month_text(ym) for ym in months_with_figures(session)]
+
+
 def fixes(errors: Sequence[BadFilterValue], params: Params, keep: Params) -> list[tuple[str, str]]:
     """Did-you-mean links: the page's filter with each suggested value in place of the bad one."""
     return [(label, query([*params, (error.param, code), *keep])) for error in errors
@@ -112,12 +122,14 @@ def fixes(errors: Sequence[BadFilterValue], params: Params, keep: Params) -> lis
 
 
 def chosen_codes(rf: ResolvedFilter) -> dict[str, tuple[str, ...]]:
-    return {**rf.chosen, "statuses": rf.raw.statuses, "kinds": rf.raw.kinds}
+    return {**rf.chosen, "statuses": rf.raw.statuses, "kinds": rf.raw.kinds,
+            "progress_classes": rf.raw.progress_classes}
 
 
-def build(rf: ResolvedFilter, facets: Mapping[str, Sequence[FacetValue]], keep: Params) -> FilterForm:
+def build(rf: ResolvedFilter, facets: Mapping[str, Sequence[FacetValue]], keep: Params,
+          months: Sequence[str] = ()) -> FilterForm:
     """`keep`: parameters that are not part of the filter but should survive a chip's removal (sort, map
-    grouping)."""
+    grouping); `months`: the months with progress figures, newest first."""
     flt = canonical(rf)
     params = flt.to_params()
     chosen = chosen_codes(rf)
@@ -129,6 +141,10 @@ def build(rf: ResolvedFilter, facets: Mapping[str, Sequence[FacetValue]], keep: 
         review=flt.needs_review, chips=tuple(_chips(rf, params, keep)),
         as_of=flt.as_of.isoformat() if flt.as_of else "",
         now_query=query([p for p in params if p[0] != "as_of"] + keep),
+        progress_month=flt.progress_month or "",
+        # A month asked for that has no figures stays pickable, or submitting the form would drop it.
+        progress_months=tuple(dict.fromkeys([*months, *([flt.progress_month] if flt.progress_month else [])])),
+        progress_shown=month_text(rf.progress_month),
     )
 
 

@@ -14,11 +14,13 @@ from registry.export.columns import PROJECT_COLUMNS
 from registry.historyview import KIND_LABELS, METHOD_LABELS, field_label
 from registry.importer.report import ImportReport
 from registry.maps.labels import map_labels
+from registry.maps.palette import PROGRESS_COLOURS
 from registry.memberships import BASIS_WORDS, PlaceLink, place_label, place_links
 from registry.models import PRECISIONS
 from registry.problemwords import in_chinese
 from registry.progress import recorded
-from registry.queries import ProjectFilter, Vocabulary, describe_en, resolve
+from registry.progress.classify import Rule
+from registry.queries import PROGRESS_WORDS_EN, ProjectFilter, Vocabulary, describe_en, resolve
 from registry.records import ProjectRow
 from registry.users import ROLE_LABELS
 from web.filterform import Chip
@@ -68,6 +70,10 @@ STRINGS: dict[str, dict[str, str]] = {
         "chip_min_investment": "≥ {v} 亿元", "chip_max_investment": "≤ {v} 亿元", "chip_q": "“{v}”",
         "chip_review": "仅待核实位置",
         "chip_as_of": "截至 {v}", "progress_link": "填报进度",
+        "progress_classes": "进度评价", "progress_month": "进度月份", "progress_latest": "最新月份",
+        "progress_rule": "进度评价规则", "no_progress": "尚无调度数据", "by_progress": "按进度",
+        "f_progress": "进度",
+        "chip_progress_month": "进度月份 {v}",
     },
     "en": {
         "site": "Taiyuan Key Projects", "nav_map": "Map", "nav_list": "Project list", "nav_review": "Locations to verify", "switch_lang": "中文",
@@ -104,6 +110,10 @@ STRINGS: dict[str, dict[str, str]] = {
         "chip_min_investment": "investment ≥ {v} (100M CNY)", "chip_max_investment": "investment ≤ {v} (100M CNY)",
         "chip_q": "“{v}”", "chip_review": "only locations to verify",
         "chip_as_of": "as of {v}", "progress_link": "Progress",
+        "progress_classes": "Progress", "progress_month": "Progress month", "progress_latest": "newest month",
+        "progress_rule": "Progress rule", "no_progress": "no monthly figures yet", "by_progress": "by progress",
+        "f_progress": "Progress",
+        "chip_progress_month": "progress month {v}",
     },
 }
 
@@ -185,7 +195,10 @@ def _inject() -> dict[str, object]:
             # What kpr_place.js writes into the preview, and the precision words it shows.
             "place_words": {**{k: v for k, v in STRINGS[lang].items() if k.startswith("pv_")},
                             "list_sep": STRINGS[lang]["list_sep"],
-                            "precisions": {str(k): v for k, v in PRECISION_WORDS[lang].items()}}}
+                            "precisions": {str(k): v for k, v in PRECISION_WORDS[lang].items()}},
+            "progress_rule": _rule_words(lang),
+            "progress_label": lambda c: PROGRESS_WORDS_EN.get(c, c) if lang == "en" else c,
+            "progress_colour": lambda c: PROGRESS_COLOURS.get(c, "#9e9e9e")}
 
 
 def _import_summary(report: ImportReport, lang: str) -> str:
@@ -238,6 +251,11 @@ def chip_text(chip: Chip, lang: str) -> str:
         return STATUS_WORDS[lang].get(chip.value, chip.value)
     template = STRINGS[lang].get("chip_" + chip.param)
     return template.replace("{v}", chip.value) if template else chip.label
+
+
+def _rule_words(lang: str) -> str:
+    rule = Rule.from_settings()
+    return rule.describe_en() if lang == "en" else rule.describe()
 
 
 def _filter_words(params: list[tuple[str, str]], vocab: Vocabulary, given: str) -> str:

@@ -17,8 +17,8 @@ from registry import history
 from registry.errors import KprError
 from registry.historyview import FieldChange, change_rows
 from registry.importer.limits import Limits
-from registry.importer.report import ImportReport
 from registry.importer.run import import_file
+from registry.progress.run import import_progress
 from registry.users import UserRecord
 
 KEEP_SECONDS = 3600
@@ -39,9 +39,12 @@ class ImportJob:
     done: int = 0
     state: str = "running"  # running | done | failed
     message: str | None = None
-    report: ImportReport | None = None
+    report: Any = None  # ImportReport, or ProgressReport for a 调度 sheet
     diffs: list[FieldChange] = field(default_factory=list)
     started: float = field(default_factory=time.time)
+    kind: str = "projects"  # projects | progress (a monthly 调度 sheet, web/progress_upload.py)
+    # For a 调度 sheet: year, month, confirmed rows and the kept upload's token (kept for a later apply).
+    options: dict[str, Any] = field(default_factory=dict)
 
     def advance(self, rows: int) -> None:
         self.done += rows
@@ -75,6 +78,9 @@ def new_job_id() -> str:
 
 
 def _run(app: Flask, job: ImportJob, limits: Limits) -> None:
+    if job.kind == "progress":
+        _run_progress(app, job)
+        return
     with app.app_context():
         session = app.extensions["kpr_sessions"]()
         try:
@@ -102,3 +108,31 @@ def _run(app: Flask, job: ImportJob, limits: Limits) -> None:
         finally:
             session.close()
             job.path.unlink(missing_ok=True)
+
+
+def _run_progress(app: Flask, job: ImportJob) -> None:
+    """The same call as the inline 调度 upload; the kept file stays for a later apply unless this applied it."""
+    with app.app_context():
+        session = app.extensions["kpr_sessions"]()
+        try:
+            report = import_progress(session, job.path, year=job.options.get("year"), month=job.options.get("month"),
+                                     dry_run=job.action != "apply", user=job.user, file_name=job.file_name,
+                                     confirmed=job.options.get("confirmed") or {})
+            session.flush()
+            applied = job.action == "apply" and report.ok
+            if applied:
+                session.commit()
+                job.path.unlink(missing_ok=True)
+            else:
+                session.rollback()
+            job.options["applied"] = applied
+            job.report, job.state = report, "done"
+        except KprError as exc:
+            session.rollback()
+            job.state, job.message = "failed", exc.message
+        except Exception:
+            session.rollback()
+            app.logger.exception("import job %s failed", job.id)
+            job.state, job.message = "failed", "导入失败（内部错误），未写入任何数据 (internal error; nothing written)"
+        finally:
+            session.close()

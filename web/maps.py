@@ -72,7 +72,7 @@ def map_page() -> str | tuple[str, int]:
     shade = _shade()
     found = facets(session, rf)
     keep = [(k, v) for k, v in (("group_by", group_by), ("shade", shade)) if v not in ("chain", "count")]
-    form = filterform.build(rf, found, keep)
+    form = filterform.build(rf, found, keep, filterform.progress_months(session))
     params = form.params
     query = urlencode(params)
     list_url = url_for("kpr.projects_page") + ("?" + query if query else "")

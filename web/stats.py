@@ -7,9 +7,10 @@ from flask import Blueprint, Response, jsonify, render_template, request, url_fo
 
 from registry.errors import NotFound
 from registry.printout import export_filename
+from registry.progress.dashboard import END_RULE, GROUPS, START_RULE, Completion, progress_board
 from registry.queries import ResolvedFilter, describe, describe_en, resolve
 from registry.stats import Bar, Chart, dashboard
-from web.charts import render_svg
+from web.charts import render_completion_svg, render_svg
 from web.i18n import current_lang
 from web.request_filter import request_filter
 from web.session import get_session
@@ -45,11 +46,26 @@ def stats_page() -> str:
         charts = [(chart, render_svg(english(chart), _href, words=SVG_WORDS)) for chart in shown]
     else:
         charts = [(chart, render_svg(chart, _href)) for chart in shown]
+    progress = progress_board(get_session(), rf)
+    completion = [(key, render_completion_svg(f"按{GROUPS[key][0]}：投资完成率（{progress.month_words}）",
+                                              rows[:MAX_BARS], progress.time_percent, _list_href))
+                  for key, rows in progress.completion.items()]
     now_qs = urlencode([p for p in rf.raw.to_params() if p[0] != "as_of"])
     return render_template("stats.html", board=board, charts=charts,
                            filter_words=describe_en(rf) if current_lang() == "en" else describe(rf),
                            totals=board.totals, qs=qs, params=rf.raw.to_params(), as_of=rf.raw.as_of,
-                           now_qs=now_qs)
+                           now_qs=now_qs, progress=progress,
+                           completion=completion, class_href=lambda c: _class_href(rf, c),
+                           start_rule=START_RULE, end_rule=END_RULE)
+
+
+def _list_href(row: Completion) -> str:
+    return url_for("kpr.projects_page") + "?" + urlencode(row.params)
+
+
+def _class_href(rf: ResolvedFilter, cls: str) -> str:
+    kept = [(k, v) for k, v in rf.raw.to_params() if k != "progress_class"]
+    return url_for("kpr.projects_page") + "?" + urlencode([*kept, ("progress_class", cls)])
 
 
 @bp.get("/stats.json")
@@ -61,6 +77,7 @@ def stats_json() -> Response:
         without_amount=board.totals.without_amount,
         charts={c.key: {"title": c.title, "note": c.note, "bars": [
             {**b.to_dict(), "list": _href(b)} for b in c.bars]} for c in board.charts},
+        progress=progress_board(get_session(), rf).to_dict(),
     )
 
 

@@ -25,12 +25,13 @@ from registry.maps.page import MapOptions, Source, build_map, json_for_script, r
 from registry.models import Project
 from registry.printout import beijing
 from registry.queries import Vocabulary, describe, fetch_rows, iter_rows, resolve
-from registry.records import Names, project_row
+from registry.records import Names, ProgressRow, ProjectRow, project_row
 from registry.sorting import parse_sort
 from registry.textout import LIST_COLUMNS
 from web import assets, filterform, maps
 from web.auth import can
 from web.i18n import current_lang
+from web.progress_chart import render_progress_svg, year_rows
 from web.request_filter import request_filter
 from web.session import as_of_day, cache, get_session
 
@@ -61,11 +62,12 @@ def _list_context(session: Session, args: MultiDict[str, str]) -> dict[str, Any]
         rows = fetch_rows(session, rf, sort=sort, limit=PAGE_SIZE, offset=offset)
     facets = found.facets()
     keep = [(k, v) for k, v in (("sort", sort), ("group_by", group_by)) if v not in ("code", "chain")]
-    form = filterform.build(rf, facets, keep)
+    form = filterform.build(rf, facets, keep, filterform.progress_months(session))
     return {
         "rows": rows, "totals": found.totals(), "facets": facets, "filter_words": describe(rf),
         "params": form.params, "form": form, "keep": keep, "page": page, "page_size": PAGE_SIZE, "sort": sort,
         "columns": LIST_COLUMNS, "group_by": group_by, "vocab": rf.vocab, "form_action": url_for("kpr.projects_page"),
+        "progress_month": rf.progress_month,
     }
 
 
@@ -133,7 +135,15 @@ def project_page(code: str) -> str:
                            history=history_rows(session, project.id, before=cutoff(day) if day else None),
                            family=family(session, project), extra=project, as_of=day,
                            vocab=Vocabulary.load(session) if can("editor") else None,
-                           map_crs=crs, draw_assets=assets.draw_assets() if can("editor") and not day else None)
+                           map_crs=crs, draw_assets=assets.draw_assets() if can("editor") and not day else None,
+                           progress_years=_progress_years(row))
+
+
+def _progress_years(row: ProjectRow) -> list[tuple[int, str, list[ProgressRow]]]:
+    """Each year with 调度 figures, newest first: (year, its chart, its months)."""
+    years = sorted({p.year for p in row.progress}, reverse=True)
+    return [(year, render_progress_svg(year_rows(row.progress, year), year), year_rows(row.progress, year))
+            for year in years]
 
 
 @bp.get("/projects/<code>.json")

@@ -21,7 +21,7 @@ from registry.queries import describe, resolve
 @click.command(name="map", help="Write a standalone HTML map of the filtered projects (no network needed).")
 @filter_options
 @click.option("--group-by", type=click.Choice(GROUP_BY), default="chain", show_default=True,
-              help="layers by industry chain or by regional strategy")
+              help="layers by industry chain, by regional strategy, or coloured by progress class")
 @click.option("--shade", type=click.Choice(SHADE_CHOICES), default="count", show_default=True,
               help="district shading: project count, total investment, or none")
 @click.option("--lang", type=click.Choice(sorted(MAP_LABELS)), default="zh", show_default=True)

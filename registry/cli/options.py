@@ -19,26 +19,29 @@ _HELP = {
     "chain": "产业链 industry chain at any level of the tree (code or name; repeatable)",
     "status": "状态 status: 谋划/前期/在建/竣工/投产/unknown (repeatable)",
     "kind": "类别 project kind (repeatable)",
+    "progress_class": "进度评价 progress class: 超前/正常/滞后/未填报 (repeatable; month: --progress-month)",
 }
 
 
 def filter_options(func: F) -> F:
     """Add --strategy … --max-investment, -q and --review; the command receives `flt: ProjectFilter`."""
     for param in reversed(list(MULTI_PARAMS)):
-        func = click.option(f"--{param}", f"{param}_values", multiple=True, help=_HELP[param])(func)
+        func = click.option(f"--{param.replace('_', '-')}", f"{param}_values", multiple=True,
+                            help=_HELP[param])(func)
     func = click.option("--min-investment", help="总投资 at least this many 亿元")(func)
     func = click.option("--max-investment", help="总投资 at most this many 亿元")(func)
     func = click.option("-q", "--query", "q", help="free text in name, alias, code or builder")(func)
     func = click.option("--review", is_flag=True, help="only projects whose location needs review (待核实位置)")(func)
     func = click.option("--as-of", "as_of", metavar="YYYY-MM-DD",
                         help="the registry as it stood at the end of this day (Beijing time), from the history")(func)
+    func = click.option("--progress-month", help="YYYY-MM the progress class refers to (default: newest with figures)")(func)
     return func
 
 
 def build_filter(kwargs: dict[str, Any]) -> ProjectFilter:
     """Pop the filter options from a command's kwargs and build the ProjectFilter they describe."""
     params: dict[str, list[str]] = {p: list(kwargs.pop(f"{p}_values", ()) or ()) for p in MULTI_PARAMS}
-    for key in ("min_investment", "max_investment", "q"):
+    for key in ("min_investment", "max_investment", "q", "progress_month"):
         value = kwargs.pop(key, None)
         params[key] = [value] if value else []
     params["review"] = ["1"] if kwargs.pop("review", False) else []

@@ -11,6 +11,7 @@ from registry.export.columns import Labels
 from registry.maps.anchors import Anchors, load_anchors
 from registry.models import DataVersion
 from registry.printout import beijing
+from registry.progress.classify import Rule
 from registry.queries import ResolvedFilter, Totals, describe, totals
 
 
@@ -23,6 +24,8 @@ class ExportContext:
     labels: Labels = field(default_factory=lambda: Labels(None))
     row_limit: int | None = None  # at most this many rows are written; the notes say so when more matched
     anchors: Anchors | None = None  # district/zone representative points for projects without a site
+    progress_month: tuple[int, int] | None = None  # the 调度 sheet's month: the filter's (newest with figures)
+    progress_rule: str = field(default_factory=lambda: Rule().describe())
 
     def exported_at_beijing(self) -> str:
         """ISO 8601 with +08:00: users read Beijing time, machines still get an exact instant."""
@@ -59,4 +62,4 @@ def build_context(session: Session, rf: ResolvedFilter, row_limit: int | None = 
     anchors = load_anchors(session) if fmt is None or fmt in GEO_FORMATS else None
     return ExportContext(filter_words=describe(rf), data_version=data_version(session),
                          totals=totals(session, rf), labels=Labels(rf.vocab), row_limit=row_limit,
-                         anchors=anchors)
+                         anchors=anchors, progress_month=rf.progress_month, progress_rule=rf.progress_rule.describe())

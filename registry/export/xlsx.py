@@ -1,4 +1,4 @@
-"""The Excel export, streamed with xlsxwriter's constant_memory mode: 项目, 位置, 口径说明 and 打印 sheets.
+"""The Excel export, streamed with xlsxwriter's constant_memory mode: 项目, 位置, 口径说明, 打印 and 调度 sheets.
 
 项目 stays one header row plus data so export → import is lossless; 打印 is the sheet a meeting prints
 (title row, 序号, the meeting columns, a 合计 row; registry/export/printsheet.py) and opens first in Excel.
@@ -17,6 +17,7 @@ from xlsxwriter.worksheet import Worksheet
 
 from registry.export.columns import BOOL_TEXT, LOCATION_COLUMNS, PROJECT_COLUMNS, Cell
 from registry.export.context import ExportContext
+from registry.export.diaodu import DiaoduSheet
 from registry.export.errors import check_length
 from registry.export.printsheet import PrintSheet, page_setup
 from registry.models import PRECISIONS
@@ -68,6 +69,7 @@ def write_xlsx(rows: Iterable[ProjectRow], target: str | IO[bytes], context: Exp
     styles = _Styles(book)
     projects, locations, notes = (book.add_worksheet(n) for n in ("项目", "位置", "口径说明"))
     printed = PrintSheet(book, book.add_worksheet("打印"), context)
+    diaodu = DiaoduSheet(book, book.add_worksheet("调度"), context)
     _header(projects, [(c.header, c.width) for c in PROJECT_COLUMNS], styles)
     _header(locations, [(c.header, c.width) for c in LOCATION_COLUMNS], styles)
     for sheet in (projects, locations):
@@ -85,11 +87,13 @@ def write_xlsx(rows: Iterable[ProjectRow], target: str | IO[bytes], context: Exp
                 for c, lcol in enumerate(LOCATION_COLUMNS):
                     _put(locations, loc_count, c, lcol.get(row, loc), lcol.kind, styles, row.code, lcol.header)
             printed.add(row)
+            diaodu.add(row)
             if row.total_investment is None:
                 without += 1
             else:
                 amount += row.total_investment
         printed.finish()
+        diaodu.finish()
         projects.autofilter(0, 0, max(count, 1), len(PROJECT_COLUMNS) - 1)
         locations.autofilter(0, 0, max(loc_count, 1), len(LOCATION_COLUMNS) - 1)
         _notes(notes, context, styles, count, amount, without)

@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 
 from registry.errors import InvalidFilter
 from registry.maps.anchors import Anchors, load_anchors
-from registry.maps.palette import colour
+from registry.maps.palette import PROGRESS_COLOURS, colour
 from registry.maps.symbols import size_scale
 from registry.models import (
     PRECISIONS,
@@ -25,9 +25,10 @@ from registry.models import (
     ProjectStrategy,
 )
 from registry.money import WAN_PER_YI, wan_to_yi
-from registry.queries import ResolvedFilter, Vocabulary, conditions, totals
+from registry.progress.classify import CLASSES
+from registry.queries import ResolvedFilter, Vocabulary, conditions, progress_month_words, totals
 
-GROUP_BY = ("chain", "strategy")
+GROUP_BY = ("chain", "strategy", "progress")
 # anchor: "d:<adcode>" or "z:<zone code>" when the project is drawn at a district's or zone's representative
 # point (the page draws one badge per anchor with its count), null for a project's own site.
 COLUMNS = ("code", "name", "lon", "lat", "precision", "investment", "status", "district", "groups", "anchor")
@@ -53,6 +54,8 @@ def _roll_up(vocab: Vocabulary, group_by: str) -> dict[str, str]:
     """Linked code → the group it is drawn in: a chain's 'chain'-level ancestor (a cluster stays itself);
     a corridor's enclosing strategy or region (corridors are overlays, not groups)."""
     out: dict[str, str] = {}
+    if group_by == "progress":
+        return {c: c for c in CLASSES}
     if group_by == "chain":
         for code in vocab.chains:
             cur = code
@@ -69,12 +72,17 @@ def _roll_up(vocab: Vocabulary, group_by: str) -> dict[str, str]:
 
 
 def _group_names(vocab: Vocabulary, group_by: str) -> dict[str, str]:
+    if group_by == "progress":
+        return {c: c for c in CLASSES}
     if group_by == "chain":
         return {c: v[0] for c, v in vocab.chains.items()}
     return {c: v[0] for c, v in vocab.strategies.items()}
 
 
 def _links(session: Session, rf: ResolvedFilter, group_by: str) -> dict[int, list[str]]:
+    if group_by == "progress":  # every project has exactly one class for the month (未填报 when none)
+        ids = session.scalars(select(Project.id).where(and_(true(), *conditions(rf))))
+        return {pid: [rf.progress_class_of(pid)] for pid in ids}
     if group_by == "chain":
         link = ProjectChain.__table__
         stmt = select(link.c.project_id, link.c.chain_code)
@@ -180,6 +188,8 @@ def map_data(session: Session, rf: ResolvedFilter, group_by: str, *, crs: str = 
         points.append(where[0])
         anchor_keys.append(where[1])
     order = sorted(counts, key=lambda g: (g == NO_GROUP, -counts[g], g))
+    if group_by == "progress":  # the classes' own order, so the legend reads 超前 … 未填报
+        order = [c for c in CLASSES if c in counts]
     keys = {g: i for i, g in enumerate(order)}
     xy = np.round(np.asarray(_to_crs(points, crs), dtype=float).reshape(-1, 2), 5).tolist()
     rows = [[code, name, x, y, precision, amount, status, district, [keys[g] for g in groups], anchor]
@@ -188,10 +198,11 @@ def map_data(session: Session, rf: ResolvedFilter, group_by: str, *, crs: str = 
     # Own sites are drawn sized by 总投资; the scale comes from the amounts drawn that way.
     sized = [row[5] for row in rows if row[9] is None and row[5] is not None]
     sums = totals(session, rf)
-    none_label = {"chain": "未归产业链", "strategy": "未关联区域战略"}[group_by]
+    none_label = {"chain": "未归产业链", "strategy": "未关联区域战略", "progress": "未填报"}[group_by]
     # Colours keyed by code (its place among all groups), so a chain keeps its colour under every filter.
     stable = {g: i for i, g in enumerate(sorted({roll.get(c, c) for c in names}))}
     groups_out = [Group(g, none_label if g == NO_GROUP else names.get(g, g),
+                        PROGRESS_COLOURS[g] if group_by == "progress" else
                         colour(stable.get(g, len(stable)), g == NO_GROUP), counts[g]) for g in order]
     districts = district_stats(session, rf, amounts)
     return {
@@ -210,6 +221,8 @@ def map_data(session: Session, rf: ResolvedFilter, group_by: str, *, crs: str = 
         "anchors": {key: _anchor_info(key, vocab) for key in sorted({k for k in anchor_keys if k})},
         "size": size_scale(sized),
         "crs": crs,
+        # The class rule, for the legend: a colour by progress never appears without it.
+        "rule": (f"{progress_month_words(rf)}：{rf.progress_rule.describe()}" if group_by == "progress" else None),
     }
 
 
@@ -228,7 +241,7 @@ def cache_key(rf: ResolvedFilter) -> tuple[Any, ...]:
     flt = rf.raw
     amounts = tuple(None if v is None else str(v) for v in (flt.min_investment, flt.max_investment))
     return (rf.strategies, rf.corridors, rf.districts, rf.zones, rf.chains, tuple(sorted(rf.labels.items())),
-            flt.statuses, flt.kinds, amounts, flt.q, flt.needs_review)
+            flt.statuses, flt.kinds, amounts, flt.q, flt.needs_review, flt.progress_classes, rf.progress_month)
 
 
 def group_counts(data: Mapping[str, Any]) -> dict[str, int]:

@@ -7,6 +7,9 @@ COLOURS = (
     "#393b79", "#ad494a", "#637939", "#8c6d31", "#7b4173", "#3182bd", "#e6550d", "#31a354", "#756bb1",
 )
 NO_GROUP_COLOUR = "#7f7f7f"
+# Progress classes (colour by 按进度): fixed, so a class keeps its colour on every page and in print;
+# green/blue/red read as ahead/on track/behind, grey is "no figures".
+PROGRESS_COLOURS = {"超前": "#1a9850", "正常": "#4575b4", "滞后": "#d73027", "未填报": "#9e9e9e"}
 # Choropleth steps, light to dark (sequential reds, the registry's header colour family).
 SHADES = ("#fee5d9", "#fcbba1", "#fc9272", "#fb6a4a", "#de2d26", "#a50f15")
 

@@ -30,6 +30,10 @@ class Rule:
         return (f"1–M月累计完成投资 ÷ (年度计划投资 × M ÷ 12)：高于 {self.ahead}% 为超前，"
                 f"{self.behind}%–{self.ahead}% 为正常，低于 {self.behind}% 为滞后；无年度计划或未报完成额为未填报")
 
+    def describe_en(self) -> str:
+        return (f"completed Jan–M ÷ (annual plan × M ÷ 12): above {self.ahead}% ahead, {self.behind}%–{self.ahead}% "
+                f"on track, below {self.behind}% behind; no annual plan or no completed figure: not reported")
+
     def classify(self, plan: Decimal | None, completed: Decimal | None, month: int) -> str:
         if plan is None or completed is None or plan <= 0:
             return UNREPORTED

@@ -26,6 +26,22 @@ from registry.users import UserRecord
 FIELDS = ("plan_investment", "completed_investment", "image_progress", "issues")
 
 
+@dataclass(frozen=True)
+class ProgressLine:
+    """One matched row as the preview shows it: which project, how it was matched, its figures and class,
+    and whether importing adds, changes or leaves it."""
+
+    row: int
+    code: str
+    name: str
+    how: str  # code | name | alias | confirmed
+    plan: Decimal | None
+    completed: Decimal | None
+    image: str | None
+    progress_class: str
+    change: str  # 新增 | 更新 | 未变
+
+
 @dataclass
 class ProgressReport:
     file: str
@@ -41,6 +57,9 @@ class ProgressReport:
     classes: dict[str, str] = field(default_factory=dict)  # code → 超前/正常/滞后/未填报
     problems: list[Problem] = field(default_factory=list)
     rule: str = ""
+    lines: list[ProgressLine] = field(default_factory=list)
+    # Rows matched only by a near name: row → (code, name) candidates, for a person to confirm one.
+    unsure: dict[int, list[tuple[str, str]]] = field(default_factory=dict)
 
     @property
     def ok(self) -> bool:
@@ -60,13 +79,16 @@ class ProgressReport:
 class _Planned:
     row: S.SheetRow
     project: Known
+    how: str
     values: dict[str, Any]
 
 
 def import_progress(session: Session, path: Path, *, year: int | None = None, month: int | None = None,
                     dry_run: bool = False, user: UserRecord | None = None, rule: Rule | None = None,
-                    file_name: str | None = None, username: str | None = None) -> ProgressReport:
-    """`user` is the logged-in account (web upload); `username` names a person without one (CLI)."""
+                    file_name: str | None = None, username: str | None = None,
+                    confirmed: dict[int, str] | None = None) -> ProgressReport:
+    """`user` is the logged-in account (web upload); `username` names a person without one (CLI);
+    `confirmed`: sheet row → project code a person chose for a row the matcher was unsure of."""
     report = ProgressReport(file=file_name or path.name, dry_run=dry_run)
     rule = rule or Rule.from_settings()
     report.rule = rule.describe()
@@ -80,13 +102,17 @@ def import_progress(session: Session, path: Path, *, year: int | None = None, mo
     report.year, report.month = _period(sheet, year, month, report.problems)
     if report.problems or report.year is None or report.month is None:
         return report
-    planned = _plan(session, sheet, report.year, report.month, report.problems)
+    planned = _plan(session, sheet, report, confirmed or {})
     stored = _stored(session, [p.project.id for p in planned], report.year)
     closed = session.get(ProgressClosedMonth, (report.year, report.month)) is not None
     for p in planned:
         _check_order(p, stored.get(p.project.id, {}), report.month, report.problems)
         existing = stored.get(p.project.id, {}).get(report.month)
-        same = existing is not None and all(getattr(existing, f) == p.values[f] for f in FIELDS)
+        # A row with nothing reported (the registry's own export lists 未填报 projects that way) records
+        # nothing new; over stored figures it is a change like any other.
+        empty = all(p.values[f] is None for f in FIELDS)
+        same = (existing is None and empty) or (
+            existing is not None and all(getattr(existing, f) == p.values[f] for f in FIELDS))
         if closed and not same:
             report.problems.append(Problem(p.row.row, "月份 (month)", f"{report.year}-{report.month:02d}",
                                            "该月已关账，不能再修改 (month already closed)", "未关账的月份"))
@@ -94,8 +120,13 @@ def import_progress(session: Session, path: Path, *, year: int | None = None, mo
         target.append(p.project.code)
         report.classes[p.project.code] = rule.classify(p.values["plan_investment"],
                                                        p.values["completed_investment"], report.month)
+        report.lines.append(ProgressLine(p.row.row, p.project.code, p.project.name, p.how,
+                                         p.values["plan_investment"], p.values["completed_investment"],
+                                         p.values["image_progress"], report.classes[p.project.code],
+                                         "未变" if same else "更新" if existing is not None else "新增"))
     if report.problems:
         report.added, report.changed, report.unchanged, report.classes = [], [], [], {}
+        report.lines = []
         return report
     if not dry_run:
         _write(session, planned, stored, report, user, username)
@@ -112,25 +143,29 @@ def _period(sheet: S.Sheet, year: int | None, month: int | None,
     y, m = year if year is not None else sheet.year, month if month is not None else sheet.month
     if y is None:
         problems.append(Problem(None, "年份 (year)", None, "表中未写年份 (no year in the title or headers)",
-                                "标题或表头中的“2025年”，或 --year 2025"))
+                                "标题或表头中的“2025年”，或指定年份（--year 2025，网页上填“年份”）"))
     elif not 2000 <= y <= 2100:
         problems.append(Problem(None, "年份 (year)", y, "年份不合理 (implausible year)", "2000–2100"))
     if m is None:
         problems.append(Problem(None, "月份 (month)", None, "表中未写月份 (no 1-M月 in the title or headers)",
-                                "表头中的“1-6月累计完成投资”，或 --month 6"))
+                                "表头中的“1-6月累计完成投资”，或指定月份（--month 6，网页上填“月份”）"))
     elif not 1 <= m <= 12:
         problems.append(Problem(None, "月份 (month)", m, "月份应在 1–12 之间 (month out of range)", "1–12"))
     return y, m
 
 
-def _plan(session: Session, sheet: S.Sheet, year: int, month: int, problems: list[Problem]) -> list[_Planned]:
+def _plan(session: Session, sheet: S.Sheet, report: ProgressReport, confirmed: dict[int, str]) -> list[_Planned]:
     index = Index.load(session)
+    problems = report.problems
     seen: dict[int, int] = {}
     out: list[_Planned] = []
     for row in sheet.rows:
-        found = index.match(row.code, row.name)
+        chosen = confirmed.get(row.row)
+        found = index.match(chosen, None) if chosen else index.match(row.code, row.name)
         if found.project is None:
             near = "；".join(f"{k.code} {k.name}" for k in found.candidates)
+            if found.candidates:
+                report.unsure[row.row] = [(k.code, k.name) for k in found.candidates]
             problems.append(Problem(row.row, "项目名称 (project)", row.code or row.name, found.problem or "",
                                     f"候选：{near}" if near else "库中已有项目的编号、名称或别名"))
             continue
@@ -147,7 +182,7 @@ def _plan(session: Session, sheet: S.Sheet, year: int, month: int, problems: lis
                                     "累计完成投资超过项目总投资 (completion above total investment)",
                                     f"不超过总投资 {ceiling} 亿元"))
             continue
-        out.append(_Planned(row, known, {"plan_investment": row.plan, "completed_investment": row.completed,
+        out.append(_Planned(row, known, "confirmed" if chosen else found.how, {"plan_investment": row.plan, "completed_investment": row.completed,
                                          "image_progress": row.image, "issues": row.issues}))
     return out
 
@@ -185,6 +220,8 @@ def _write(session: Session, planned: list[_Planned], stored: dict[int, dict[int
     history.begin(session, "progress-import", user=user, username=username, file_name=report.file)
     for p in planned:
         existing = stored.get(p.project.id, {}).get(report.month)
+        if existing is None and all(p.values[f] is None for f in FIELDS):
+            continue
         if existing is None:
             session.add(ProjectProgress(project_id=p.project.id, year=report.year, month=report.month,
                                         source_file=report.file, **p.values))

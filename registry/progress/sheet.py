@@ -61,7 +61,8 @@ def _grid(path: Path) -> tuple[str, list[list[Any]], list[tuple[int, int, int, i
         book = openpyxl.load_workbook(path, data_only=True, keep_links=False)
     except Exception as exc:  # noqa: BLE001 — every openpyxl failure means the same thing to the user
         raise ValueError(f"无法读取 .xlsx 文件 (not a readable .xlsx): {type(exc).__name__}") from None
-    ws = book.worksheets[0]
+    # The first sheet, or the one named 调度 (the registry's own Excel export holds several sheets).
+    ws = book["调度"] if "调度" in book.sheetnames else book.worksheets[0]
     if ws.max_row > MAX_ROWS:
         raise ValueError(f"工作表超过 {MAX_ROWS} 行 (sheet has more than {MAX_ROWS} rows)")
     grid = [list(r) for r in ws.iter_rows(values_only=True)]

@@ -558,7 +558,8 @@
         body = el("details", {"class": "kpr-legend-body"});
         body.open = !isSmall(map);
         var summary = el("summary", {"data-testid": "legend-toggle"});
-        summary.appendChild(el("b", {}, data.group_by === "strategy" ? L_.by_strategy : L_.by_chain));
+        var title = {strategy: L_.by_strategy, progress: L_.by_progress}[data.group_by] || L_.by_chain;
+        summary.appendChild(el("b", {}, title));
         body.appendChild(summary);
         box.appendChild(body);
         var list = el("ul", {});
@@ -572,6 +573,7 @@
           list.appendChild(li);
         });
         body.appendChild(list);
+        if (data.rule) body.appendChild(el("p", {"class": "kpr-rule", "data-testid": "legend-rule"}, data.rule));
         if (data.size) body.appendChild(sizeKey(data.size, L_));
       }
       var sym = el("ul", {"class": "kpr-symbols"});
