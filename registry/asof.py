@@ -23,7 +23,7 @@ from sqlalchemy import Connection, Table, delete, insert, select
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
-from registry import history
+from registry import history, stamp
 from registry.models import Change, ChangeSet, Project, ProjectProgress
 from registry.progress import recorded
 
@@ -126,7 +126,7 @@ def read_only(session: Session) -> Session:
     from sqlalchemy import event
 
     event.listen(session, "before_commit", _refuse_commit)
-    session.info["kpr_as_of"] = True
+    session.info[stamp.AS_OF] = True
     return session
 
 

@@ -33,6 +33,7 @@ from registry.models import (
 
 STAMP_ID = 1
 _DIRTY = "kpr_stamp_dirty"  # key in Session.info: this transaction wrote registry rows
+AS_OF = "kpr_as_of"  # key in Session.info: the session reads a rewound registry (registry/asof.py)
 _TOUCHED = "kpr_stamp_touched"  # key in Session.info: ids of the projects written, or None for "anything"
 LOG_KEEP = 1000  # log rows kept: an index more than this many commits behind rebuilds in full
 # Rows that never feed a cache of registry data: writing them alone says nothing about which projects changed.
@@ -68,8 +69,9 @@ def bump(connection: Connection) -> None:
 
 
 def uncommitted(session: Session) -> bool:
-    """This transaction has written rows the stamp does not count yet: a stamp-keyed cache must not answer it."""
-    return bool(session.info.get(_DIRTY)) or _changes_data(session)
+    """This transaction has written rows the stamp does not count yet (its own, or an as-of rewind's on the same
+    connection, registry/asof.py): a stamp-keyed cache must neither answer it nor keep what it computes."""
+    return bool(session.info.get(_DIRTY)) or bool(session.info.get(AS_OF)) or _changes_data(session)
 
 
 def _changes_data(session: Session) -> bool:

@@ -175,3 +175,24 @@ def test_an_edit_committed_during_the_rewind_is_retried_not_an_error(history_sit
     engine.dispose()
     assert result["page"].status_code == 200
     assert _summary(result["page"].get_json()) == (["T-1", "T-2", "T-3", "T-9"], 22.5, {})
+
+
+def test_progress_classes_as_of_a_day_never_share_the_live_cache(history_site: Site) -> None:
+    """The month's classes are cached per data stamp; an as-of read runs on a rewound connection with the same
+    stamp, so it must neither read the live entry nor leave its own behind (in either order)."""
+    client = history_site.client()
+
+    def codes(query: str) -> list[str]:
+        return [p["code"] for p in _json_query(client, query)["projects"]]
+
+    assert codes("as_of=2025-07-04&progress_class=滞后") == []  # no 调度 figures yet that day
+    assert codes("progress_class=滞后") == ["T-1"]  # 0.6 of 10 亿元 due by June: behind
+    assert codes("as_of=2025-07-04&progress_class=滞后") == []
+    assert "T-1" in codes("as_of=2025-07-04&progress_class=未填报")
+    assert codes("progress_class=滞后") == ["T-1"]
+
+
+def _json_query(client: Any, query: str) -> dict[str, Any]:
+    resp = client.get("/projects.json?" + query)
+    assert resp.status_code == 200, resp.get_data(as_text=True)[:500]
+    return resp.get_json()  # type: ignore[no-any-return]
