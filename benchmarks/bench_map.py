@@ -231,8 +231,8 @@ def main() -> None:
     rows = [
         ("our page (`/map`) + `fetch()` of `/map/data.json`",
          f"{page_s:.2f} s page + {data_s:.2f} s data ({cached_s:.2f} s cached)",
-         f"{ours_kb:.0f} KB page + {len(data_resp.data) / 1024 / 1024:.1f} MB data ({wire_mb:.1f} MB on the wire, "
-         f"{wire_enc}) + {base_size / 1024:.0f} KB boundaries",
+         (f"{ours_kb:.0f} KB page + {len(data_resp.data) / 1024 / 1024:.1f} MB data ({wire_mb:.1f} MB on the wire, "
+         f"{wire_enc}) + {base_size / 1024:.0f} KB boundaries"),
          f"{ours_wall:.2f} s server cache warm ({ours_perf:.2f} s perf.now); {cold_wall:.2f} s first request after start/change",
          f"{count:,} matched"),
         (f"anchor: one `folium.Marker` each in a `MarkerCluster` ({anchor_n:,} projects)",
