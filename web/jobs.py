@@ -7,11 +7,14 @@ from __future__ import annotations
 import secrets
 import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from flask import Flask
+from sqlalchemy.orm import Session
 
 from registry import history
 from registry.errors import KprError
@@ -77,13 +80,31 @@ def new_job_id() -> str:
     return secrets.token_urlsafe(12)
 
 
+@contextmanager
+def _job_session(app: Flask, job: ImportJob) -> Iterator[Session]:
+    """A session for one job's work: a refusal or a crash rolls it back and is the job's outcome, not a
+    traceback in a thread nobody reads."""
+    with app.app_context():
+        session = app.extensions["kpr_sessions"]()
+        try:
+            yield session
+        except KprError as exc:
+            session.rollback()
+            job.state, job.message = "failed", exc.message
+        except Exception:
+            session.rollback()
+            app.logger.exception("import job %s failed", job.id)
+            job.state, job.message = "failed", "导入失败（内部错误），未写入任何数据 (internal error; nothing written)"
+        finally:
+            session.close()
+
+
 def _run(app: Flask, job: ImportJob, limits: Limits) -> None:
     if job.kind == "progress":
         _run_progress(app, job)
         return
-    with app.app_context():
-        session = app.extensions["kpr_sessions"]()
-        try:
+    try:
+        with _job_session(app, job) as session:
             change_set = history.begin(session, "import", user=job.user, file_name=job.file_name,
                                        comment=job.comment)
             report = import_file(session, job.path, dry_run=False, sheet=job.sheet, skip_invalid=job.skip_invalid,
@@ -98,41 +119,22 @@ def _run(app: Flask, job: ImportJob, limits: Limits) -> None:
                 session.rollback()
                 report.applied = False
             job.report, job.state = report, "done"
-        except KprError as exc:
-            session.rollback()
-            job.state, job.message = "failed", exc.message
-        except Exception:
-            session.rollback()
-            app.logger.exception("import job %s failed", job.id)
-            job.state, job.message = "failed", "导入失败（内部错误），未写入任何数据 (internal error; nothing written)"
-        finally:
-            session.close()
-            job.path.unlink(missing_ok=True)
+    finally:
+        job.path.unlink(missing_ok=True)
 
 
 def _run_progress(app: Flask, job: ImportJob) -> None:
     """The same call as the inline 调度 upload; the kept file stays for a later apply unless this applied it."""
-    with app.app_context():
-        session = app.extensions["kpr_sessions"]()
-        try:
-            report = import_progress(session, job.path, year=job.options.get("year"), month=job.options.get("month"),
-                                     dry_run=job.action != "apply", user=job.user, file_name=job.file_name,
-                                     confirmed=job.options.get("confirmed") or {})
-            session.flush()
-            applied = job.action == "apply" and report.ok
-            if applied:
-                session.commit()
-                job.path.unlink(missing_ok=True)
-            else:
-                session.rollback()
-            job.options["applied"] = applied
-            job.report, job.state = report, "done"
-        except KprError as exc:
+    with _job_session(app, job) as session:
+        report = import_progress(session, job.path, year=job.options.get("year"), month=job.options.get("month"),
+                                 dry_run=job.action != "apply", user=job.user, file_name=job.file_name,
+                                 confirmed=job.options.get("confirmed") or {})
+        session.flush()
+        applied = job.action == "apply" and report.ok
+        if applied:
+            session.commit()
+            job.path.unlink(missing_ok=True)
+        else:
             session.rollback()
-            job.state, job.message = "failed", exc.message
-        except Exception:
-            session.rollback()
-            app.logger.exception("import job %s failed", job.id)
-            job.state, job.message = "failed", "导入失败（内部错误），未写入任何数据 (internal error; nothing written)"
-        finally:
-            session.close()
+        job.options["applied"] = applied
+        job.report, job.state = report, "done"
