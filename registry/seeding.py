@@ -4,17 +4,19 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, TypeVar
 
 import yaml
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from registry import geodata, history
 from registry.config import Settings
 from registry.db import Base
-from registry.models import AdminUnit, DataVersion, IndustryChain, Strategy, Zone
+from registry.models import AdminUnit, DataVersion, IndustryChain, Project, Strategy, Zone
 from registry.upsert import ApplyReport, Placer, apply_project_dicts
 
 M = TypeVar("M", bound=Base)
@@ -24,10 +26,16 @@ M = TypeVar("M", bound=Base)
 class SeedReport:
     reference: dict[str, tuple[int, int]]  # table → (created, updated)
     projects: ApplyReport
+    retired: list[str] = field(default_factory=list)  # codes archived: merged into another or judged no project
+    kept: list[str] = field(default_factory=list)  # codes the seeds retired that people edited: left live
 
     def lines(self) -> list[str]:
         out = [f"{table}: 新增 {c} · 更新 {u}" for table, (c, u) in self.reference.items()]
         out.append(f"projects: {self.projects.summary()}")
+        if self.retired:
+            out.append(f"归档 {len(self.retired)} 个已并入其他项目或不再列为项目的种子编码: {', '.join(self.retired)}")
+        if self.kept:
+            out.append(f"保留 {len(self.kept)} 个（有人工修改，请人工核对是否归档）: {', '.join(self.kept)}")
         return out
 
 
@@ -140,8 +148,38 @@ def seed(session: Session, settings: Settings, *, placer: Placer | None = None) 
     if history.current(session) is None:
         history.begin(session, "seed", file_name=path.name)
     # What people changed in the registry stays: a seed run never undoes an edit.
-    report = apply_project_dicts(session, projects, placer=placer,
-                                 protected=history.person_edited_fields(session))
-    if report.created or report.updated or any(c or u for c, u in reference.values()):
-        session.add(DataVersion(kind="seed", summary="; ".join(SeedReport(reference, report).lines())))
-    return SeedReport(reference=reference, projects=report)
+    edited = history.person_edited_fields(session)
+    report = apply_project_dicts(session, projects, placer=placer, protected=edited)
+    retired, kept = retire_codes(session, _retired_codes(settings), edited)
+    done = SeedReport(reference=reference, projects=report, retired=retired, kept=kept)
+    if report.created or report.updated or retired or any(c or u for c, u in reference.values()):
+        session.add(DataVersion(kind="seed", summary="; ".join(done.lines())))
+    return done
+
+
+def _retired_codes(settings: Settings) -> set[str]:
+    """Codes an earlier seed may have loaded that the seeds now fold into another project (merge) or no longer
+    count as projects (exclude), from seeds/overrides.yaml."""
+    path = settings.seeds_dir / "overrides.yaml"
+    overrides = read_yaml(path) if path.exists() else None
+    if not overrides:
+        return set()
+    merged = {code for merge in overrides.get("merge") or [] for code in merge["codes"]}
+    return merged | set(overrides.get("exclude") or [])
+
+
+def retire_codes(session: Session, codes: set[str], edited: dict[str, frozenset[str]]) -> tuple[list[str], list[str]]:
+    """Archive the live projects with these codes (recorded in the history, restorable by an admin), so a
+    registry seeded before a merge does not keep both listings and count their money twice. A project people
+    have edited is left live and named, for a person to decide."""
+    if not codes:
+        return [], []
+    live = session.scalars(select(Project).where(Project.code.in_(sorted(codes)), Project.archived_at.is_(None)))
+    retired, kept = [], []
+    for project in live:
+        if project.code in edited:
+            kept.append(project.code)
+            continue
+        project.archived_at = datetime.now(UTC)
+        retired.append(project.code)
+    return sorted(retired), sorted(kept)
