@@ -133,6 +133,7 @@ def tables(markdown: str) -> list[dict[str, object]]:
 def as_record(o: Outcome) -> dict[str, object]:
     status = "ok" if o.returncode == 0 else ("timed out" if o.returncode is None else f"failed (exit {o.returncode})")
     return {"name": o.name, "command": o.command, "status": status, "returncode": o.returncode,
+            "date": f"{datetime.now(UTC):%Y-%m-%d %H:%M} UTC", "commit": git_commit(),
             "seconds": round(o.seconds, 1), "load_before": round(o.load_before, 2), "load_after": round(o.load_after, 2),
             "tables": tables(o.stdout), "markdown": o.stdout.rstrip(),
             "stderr_tail": "" if o.returncode == 0 else "\n".join(o.stderr.rstrip().splitlines()[-30:])}
@@ -158,13 +159,15 @@ def render(results: dict[str, object]) -> str:
     scenarios = results["scenarios"]
     assert isinstance(scenarios, list)
     failed = [s["name"] for s in scenarios if s["status"] != "ok"]
+    ran = ", ".join(str(n) for n in results.get("ran") or [])  # type: ignore[attr-defined]
     quick = " with `--quick` (10,000 projects per scenario)" if results["quick"] else ""
     lines = ["# Benchmark results" + (" (quick)" if results["quick"] else ""), "",
              (f"Generated from `{results['json']}`, written by `make bench` (`python -m benchmarks.run`){quick}; every "
               "figure below was printed by the command above it, in this run. Anchors run in the same run on the same "
               "machine."), "",
              "## Machine", "", *results["machine"], "",  # type: ignore[misc]
-             f"Total: {float(results['total_s']) / 60:.1f} min for {len(scenarios)} scenarios"  # type: ignore[arg-type]
+             f"Last run: {float(results['total_s']) / 60:.1f} min for "  # type: ignore[arg-type]
+             f"{ran}; {len(scenarios)} scenarios in all, each with its own run date"
              + (f"; **failed: {', '.join(failed)}**" if failed else "; all succeeded") + ".", "",
              "## Scenarios", ""]
     for scenario in scenarios:
@@ -193,10 +196,16 @@ def main() -> None:
         outcome = run_one(name, quick=args.quick)
         print(f"  {name}: exit {outcome.returncode} in {outcome.seconds:.0f} s", file=sys.stderr, flush=True)
         scenarios.append(as_record(outcome))
+    if args.only and out_json.exists():
+        # A partial run updates its scenarios in the kept file; the others keep their own date and commit.
+        earlier = json.loads(out_json.read_text(encoding="utf-8"))
+        ran = {s["name"] for s in scenarios}
+        scenarios = sorted([s for s in earlier.get("scenarios", []) if s["name"] not in ran] + scenarios,
+                           key=lambda s: str(s["name"]))
     results: dict[str, object] = {
         "json": out_json.relative_to(REPO).as_posix() if out_json.is_relative_to(REPO) else str(out_json),
         "date": f"{datetime.now(UTC):%Y-%m-%d %H:%M} UTC", "commit": git_commit(), "quick": args.quick,
-        "machine": header, "total_s": round(time.perf_counter() - started, 1), "scenarios": scenarios}
+        "machine": header, "total_s": round(time.perf_counter() - started, 1), "ran": names, "scenarios": scenarios}
     out_json.write_text(json.dumps(results, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
     out_md.write_text(render(results), encoding="utf-8")
     print(f"wrote {out_json} and {out_md} ({float(results['total_s']) / 60:.1f} min)", file=sys.stderr)  # type: ignore[arg-type]
