@@ -175,7 +175,9 @@ def upsert_projects(
 
 
 def _set(obj: object, attr: str, value: object) -> bool:
-    if getattr(obj, attr) == value:
+    current = getattr(obj, attr)
+    # An empty list and a NULL list column say the same (rows written before a list column existed hold NULL).
+    if current == value or (isinstance(value, list) and not value and not current):
         return False
     setattr(obj, attr, value)
     return True

@@ -152,11 +152,11 @@ def test_cli_as_of_and_bad_dates(history_site: Site, monkeypatch: Any) -> None:
     assert client.get("/projects.json?as_of=2999-01-01").status_code == 400
 
 
+# PostgreSQL only (SQLite writers queue for the one write lock: there is no serialization failure to retry).
+@pytest.mark.parametrize("backend", ["postgresql"], indirect=True)
 def test_an_edit_committed_during_the_rewind_is_retried_not_an_error(history_site: Site, backend: str) -> None:
     """PostgreSQL: the rewind updates T-1 in its snapshot while another transaction holds and then commits an
     update of the same row; the request starts over on a fresh snapshot instead of failing."""
-    if backend != "postgresql":
-        pytest.skip("SQLite writers queue for the one write lock: no serialization failures")
     engine = make_engine(history_site.url)
     other = engine.connect()
     held = other.begin()
