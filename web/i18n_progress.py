@@ -3,6 +3,8 @@ and chart, the dashboard's progress board, the 调度 upload on /import and its 
 web/i18n.py merges them into STRINGS (templates read them as t.<key>). "{x}" marks where a value goes."""
 from __future__ import annotations
 
+from typing import Any
+
 from registry.progress.run import ProgressReport
 
 PROGRESS_STRINGS: dict[str, dict[str, str]] = {
@@ -40,6 +42,27 @@ PROGRESS_STRINGS: dict[str, dict[str, str]] = {
         "pu_match": "匹配", "pu_result": "结果", "pu_after": "导入后",
         "how_code": "编号", "how_name": "名称", "how_alias": "别名", "how_confirmed": "人工确认",
         "change_新增": "新增", "change_更新": "更新", "change_未变": "未变",
+        # 填报进度 form
+        "pe_title": "进度 {x}",
+        "pe_edit_project": "编辑项目",
+        "pe_h1": "填报进度",
+        "pe_total": "总投资：{x} 亿元。",
+        "pe_total_unknown": "总投资：未知。",
+        "pe_rules": "累计完成投资为当年 1 月至该月的累计数，不得超过总投资，也不得少于前一月；已关账的月份不能修改。每项修改记入修改记录。",
+        "pe_year": "年份",
+        "pe_switch": "切换",
+        "pe_conflict": "你打开此页面后，该项目已被他人修改（当前版本 {x}）。你的填写尚未保存，下面保留了你的内容，核对后再次保存即可。",
+        "pe_plan": "{x}年 年度计划投资",
+        "pe_unit": "单位",
+        "pe_unit_note": "金额均按所选单位精确保存（1 亿元 = 10,000 万元）；留空表示未知。",
+        "pe_done": "1 月至该月累计完成投资",
+        "pe_m": "{x}月",
+        "pe_closed": "（已关账）",
+        "pe_m_image": "{x}月形象进度",
+        "pe_m_issues": "{x}月存在问题",
+        "pe_comment": "修改说明（记入修改记录）",
+        "pe_save": "保存",
+        "pe_cancel": "取消",
     },
     "en": {
         "pg_month": "Month", "pg_plan": "Annual plan (亿元)", "pg_done": "Completed Jan–M (亿元)",
@@ -82,8 +105,39 @@ PROGRESS_STRINGS: dict[str, dict[str, str]] = {
         "pu_match": "Matched by", "pu_result": "Result", "pu_after": "After import",
         "how_code": "code", "how_name": "name", "how_alias": "alias", "how_confirmed": "confirmed by you",
         "change_新增": "added", "change_更新": "updated", "change_未变": "unchanged",
+        "pe_title": "Progress {x}",
+        "pe_edit_project": "Edit project",
+        "pe_h1": "Enter progress",
+        "pe_total": "Total investment: {x} 亿元.",
+        "pe_total_unknown": "Total investment: not known.",
+        "pe_rules": "Completed investment is the total from January to that month: never above the total investment, never below the month before; closed months cannot change. Every change is kept in the change history.",
+        "pe_year": "Year",
+        "pe_switch": "Show",
+        "pe_conflict": "Since you opened this page someone else changed this project (now version {x}). Your entries are not saved yet; they are kept below: check them and save again.",
+        "pe_plan": "{x} annual plan",
+        "pe_unit": "Unit",
+        "pe_unit_note": "Amounts are kept exactly in the unit chosen (1 亿元 = 10,000 万元); leave empty when not known.",
+        "pe_done": "Completed investment, January to that month",
+        "pe_m": "Month {x}",
+        "pe_closed": "(closed)",
+        "pe_m_image": "Month {x} physical progress",
+        "pe_m_issues": "Month {x} problems",
+        "pe_comment": "Comment (kept in the change history)",
+        "pe_save": "Save",
+        "pe_cancel": "Cancel",
     },
 }
+
+
+# A month's figures as 修改记录 shows them in English (registry/historyview.month_text is the Chinese).
+MONTH_LABELS_EN = {"plan_investment": "annual plan", "completed_investment": "completed to date",
+                   "image_progress": "physical progress", "issues": "problems"}
+
+
+def month_text_en(value: dict[str, Any]) -> str:
+    units = {"plan_investment": " 亿元", "completed_investment": " 亿元"}
+    return "; ".join(f"{MONTH_LABELS_EN[k]} {v}{units.get(k, '')}" for k, v in value.items()
+                     if k in MONTH_LABELS_EN and v not in (None, "")) or "(empty)"
 
 
 def month_span(year: int | None, month: int | None, lang: str) -> str:
