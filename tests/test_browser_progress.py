@@ -147,3 +147,11 @@ def test_an_editor_uploads_two_months_and_sees_the_classes_everywhere(page: Any,
     label = page.locator("table.projects tbody tr td:nth-child(3)").first.evaluate("e => getComputedStyle(e, '::before').content")
     assert "Total investment" in label, label
     page.screenshot(path=str(ARTIFACTS / "progress_detail_phone.png"), full_page=True)
+    # The English map coloured by progress names the classes and states the rule in English.
+    page.set_viewport_size({"width": 1400, "height": 900})
+    page.goto(server + "/map?group_by=progress&lang=en")
+    page.wait_for_function("() => document.body.dataset.kprReady === '1'")
+    legend = page.locator(".kpr-legend").first.inner_text()
+    assert "ahead" in legend and "not reported" in legend and "超前" not in legend and "未填报" not in legend, legend
+    assert "completed Jan–M" in page.get_by_test_id("legend-rule").inner_text()
+    page.screenshot(path=str(ARTIFACTS / "progress_map_en.png"))

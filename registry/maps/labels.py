@@ -3,7 +3,7 @@ web/i18n.py; these live in the core because `kpr map` writes the same map withou
 from __future__ import annotations
 
 from registry.models import PRECISIONS
-from registry.queries import STATUS_LABELS, STATUS_WORDS_EN
+from registry.queries import PROGRESS_WORDS_EN, STATUS_LABELS, STATUS_WORDS_EN
 
 MAP_LABELS: dict[str, dict[str, str]] = {
     "zh": {
@@ -67,12 +67,13 @@ MAP_LABELS: dict[str, dict[str, str]] = {
 }
 
 
-# Stored values the popups show in words: status_<status> and precision_<n> (PRECISIONS is "中文 english").
+# Stored values the popups and legend show in words: status_<status>, precision_<n>, class_<progress class> (PRECISIONS is "中文 english").
 VALUE_WORDS: dict[str, dict[str, str]] = {
     "zh": {**{f"status_{k}": v for k, v in STATUS_LABELS.items()},
            **{f"precision_{k}": v.split(" ", 1)[0] for k, v in PRECISIONS.items()}},
     "en": {**{f"status_{k}": v for k, v in STATUS_WORDS_EN.items()},
-           **{f"precision_{k}": v.split(" ", 1)[-1] for k, v in PRECISIONS.items()}},
+           **{f"precision_{k}": v.split(" ", 1)[-1] for k, v in PRECISIONS.items()},
+           **{f"class_{k}": v for k, v in PROGRESS_WORDS_EN.items()}},
 }
 
 
