@@ -208,7 +208,8 @@ def test_the_progress_views_speak_english(site: Site, tmp_path: Path) -> None:
         problems[f"/import {action}"] = untranslated(resp.get_data(as_text=True), [*data_values(site.url), "主体施工",
                                                                                  "场平", "前期", "用地未批"])
     data = data_values(site.url) + ["主体施工", "场平", "前期", "用地未批"]
-    for path in ("/projects/T-1", "/projects/T-3", "/stats", "/stats?progress_class=滞后", "/projects/T-1/progress?year=2025"):
+    for path in ("/projects/T-1", "/projects/T-3", "/stats", "/stats?progress_class=滞后", "/projects/T-1/progress?year=2025",
+                 "/projects?progress_class=超前", "/map?group_by=progress&progress_class=滞后"):
         resp = client.get(path)
         assert resp.status_code == 200, path
         problems[path] = untranslated(resp.get_data(as_text=True), data)

@@ -252,6 +252,8 @@ def chip_text(chip: Chip, lang: str) -> str:
     number, words or flag the user typed."""
     if chip.param == "status":
         return STATUS_WORDS[lang].get(chip.value, chip.value)
+    if chip.param == "progress_class" and lang == "en":
+        return PROGRESS_WORDS_EN.get(chip.value, chip.value)
     template = STRINGS[lang].get("chip_" + chip.param)
     return template.replace("{v}", chip.value) if template else chip.label
 
