@@ -73,10 +73,10 @@ PROGRESS_STRINGS: dict[str, dict[str, str]] = {
         "pc_point_tip": "completed Jan–{m}: {x} 亿元", "pc_plan_key": "due (plan × month ÷ 12)",
         "pc_done_key": "completed (dot colour = progress class)",
         "pb_title": "Progress ({x})", "pb_none": "no monthly figures yet", "pb_start": "Started",
-        "pb_end": "Completed", "pb_overall": "Annual plan completed", "pb_time": " (time elapsed {x}%)",
+        "pb_end": "Finished", "pb_overall": "Annual plan completed", "pb_time": " (time elapsed {x}%)",
         "pb_start_rule": "Started = projects started ÷ projects; started means status under construction, completed "
                          "or in operation, or an actual start date entered (no status and no date is not counted)",
-        "pb_end_rule": "Completed = projects completed ÷ projects; completed means status completed or in operation, "
+        "pb_end_rule": "Finished = projects finished ÷ projects; finished means status completed or in operation, "
                        "or an actual completion date entered",
         "pb_rules": "{a}; {b}.", "aside_open": " (", "aside_close": ")",
         "cc_title": "By {g}: investment completed ({x})", "cc_rate": "Completed (%)",
