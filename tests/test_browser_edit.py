@@ -149,3 +149,18 @@ def test_script_like_name_saved_through_the_form_shows_as_text(contexts: Any, se
         page.wait_for_load_state("networkidle")
     assert XSS in page.request.get(server + "/projects/T-1/history.json").text()
     # The Guard (fixture teardown) fails the test if any dialog opened.
+
+
+def test_place_panel_is_not_hidden_under_the_mini_map(contexts: Any, server: str) -> None:
+    """The 核实位置 controls sit below the detail map, not under it: the point a click lands on is the control."""
+    page = contexts()
+    _login(page, server, "editor")
+    page.goto(server + "/projects/T-2#place")
+    page.wait_for_function("() => document.body.dataset.kprReady === '1'")
+    covered = page.evaluate("""() => [...document.querySelectorAll('[data-testid=place-form] h3, [data-testid=place-form] input:not([type=hidden]), [data-testid=place-form] button')]
+        .filter(el => { const r = el.getBoundingClientRect();
+                        el.scrollIntoView({block: 'center'}); const q = el.getBoundingClientRect();
+                        const hit = document.elementFromPoint(q.left + q.width / 2, q.top + q.height / 2);
+                        return r.height > 0 && !(hit === el || el.contains(hit) || (hit && hit.contains(el) && hit.closest('[data-testid=place-form]'))); })
+        .map(el => el.outerHTML.slice(0, 80))""")
+    assert covered == [], f"covered by the map: {covered}"

@@ -135,3 +135,23 @@ def test_an_editor_uploads_two_months_and_sees_the_classes_everywhere(page: Any,
     assert chart.locator("circle[data-month]").evaluate_all("els => els.map(e => e.dataset.class)") == ["超前", "超前"]
     assert page.get_by_test_id("progress-table-2025").locator("tbody tr").count() == 2
     page.screenshot(path=str(ARTIFACTS / "progress_detail.png"), full_page=True)
+    # On a phone the progress table stays a table with its own headers (the list's cards, whose labels say
+    # 总投资 and 产业链, are for the project list only) and the page does not scroll sideways.
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.reload()
+    table = page.get_by_test_id("progress-table-2025")
+    assert table.locator("thead").is_visible()
+    assert table.locator("td:nth-child(3)").first.evaluate("e => getComputedStyle(e, '::before').content") in ("none", "normal")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    page.goto(server + "/projects?lang=en")
+    label = page.locator("table.projects tbody tr td:nth-child(3)").first.evaluate("e => getComputedStyle(e, '::before').content")
+    assert "Total investment" in label, label
+    page.screenshot(path=str(ARTIFACTS / "progress_detail_phone.png"), full_page=True)
+    # The English map coloured by progress names the classes and states the rule in English.
+    page.set_viewport_size({"width": 1400, "height": 900})
+    page.goto(server + "/map?group_by=progress&lang=en")
+    page.wait_for_function("() => document.body.dataset.kprReady === '1'")
+    legend = page.locator(".kpr-legend").first.inner_text()
+    assert "ahead" in legend and "not reported" in legend and "超前" not in legend and "未填报" not in legend, legend
+    assert "completed Jan–M" in page.get_by_test_id("legend-rule").inner_text()
+    page.screenshot(path=str(ARTIFACTS / "progress_map_en.png"))

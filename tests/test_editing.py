@@ -223,6 +223,21 @@ def test_viewer_sees_no_edit_controls_and_cannot_write(site: Site) -> None:
     assert resp.status_code == 403 and _project(site, "T-1").name == "小店区氢能产业园"
 
 
+
+@pytest.mark.parametrize("path", ["/import", "/projects/T-1/edit", "/projects/T-1/progress?year=2025", "/projects/new"])
+def test_a_viewer_following_an_editors_link_gets_the_products_page(site: Site, path: str) -> None:
+    """A viewer opening an editor's page (a shared link) is told in the page's language, inside the site's
+    frame (navigation, phone viewport), which account can do it, not Werkzeug's bare English 'Forbidden'."""
+    viewer = site.client("viewer")
+    resp = viewer.get(path)
+    page = resp.get_data(as_text=True)
+    assert resp.status_code == 403
+    assert 'name="viewport"' in page and 'data-testid="refused"' in page and "Forbidden" not in page
+    assert "需要编辑账户" in page
+    english = viewer.get(path + ("&" if "?" in path else "?") + "lang=en").get_data(as_text=True)
+    assert "needs an editor account" in english and "需要编辑账户" not in english
+
+
 def test_failed_logins_slow_down_and_are_logged(fresh_url: str, tmp_path: Path,
                                                 caplog: pytest.LogCaptureFixture) -> None:
     site = prepare(fresh_url, tmp_path, login_rate_limit="3 per minute")

@@ -189,9 +189,37 @@ def test_the_import_preview_speaks_english(site: Site, tmp_path: Path) -> None:
     assert not left, json.dumps(left, ensure_ascii=False)
 
 
+
+def test_the_progress_views_speak_english(site: Site, tmp_path: Path) -> None:
+    """Once a 调度 sheet is imported (in English), its preview and report, the detail page's progress section
+    and chart, the dashboard's progress board and the 填报进度 form have no Chinese beyond data and the sheet."""
+    from tests.progress_sheets import diaodu
+    from tests.test_progress_views import MAY
+
+    client = _editor(site)
+    sheet = diaodu(tmp_path / "may.xlsx", MAY, month=5)
+    problems = {}
+    for action in ("preview", "apply"):
+        page = client.get("/import").get_data(as_text=True)
+        with sheet.open("rb") as fh:
+            resp = client.post("/import", data={"csrf_token": csrf_from(page), "kind": "progress", "action": action,
+                                                "file": (fh, sheet.name)}, content_type="multipart/form-data")
+        assert resp.status_code == 200, resp.get_data(as_text=True)[:300]
+        problems[f"/import {action}"] = untranslated(resp.get_data(as_text=True), [*data_values(site.url), "主体施工",
+                                                                                 "场平", "前期", "用地未批"])
+    data = data_values(site.url) + ["主体施工", "场平", "前期", "用地未批"]
+    for path in ("/projects/T-1", "/projects/T-3", "/stats", "/stats?progress_class=滞后", "/projects/T-1/progress?year=2025",
+                 "/projects?progress_class=超前", "/map?group_by=progress&progress_class=滞后"):
+        resp = client.get(path)
+        assert resp.status_code == 200, path
+        problems[path] = untranslated(resp.get_data(as_text=True), data)
+    problems = {k: sorted(set(v)) for k, v in problems.items() if v}
+    assert not problems, json.dumps(problems, ensure_ascii=False, indent=1)
+
+
 # Words a Chinese page may show in Latin letters: formats, coordinate systems, the product's short name and
 # the switch to English.
-LATIN_OK = {"KPR", "JSON", "CSV", "Excel", "GeoJSON", "SVG", "English", "WGS", "GCJ", "BD", "GPS", "xlsx", "csv",
+LATIN_OK = {"KPR", "JSON", "CSV", "Excel", "GeoJSON", "SVG", "PDF", "English", "WGS", "GCJ", "BD", "GPS", "xlsx", "csv",
             "TY"}  # TY: the example code in the new-project form's hint
 LATIN = re.compile(r"[A-Za-z][A-Za-z_]+")
 

@@ -153,6 +153,19 @@ def test_off_map_groups_hold_exactly_the_projects_the_map_leaves_out(client: Fla
         assert "符合筛选的项目都已上图" in page
 
 
+
+def test_the_legends_count_of_undrawn_projects_names_every_reason(client: FlaskClient) -> None:
+    """The legend counts every project the map leaves out (全市, 市外 and 位置未知 alike, as the list beside the
+    map does): its sentence must not call them all 位置未知 when some are city-wide or outside Taiyuan."""
+    from registry.maps.labels import map_labels
+
+    data = client.get("/map/data.json").get_json()
+    assert data["unplaced"].get("5") or data["unplaced"].get("6")  # the seeds have city-wide projects
+    for lang, reasons in (("zh", ("全市", "市外", "位置未知")), ("en", ("city-wide", "outside Taiyuan", "unknown"))):
+        sentence = map_labels(lang)["unplaced"]
+        assert all(reason in sentence for reason in reasons), (lang, sentence)
+
+
 def test_off_map_list_links_details_and_editors_get_a_place_link(fresh_url: str, tmp_path: Path) -> None:
     site = prepare(fresh_url, tmp_path)  # toy projects: T-1 in 小店区, T-2 and T-3 without a place
     with session_scope(settings_for(fresh_url)) as session:

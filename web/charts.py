@@ -4,7 +4,7 @@ One row per bar: the label, a bar for the project count, a bar for 总投资 (�
 amount. Each row links to the list filtered to it."""
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from decimal import Decimal
 from xml.sax.saxutils import escape, quoteattr
 
@@ -85,11 +85,11 @@ RATE_COLOUR, TIME_COLOUR = "#2f6f9f", "#d73027"
 
 
 def render_completion_svg(title: str, rows: Sequence[Completion], time_percent: float | None,
-                          href: Callable[[Completion], str | None]) -> str:
+                          href: Callable[[Completion], str | None], words: Mapping[str, str]) -> str:
     """Year-to-date completion against the annual plan, one row per group: a bar for the percent, a red
-    line at 序时进度 (month ÷ 12), and the amounts. Each row links to the list filtered to it."""
-    notes = ["完成率 = 累计完成投资之和 ÷ 年度计划投资之和（只计当月报了两项数字的项目）。",
-             f"红线为序时进度 {time_percent}%（月份 ÷ 12）。" if time_percent is not None else ""]
+    line at 序时进度 (month ÷ 12), and the amounts. Each row links to the list filtered to it. `words`: the page
+    language's cc_* strings (web/i18n_progress.py)."""
+    notes = [words["cc_note"], words["cc_time"].replace("{x}", str(time_percent)) if time_percent is not None else ""]
     notes = [n for n in notes if n]
     height = TOP + ROW * max(len(rows), 1) + 12 + NOTE_LINE * len(notes)
     x_bar = LABEL_W + GAP
@@ -98,14 +98,15 @@ def render_completion_svg(title: str, rows: Sequence[Completion], time_percent: 
     out = [(f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" width="{width}" '
             f'height="{height}" role="img" aria-label={quoteattr(title)} font-family="{FONT}" font-size="13">'),
            f'<text x="0" y="18" font-size="15" font-weight="700">{escape(title)}</text>',
-           (f'<text x="{x_bar}" y="38" fill="{RATE_COLOUR}">完成率（%）</text>'
-            f'<text x="{x_text}" y="38" fill="#52606d">累计完成 / 年度计划（亿元）· 项目数</text>')]
+           (f'<text x="{x_bar}" y="38" fill="{RATE_COLOUR}">{escape(words["cc_rate"])}</text>'
+            f'<text x="{x_text}" y="38" fill="#52606d">{escape(words["cc_amounts"])}</text>')]
     for i, row in enumerate(rows):
         y = TOP + i * ROW
         pct = row.percent or 0.0
         w = RATE_W * min(pct, RATE_MAX) / RATE_MAX
-        body = (f'<title>{escape(row.label)}：累计完成 {_amount(row.completed)} 亿元 ÷ 年度计划 {_amount(row.plan)} 亿元'
-                f' = {pct}%（{row.projects} 个项目）</title>'
+        tip = words["cc_tip"].format(label=row.label, done=_amount(row.completed), plan=_amount(row.plan), pct=pct,
+                                     n=row.projects)
+        body = (f'<title>{escape(tip)}</title>'
                 f'<rect x="0" y="{y}" width="{width}" height="{ROW}" fill="transparent"/>'
                 f'<text x="{LABEL_W}" y="{y + 16}" text-anchor="end">{escape(_short(row.label))}</text>'
                 f'<rect x="{x_bar}" y="{y + 4}" width="{w:.1f}" height="16" fill="{RATE_COLOUR}"/>'
@@ -120,7 +121,7 @@ def render_completion_svg(title: str, rows: Sequence[Completion], time_percent: 
         out.append(f'<line x1="{x:.1f}" y1="{TOP - 2}" x2="{x:.1f}" y2="{TOP + ROW * len(rows)}" '
                    f'stroke="{TIME_COLOUR}" stroke-dasharray="4 3" data-testid="time-line"/>')
     if not rows:
-        out.append(f'<text x="{x_bar}" y="{TOP + 16}" fill="#52606d">该月没有报了计划和完成额的项目。</text>')
+        out.append(f'<text x="{x_bar}" y="{TOP + 16}" fill="#52606d">{escape(words["cc_empty"])}</text>')
     for i, note in enumerate(notes):
         y = TOP + ROW * max(len(rows), 1) + 14 + NOTE_LINE * i
         out.append(f'<text x="0" y="{y}" font-size="12" fill="#52606d">{escape(note)}</text>')

@@ -31,8 +31,9 @@ from registry.queries import Vocabulary
 from registry.records import Names, project_row
 from registry.revert import revert
 from web.auth import can, current_record, require
-from web.i18n import METHOD_WORDS, PRECISION_WORDS, STATUS_WORDS, STRINGS, current_lang
+from web.i18n import METHOD_WORDS, MILESTONE_WORDS_EN, PRECISION_WORDS, STATUS_WORDS, STRINGS, current_lang
 from web.i18n_pages import CONSTRUCTION_WORDS_EN
+from web.i18n_progress import month_text_en
 from web.place_words import warning_en
 from web.session import get_session
 
@@ -292,7 +293,7 @@ def history_value(value: Any, field: str | None = None) -> str:
         method = METHOD_WORDS[lang].get(value.get("method") or "", value.get("method") or "")
         return words["h_sep"].join(p for p in (f"{where}{point}", f"{words['h_precision']} {precision}", method) if p)
     if isinstance(value, dict) and "completed_investment" in value:
-        return month_text(value)
+        return month_text_en(value) if lang == "en" else month_text(value)
     if isinstance(value, list):
         return words["list_sep"].join(history_value(v) if isinstance(v, dict) else str(v) for v in value)
     if isinstance(value, dict):
@@ -339,7 +340,8 @@ def _render_progress(project: Project, year: int, values: dict[str, Any], errors
     years = sorted({*(p.year for p in project.progress), this_year - 1, this_year, year})
     return render_template("progress_edit.html", project=project, year=year, years=years, values=values,
                            errors=errors, conflict=conflict, months=MONTHS, units=PROGRESS_UNITS,
-                           closed=closed_months(session, year), milestone_labels=MILESTONE_LABELS), status
+                           closed=closed_months(session, year),
+                           milestone_labels=MILESTONE_WORDS_EN if current_lang() == "en" else MILESTONE_LABELS), status
 
 
 @bp.route("/projects/<code>/progress", methods=["GET", "POST"])

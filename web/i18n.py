@@ -33,6 +33,7 @@ from web.i18n_pages import (
     REASON_WORDS_EN,
     ROLE_WORDS_EN,
 )
+from web.i18n_progress import PROGRESS_STRINGS, month_span, progress_summary
 from web.session import get_session
 
 LANGS = ("zh", "en")
@@ -117,7 +118,7 @@ STRINGS: dict[str, dict[str, str]] = {
     },
 }
 
-for _lang, _words in PAGE_STRINGS.items():
+for _lang, _words in (*PAGE_STRINGS.items(), *PROGRESS_STRINGS.items()):
     STRINGS[_lang].update(_words)
 
 # Statuses as stored → as shown; the Chinese ones are the plans' own words, "unknown" is not.
@@ -198,7 +199,9 @@ def _inject() -> dict[str, object]:
                             "precisions": {str(k): v for k, v in PRECISION_WORDS[lang].items()}},
             "progress_rule": _rule_words(lang),
             "progress_label": lambda c: PROGRESS_WORDS_EN.get(c, c) if lang == "en" else c,
-            "progress_colour": lambda c: PROGRESS_COLOURS.get(c, "#9e9e9e")}
+            "progress_colour": lambda c: PROGRESS_COLOURS.get(c, "#9e9e9e"),
+            "month_span": lambda year, month: month_span(year, month, lang),
+            "progress_summary": lambda report: progress_summary(report, lang)}
 
 
 def _import_summary(report: ImportReport, lang: str) -> str:
@@ -249,6 +252,8 @@ def chip_text(chip: Chip, lang: str) -> str:
     number, words or flag the user typed."""
     if chip.param == "status":
         return STATUS_WORDS[lang].get(chip.value, chip.value)
+    if chip.param == "progress_class" and lang == "en":
+        return PROGRESS_WORDS_EN.get(chip.value, chip.value)
     template = STRINGS[lang].get("chip_" + chip.param)
     return template.replace("{v}", chip.value) if template else chip.label
 

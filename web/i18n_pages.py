@@ -156,7 +156,7 @@ PAGE_STRINGS: dict[str, dict[str, str]] = {
 # Stored codes and core labels shown on these pages, in English (the Chinese are the core's own tables).
 KIND_WORDS_EN = {"create": "created", "edit": "edited", "place": "location verified by hand", "archive": "archived",
                  "restore": "restored", "import": "import", "seed": "seed data", "revert": "revert",
-                 "system": "system", "progress": "progress entered", "progress-import": "调度 sheet import"}
+                 "system": "system", "progress": "progress entered", "progress-import": "progress sheet import"}
 FIELD_WORDS_EN = {
     "_created": "new project", "name": "name", "aliases": "aliases", "kind": "kind", "status": "status",
     "status_text": "status as written", "construction_type": "construction type",

@@ -8,7 +8,7 @@ from collections.abc import Callable
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from flask import Flask, Response, render_template
+from flask import Flask, Response, jsonify, render_template, request
 from flask_wtf.csrf import CSRFError, CSRFProtect
 
 from registry.config import Settings
@@ -69,6 +69,19 @@ def _csrf_refused(exc: CSRFError) -> tuple[str, int]:
                            message=f"表单已过期或来源不明，未做任何修改。请刷新页面后重试。({exc.description})"), 400
 
 
+FORBIDDEN = ("此操作需要编辑账户（撤销修改、恢复归档需要管理员账户），你的账户没有这项权限，请联系管理员。"
+             "(this needs an editor account, or an admin one to revert or restore; yours is not allowed: ask an admin)")
+
+
+def _forbidden(exc: Exception) -> tuple[Response | str, int]:
+    """A logged-in account whose role is too low (require() in web/auth.py): the site's own page for people,
+    a JSON error for the data twins."""
+    if request.path.endswith((".json", ".geojson")) or request.path.startswith("/api/"):
+        return jsonify(error="forbidden", message=FORBIDDEN), 403
+    return render_template("refused.html", title="没有权限 (not allowed)",
+                           message=FORBIDDEN), 403
+
+
 def _too_many(_exc: Exception) -> tuple[str, int]:
     return render_template("refused.html", title="尝试次数过多 (too many attempts)",
                            message="登录失败次数过多，请稍后再试。(too many failed logins: wait a minute)"), 429
@@ -89,3 +102,4 @@ def init_app(app: Flask, settings: Settings) -> None:
     app.after_request(_header_setter(content_security_policy(settings)))
     app.register_error_handler(CSRFError, _csrf_refused)
     app.register_error_handler(429, _too_many)
+    app.register_error_handler(403, _forbidden)

@@ -7,11 +7,12 @@ from flask import Blueprint, Response, jsonify, render_template, request, url_fo
 
 from registry.errors import NotFound
 from registry.printout import export_filename
-from registry.progress.dashboard import END_RULE, GROUPS, START_RULE, Completion, progress_board
+from registry.progress.dashboard import Completion, progress_board
 from registry.queries import ResolvedFilter, describe, describe_en, resolve
 from registry.stats import Bar, Chart, dashboard
 from web.charts import render_completion_svg, render_svg
-from web.i18n import current_lang
+from web.i18n import STRINGS, current_lang
+from web.i18n_progress import month_span
 from web.request_filter import request_filter
 from web.session import get_session
 from web.stats_words import SVG_WORDS, english
@@ -47,16 +48,18 @@ def stats_page() -> str:
     else:
         charts = [(chart, render_svg(chart, _href)) for chart in shown]
     progress = progress_board(get_session(), rf)
-    completion = [(key, render_completion_svg(f"按{GROUPS[key][0]}：投资完成率（{progress.month_words}）",
-                                              rows[:MAX_BARS], progress.time_percent, _list_href))
+    words = STRINGS[current_lang()]
+    year, month = progress.month or (None, None)
+    span = month_span(year, month, current_lang())
+    completion = [(key, render_completion_svg(words["cc_title"].replace("{g}", words[f"cc_{key}"]).replace("{x}", span),
+                                              rows[:MAX_BARS], progress.time_percent, _list_href, words))
                   for key, rows in progress.completion.items()]
     now_qs = urlencode([p for p in rf.raw.to_params() if p[0] != "as_of"])
     return render_template("stats.html", board=board, charts=charts,
                            filter_words=describe_en(rf) if current_lang() == "en" else describe(rf),
                            totals=board.totals, qs=qs, params=rf.raw.to_params(), as_of=rf.raw.as_of,
                            now_qs=now_qs, progress=progress,
-                           completion=completion, class_href=lambda c: _class_href(rf, c),
-                           start_rule=START_RULE, end_rule=END_RULE)
+                           completion=completion, class_href=lambda c: _class_href(rf, c))
 
 
 def _list_href(row: Completion) -> str:

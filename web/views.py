@@ -24,13 +24,13 @@ from registry.maps.labels import map_labels
 from registry.maps.page import MapOptions, Source, build_map, json_for_script, render_parts
 from registry.models import Project
 from registry.printout import beijing
-from registry.queries import Vocabulary, describe, fetch_rows, iter_rows, resolve
+from registry.queries import PROGRESS_WORDS_EN, Vocabulary, describe, fetch_rows, iter_rows, resolve
 from registry.records import Names, ProgressRow, ProjectRow, project_row
 from registry.sorting import parse_sort
 from registry.textout import LIST_COLUMNS
 from web import assets, filterform, maps
 from web.auth import can
-from web.i18n import current_lang
+from web.i18n import STRINGS, current_lang
 from web.progress_chart import render_progress_svg, year_rows
 from web.request_filter import request_filter
 from web.session import as_of_day, cache, get_session
@@ -142,8 +142,11 @@ def project_page(code: str) -> str:
 def _progress_years(row: ProjectRow) -> list[tuple[int, str, list[ProgressRow]]]:
     """Each year with 调度 figures, newest first: (year, its chart, its months)."""
     years = sorted({p.year for p in row.progress}, reverse=True)
-    return [(year, render_progress_svg(year_rows(row.progress, year), year), year_rows(row.progress, year))
-            for year in years]
+    lang = current_lang()
+    words = STRINGS[lang]
+    label = (lambda c: PROGRESS_WORDS_EN.get(c, c)) if lang == "en" else str
+    return [(year, render_progress_svg(year_rows(row.progress, year), year, words, label),
+             year_rows(row.progress, year)) for year in years]
 
 
 @bp.get("/projects/<code>.json")

@@ -223,7 +223,15 @@ def map_data(session: Session, rf: ResolvedFilter, group_by: str, *, crs: str = 
         "crs": crs,
         # The class rule, for the legend: a colour by progress never appears without it.
         "rule": (f"{progress_month_words(rf)}：{rf.progress_rule.describe()}" if group_by == "progress" else None),
+        # The same in English: the data is cached once per filter for both interfaces.
+        "rule_en": (f"{_month_en(rf)}: {rf.progress_rule.describe_en()}" if group_by == "progress" else None),
     }
+
+
+def _month_en(rf: ResolvedFilter) -> str:
+    if rf.progress_month is None:
+        return "no monthly figures yet"
+    return f"Jan–{rf.progress_month[1]}/{rf.progress_month[0]}"
 
 
 def _to_crs(points: list[tuple[float, float]], crs: str) -> list[tuple[float, float]]:

@@ -3,7 +3,7 @@ web/i18n.py; these live in the core because `kpr map` writes the same map withou
 from __future__ import annotations
 
 from registry.models import PRECISIONS
-from registry.queries import STATUS_LABELS, STATUS_WORDS_EN
+from registry.queries import PROGRESS_WORDS_EN, STATUS_LABELS, STATUS_WORDS_EN
 
 MAP_LABELS: dict[str, dict[str, str]] = {
     "zh": {
@@ -16,7 +16,7 @@ MAP_LABELS: dict[str, dict[str, str]] = {
         "none_chain": "未归产业链", "none_strategy": "未关联区域战略", "list_sep": "、", "colon": "：", "aside": "（{x}）", "unconfirmed": "范围未确认",
         "sym_exact": "实心点：精确位置", "sym_district": "空心圈：区县代表点（位置仅到区县）",
         "sym_zone": "空心方框：开发区代表点（位置仅到开发区）", "schematic_note": "虚线边界：示意范围，非官方边界",
-        "unplaced": "另有 {n} 个项目位置未知，未上图（见列表）", "load_failed": "地图数据加载失败：",
+        "unplaced": "另有 {n} 个项目未上图（全市、市外或位置未知，见旁边的列表）", "load_failed": "地图数据加载失败：",
         "key_below": "（不含上限）", "key_without": "{n} 个项目未列投资额，不计入着色",
         "empty": "没有符合筛选条件的项目（请放宽筛选）",
         "size_title": "圆的大小：总投资（亿元）",
@@ -44,7 +44,7 @@ MAP_LABELS: dict[str, dict[str, str]] = {
         "none_strategy": "no regional strategy", "list_sep": ", ", "colon": ": ", "aside": " ({x})", "unconfirmed": "extent unconfirmed", "sym_exact": "Filled dot: exact site",
         "sym_district": "Ring: district representative point", "sym_zone": "Square: development zone representative point",
         "schematic_note": "Dashed outline: schematic extent, not an official boundary",
-        "unplaced": "{n} more projects have no known location and are not drawn (see the list)",
+        "unplaced": "{n} more projects are not drawn (city-wide, outside Taiyuan or location unknown: see the list beside the map)",
         "load_failed": "Could not load the map data:",
         "key_below": " (upper bound excluded)",
         "key_without": "{n} projects without an amount are not in the shading",
@@ -67,12 +67,13 @@ MAP_LABELS: dict[str, dict[str, str]] = {
 }
 
 
-# Stored values the popups show in words: status_<status> and precision_<n> (PRECISIONS is "中文 english").
+# Stored values the popups and legend show in words: status_<status>, precision_<n>, class_<progress class> (PRECISIONS is "中文 english").
 VALUE_WORDS: dict[str, dict[str, str]] = {
     "zh": {**{f"status_{k}": v for k, v in STATUS_LABELS.items()},
            **{f"precision_{k}": v.split(" ", 1)[0] for k, v in PRECISIONS.items()}},
     "en": {**{f"status_{k}": v for k, v in STATUS_WORDS_EN.items()},
-           **{f"precision_{k}": v.split(" ", 1)[-1] for k, v in PRECISIONS.items()}},
+           **{f"precision_{k}": v.split(" ", 1)[-1] for k, v in PRECISIONS.items()},
+           **{f"class_{k}": v for k, v in PROGRESS_WORDS_EN.items()}},
 }
 
 

@@ -2,7 +2,7 @@
 // coordinates or pick a district/zone; "预览" asks the server what the geocoder derives before saving.
 (function () {
   "use strict";
-  var form = document.getElementById("place");
+  var form = document.getElementById("place-form");
   if (!form) { return; }
   var preview = form.querySelector("[data-testid=place-preview]");
   var mapDiv = document.querySelector(".folium-map");

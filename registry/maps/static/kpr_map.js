@@ -54,7 +54,10 @@
   }
 
   // The "no group" entry is interface text (the page's language), every other group name is data.
-  function groupName(g, data, L) { return g.key === "_none" ? (L["none_" + data.group_by] || g.name) : g.name; }
+  function groupName(g, data, L) {
+    if (data.group_by === "progress") { return L["class_" + g.key] || g.name; } // progress classes are words
+    return g.key === "_none" ? (L["none_" + data.group_by] || g.name) : g.name;
+  }
 
   function popupFor(row, data, cfg) {
     var L = cfg.labels, c = data.col;
@@ -573,7 +576,10 @@
           list.appendChild(li);
         });
         body.appendChild(list);
-        if (data.rule) body.appendChild(el("p", {"class": "kpr-rule", "data-testid": "legend-rule"}, data.rule));
+        if (data.rule) {
+          body.appendChild(el("p", {"class": "kpr-rule", "data-testid": "legend-rule"},
+                              (L_.locale === "en" && data.rule_en) || data.rule));
+        }
         if (data.size) body.appendChild(sizeKey(data.size, L_));
       }
       var sym = el("ul", {"class": "kpr-symbols"});
