@@ -307,7 +307,7 @@ class Evaluation:
             mask = self.mask(skip=key) & (idx >= 0)
             counts = np.bincount(idx[mask], minlength=len(codes.values))
             out[key] = _facet_values(_nonzero(codes, counts), labels[key], selected)
-        out["progress_classes"] = progress_facet(self.rf, ix.ids[self.mask(skip="progress_classes")].tolist())
+        out["progress_classes"] = progress_facet(self.rf, ix.ids[self.mask(skip="progress_classes")])
         return out
 
 

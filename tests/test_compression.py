@@ -36,7 +36,16 @@ def test_pages_with_a_csrf_token_are_not_compressed(client: FlaskClient) -> None
         assert resp.status_code == 200 and "Content-Encoding" not in resp.headers, path
 
 
-def test_a_csv_export_arrives_byte_for_byte(client: FlaskClient) -> None:
-    plain = client.get("/projects.csv").data
-    packed = client.get("/projects.csv", headers={"Accept-Encoding": "gzip"})
-    assert packed.headers["Content-Encoding"] == "gzip" and gzip.decompress(packed.data) == plain
+def test_downloads_are_sent_as_they_are(client: FlaskClient) -> None:
+    resp = client.get("/projects.csv", headers={"Accept-Encoding": "gzip, br"})
+    assert resp.status_code == 200 and "Content-Encoding" not in resp.headers
+
+
+def test_the_map_data_is_compressed_once_per_stamp_and_revalidates(client: FlaskClient) -> None:
+    first = client.get("/map/data.json", headers={"Accept-Encoding": "br"})
+    again = client.get("/map/data.json", headers={"Accept-Encoding": "br"})
+    assert first.data == again.data and first.headers["ETag"] == again.headers["ETag"]
+    plain = client.get("/map/data.json")
+    assert plain.headers["ETag"] != first.headers["ETag"]  # a cache must not hand one encoding for the other
+    unchanged = client.get("/map/data.json", headers={"Accept-Encoding": "br", "If-None-Match": first.headers["ETag"]})
+    assert unchanged.status_code == 304

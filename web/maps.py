@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import hashlib
 import json
+from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlencode
 
+import brotli
 from flask import Blueprint, Response, current_app, render_template, request, url_for
 from werkzeug.wrappers import Response as WerkzeugResponse
 
@@ -104,13 +106,38 @@ def data_json() -> WerkzeugResponse:
     group_by = check_group_by(request.args.get("group_by"))
     crs = _crs()
 
-    def build() -> bytes:
+    def build() -> Packed:
         payload = map_data(session, rf, group_by, crs=crs)
         payload["filter"] = describe(rf)
-        return json.dumps(payload, ensure_ascii=False, separators=(",", ":")).encode()
+        return Packed.of(json.dumps(payload, ensure_ascii=False, separators=(",", ":")).encode())
 
-    cache: StampedCache[bytes] = stamped_cache("kpr_map_data")
-    return _json_bytes(cache.get((cache_key(rf), group_by, crs), stamp.read(session), build))
+    cache: StampedCache[Packed] = stamped_cache("kpr_map_data")
+    return _packed_response(cache.get((cache_key(rf), group_by, crs), stamp.read(session), build))
+
+
+@dataclass(frozen=True)
+class Packed:
+    """A large JSON body compressed once when it is cached, not on every response: brotli over 10 MB costs
+    more than building it from the cache, and sync workers would queue behind it."""
+
+    raw: bytes
+    br: bytes
+    etag: str
+
+    @classmethod
+    def of(cls, raw: bytes) -> Packed:
+        return cls(raw, brotli.compress(raw, quality=5), hashlib.sha1(raw).hexdigest())
+
+
+def _packed_response(packed: Packed) -> WerkzeugResponse:
+    wants_br = "br" in (request.headers.get("Accept-Encoding") or "")
+    resp = Response(packed.br if wants_br else packed.raw, mimetype="application/json")
+    if wants_br:
+        resp.headers["Content-Encoding"] = "br"  # Flask-Compress leaves an encoded body alone
+    resp.vary.add("Accept-Encoding")
+    resp.set_etag(packed.etag + ("-br" if wants_br else ""))
+    resp.cache_control.max_age = 0
+    return resp.make_conditional(request)
 
 
 @bp.get("/map/base.json")
