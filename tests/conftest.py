@@ -9,6 +9,7 @@ import os
 import tempfile
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import replace
 from pathlib import Path
 
@@ -102,10 +103,10 @@ def migrated_url(request: pytest.FixtureRequest, databases: Databases) -> str:
     return url
 
 
-@pytest.fixture
-def db_session(migrated_url: str) -> Iterator[Session]:
-    """A session whose work is rolled back after the test, even if the code under test commits."""
-    engine = make_engine(migrated_url)
+@contextmanager
+def rolled_back_session(url: str) -> Iterator[Session]:
+    """A session on `url` whose work is rolled back afterwards, even if the code under test commits."""
+    engine = make_engine(url)
     with engine.connect() as conn:
         outer = conn.begin()
         session = Session(bind=conn, join_transaction_mode="create_savepoint", expire_on_commit=False)
@@ -115,6 +116,13 @@ def db_session(migrated_url: str) -> Iterator[Session]:
             session.close()
             outer.rollback()
     engine.dispose()
+
+
+@pytest.fixture
+def db_session(migrated_url: str) -> Iterator[Session]:
+    """A session whose work is rolled back after the test, even if the code under test commits."""
+    with rolled_back_session(migrated_url) as session:
+        yield session
 
 
 def settings_for(url: str, **overrides: object) -> Settings:

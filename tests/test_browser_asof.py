@@ -2,7 +2,6 @@
 asked for an earlier date says so in its banner and keeps the date in its filter form."""
 from __future__ import annotations
 
-import threading
 from collections.abc import Iterator
 from typing import Any
 
@@ -10,21 +9,17 @@ import pytest
 
 from tests.account_helpers import PASSWORD, prepare
 from tests.conftest import Databases
-from tests.test_browser_map import ARTIFACTS, Guard
+from tests.test_browser_map import ARTIFACTS, Guard, live_server
 
 pytestmark = pytest.mark.browser
 
 
 @pytest.fixture(scope="module")
 def server(databases: Databases, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    from werkzeug.serving import make_server
 
     site = prepare(databases.new_url("sqlite"), tmp_path_factory.mktemp("progress-browser"))
-    httpd = make_server("127.0.0.1", 0, site.app, threaded=True)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{httpd.server_port}"
-    httpd.shutdown()
+    with live_server(site.app) as url:
+        yield url
 
 
 @pytest.fixture
@@ -33,13 +28,7 @@ def page(browser: Any) -> Iterator[Any]:
     context = browser.new_context(viewport={"width": 1300, "height": 900})
     context.route("**/*", guard.route)
     new = context.new_page()
-    def dialog(d: Any) -> None:
-        guard.dialogs.append(d.message)
-        d.dismiss()
-
-    new.on("dialog", dialog)
-    new.on("pageerror", lambda e: guard.errors.append(str(e)))
-    new.on("console", guard.console)
+    guard.watch(new)
     yield new
     context.close()
     assert not guard.outside, f"requests left the server: {guard.outside}"

@@ -3,7 +3,6 @@ controls and a forged POST is refused, two browsers editing one project get the 
 like `<img src=x onerror=alert(1)>` saved through the form shows as text everywhere (no dialog fires)."""
 from __future__ import annotations
 
-import threading
 from collections.abc import Iterator
 from typing import Any
 
@@ -11,7 +10,7 @@ import pytest
 
 from tests.account_helpers import PASSWORD, prepare
 from tests.conftest import Databases
-from tests.test_browser_map import ARTIFACTS, Guard
+from tests.test_browser_map import ARTIFACTS, Guard, live_server
 
 pytestmark = pytest.mark.browser
 XSS = "<img src=x onerror=alert(1)>"
@@ -20,14 +19,10 @@ YANGQU = (38.063, 112.679)  # lat, lon: 阳曲县 (shared/testdata reference are
 
 @pytest.fixture(scope="module")
 def server(databases: Databases, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    from werkzeug.serving import make_server
 
     site = prepare(databases.new_url("sqlite"), tmp_path_factory.mktemp("edit-browser"))
-    httpd = make_server("127.0.0.1", 0, site.app, threaded=True)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{httpd.server_port}"
-    httpd.shutdown()
+    with live_server(site.app) as url:
+        yield url
 
 
 @pytest.fixture
@@ -39,9 +34,7 @@ def contexts(browser: Any) -> Iterator[Any]:
         context = browser.new_context(viewport={"width": 1300, "height": 900})
         context.route("**/*", guard.route)
         page = context.new_page()
-        page.on("dialog", lambda d: (guard.dialogs.append(d.message), d.dismiss()))
-        page.on("pageerror", lambda e: guard.errors.append(str(e)))
-        page.on("console", guard.console)
+        guard.watch(page)
         made.append((context, guard))
         return page
 

@@ -9,6 +9,7 @@ import csv
 import io
 import threading
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -28,11 +29,22 @@ EVIL_AT = (112.43, 37.93)  # an exact site in 万柏林区, away from the distri
 LOCAL_HOSTS = {"127.0.0.1", "localhost"}
 
 
+@contextmanager
+def live_server(app: Any) -> Iterator[str]:
+    """The app on a free local port in a background thread, for a browser to load; stopped afterwards."""
+    from werkzeug.serving import make_server
+
+    httpd = make_server("127.0.0.1", 0, app, threaded=True)
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    try:
+        yield f"http://127.0.0.1:{httpd.server_port}"
+    finally:
+        httpd.shutdown()
+
+
 @pytest.fixture(scope="module")
 def server(databases: Databases) -> Iterator[str]:
     """The real app on a free port, over its own seeded SQLite plus one project named like a script."""
-    from werkzeug.serving import make_server
-
     from registry.placement import default_placer
     from registry.seeding import seed
     from web import create_app
@@ -47,11 +59,8 @@ def server(databases: Databases) -> Iterator[str]:
             "chains": ["xinchuang_chain"], "total_investment": "1.5",
             "sources": [{"document": "test", "excerpt": EVIL}],
         }], placer=default_placer(session, settings))
-    httpd = make_server("127.0.0.1", 0, create_app(settings), threaded=True)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{httpd.server_port}"
-    httpd.shutdown()
+    with live_server(create_app(settings)) as url:
+        yield url
 
 
 class Guard:
@@ -66,6 +75,17 @@ class Guard:
         """A script or resource the page's Content-Security-Policy blocked is an error too."""
         if "Content Security Policy" in message.text:
             self.errors.append(message.text)
+
+    def watch(self, page: Any) -> Any:
+        """Record what a page must never do: open a dialog (a script ran; it is closed), throw, break the CSP."""
+        def dialog(d: Any) -> None:
+            self.dialogs.append(d.message)
+            d.dismiss()
+
+        page.on("dialog", dialog)
+        page.on("pageerror", lambda e: self.errors.append(str(e)))
+        page.on("console", self.console)
+        return page
 
     def route(self, route: Any) -> None:
         host = urlsplit(route.request.url).hostname
@@ -82,9 +102,7 @@ def guarded(browser: Any, tmp_path: Path) -> Iterator[tuple[Any, Guard]]:
     context = browser.new_context(viewport={"width": 1400, "height": 900}, accept_downloads=True)
     context.route("**/*", guard.route)
     page = context.new_page()
-    page.on("dialog", lambda d: (guard.dialogs.append(d.message), d.dismiss()))
-    page.on("pageerror", lambda e: guard.errors.append(str(e)))
-    page.on("console", guard.console)
+    guard.watch(page)
     yield page, guard
     context.close()
     assert not guard.outside, f"requests left the server: {guard.outside}"

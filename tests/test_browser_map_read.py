@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import io
 import math
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -20,7 +19,7 @@ from registry.db import session_scope
 from registry.maps.symbols import R_MAX
 from registry.upsert import apply_project_dicts
 from tests.conftest import Databases, settings_for
-from tests.test_browser_map import ARTIFACTS, EVIL, Guard, _ready, _shot
+from tests.test_browser_map import ARTIFACTS, EVIL, Guard, _ready, _shot, live_server
 
 pytestmark = pytest.mark.browser
 
@@ -37,7 +36,6 @@ PHONE = {"width": 390, "height": 844}
 
 @pytest.fixture(scope="module")
 def server(databases: Databases) -> Iterator[str]:
-    from werkzeug.serving import make_server
 
     from registry.placement import default_placer
     from registry.seeding import seed
@@ -49,11 +47,8 @@ def server(databases: Databases) -> Iterator[str]:
     with session_scope(settings) as session:
         seed(session, settings, placer=default_placer(session, settings))
         apply_project_dicts(session, SITES, placer=default_placer(session, settings))
-    httpd = make_server("127.0.0.1", 0, create_app(settings), threaded=True)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{httpd.server_port}"
-    httpd.shutdown()
+    with live_server(create_app(settings)) as url:
+        yield url
 
 
 def _page(browser: Any, viewport: dict[str, int], **options: Any) -> tuple[Any, Any, Guard]:
@@ -61,13 +56,7 @@ def _page(browser: Any, viewport: dict[str, int], **options: Any) -> tuple[Any, 
     context = browser.new_context(viewport=viewport, **options)
     context.route("**/*", guard.route)
     page = context.new_page()
-    def dialog(d: Any) -> None:
-        guard.dialogs.append(d.message)
-        d.dismiss()
-
-    page.on("dialog", dialog)
-    page.on("pageerror", lambda e: guard.errors.append(str(e)))
-    page.on("console", guard.console)
+    guard.watch(page)
     return context, page, guard
 
 

@@ -35,8 +35,7 @@ def phone(browser: Any) -> Iterator[tuple[Any, Guard]]:
     context = browser.new_context(viewport=PHONE, device_scale_factor=2, is_mobile=True, has_touch=True)
     context.route("**/*", guard.route)
     page = context.new_page()
-    page.on("pageerror", lambda e: guard.errors.append(str(e)))
-    page.on("console", guard.console)
+    guard.watch(page)
     yield page, guard
     context.close()
     assert not guard.outside, f"requests left the server: {guard.outside}"

@@ -4,7 +4,6 @@ rows, notes), previews, applies, and sees the classes in the preview, the list, 
 dashboard — with the rule in words, no console or CSP error and no request leaving the server."""
 from __future__ import annotations
 
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -21,7 +20,7 @@ from registry.users import add_user
 from tests.account_helpers import PASSWORD
 from tests.conftest import Databases, settings_for
 from tests.progress_sheets import diaodu
-from tests.test_browser_map import ARTIFACTS, Guard
+from tests.test_browser_map import ARTIFACTS, Guard, live_server
 
 pytestmark = pytest.mark.browser
 
@@ -29,7 +28,6 @@ pytestmark = pytest.mark.browser
 @pytest.fixture(scope="module")
 def seeded(databases: Databases, tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, list[str]]]:
     """A seeded registry with an editor, served on a free port; also three seeded project names."""
-    from werkzeug.serving import make_server
 
     from web import create_app
 
@@ -44,10 +42,8 @@ def seeded(databases: Databases, tmp_path_factory: pytest.TempPathFactory) -> It
         names = list(session.scalars(select(Project.name).where(Project.total_investment > 5)
                                      .order_by(Project.code).limit(3)))
     engine.dispose()
-    httpd = make_server("127.0.0.1", 0, create_app(settings), threaded=True)
-    threading.Thread(target=httpd.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{httpd.server_port}", names
-    httpd.shutdown()
+    with live_server(create_app(settings)) as url:
+        yield url, names
 
 
 @pytest.fixture
@@ -57,13 +53,7 @@ def page(browser: Any) -> Iterator[Any]:
     context.route("**/*", guard.route)
     tab = context.new_page()
 
-    def dialog(d: Any) -> None:  # a dialog means a script ran: record it and close it
-        guard.dialogs.append(d.message)
-        d.dismiss()
-
-    tab.on("dialog", dialog)
-    tab.on("pageerror", lambda e: guard.errors.append(str(e)))
-    tab.on("console", guard.console)
+    guard.watch(tab)
     yield tab
     context.close()
     assert not guard.outside, f"requests left the server: {guard.outside}"

@@ -15,14 +15,14 @@ from flask.testing import FlaskClient
 from shapely.geometry import Point, shape
 from sqlalchemy.orm import Session
 
-from registry.db import make_engine, session_scope
+from registry.db import session_scope
 from registry.maps.anchors import load_anchors
 from registry.maps.data import map_data
 from registry.maps.symbols import R_MAX, R_MIN, radius, size_scale
 from registry.queries import ProjectFilter, resolve
 from registry.upsert import apply_project_dicts
 from tests.account_helpers import prepare
-from tests.conftest import settings_for
+from tests.conftest import rolled_back_session, settings_for
 from web import create_app
 
 EVIL = "<script>alert(1)</script>"
@@ -65,16 +65,8 @@ def test_symbol_area_is_proportional_to_the_amount_above_the_smallest_size() -> 
 @pytest.fixture
 def seeded_session(seeded_url: str) -> Iterator[Session]:
     """The seeded database, with whatever the test adds rolled back afterwards."""
-    engine = make_engine(seeded_url)
-    with engine.connect() as conn:
-        outer = conn.begin()
-        session = Session(bind=conn, join_transaction_mode="create_savepoint", expire_on_commit=False)
-        try:
-            yield session
-        finally:
-            session.close()
-            outer.rollback()
-    engine.dispose()
+    with rolled_back_session(seeded_url) as session:
+        yield session
 
 
 SITES = [{"code": "SITE-BIG", "name": "大项目", "lon": 112.56, "lat": 37.80, "total_investment": "120"},
