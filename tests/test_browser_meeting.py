@@ -74,6 +74,8 @@ def test_print_view_has_every_row_and_the_list_total(guarded: tuple[Any, Guard],
     assert page.get_by_test_id("sum-cell").inner_text() == listed_sum
     assert "阳曲县" in page.get_by_test_id("print-title").inner_text()
     _shot(page, "print_view", full=True)
+    # On screen the table fits the window: no sideways scrolling to read a row.
+    assert page.evaluate("document.documentElement.scrollWidth") <= page.viewport_size["width"]
     page.emulate_media(media="print")
     assert page.locator(".print-tools").is_hidden()
     assert page.evaluate("getComputedStyle(document.querySelector('table.print-table thead')).display") == \
