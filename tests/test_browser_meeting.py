@@ -155,3 +155,14 @@ def test_an_empty_result_says_so_on_the_map(guarded: tuple[Any, Guard], server: 
     page.goto(server + "/map")
     _ready(page)
     assert page.get_by_test_id("map-empty").count() == 0
+
+
+@pytest.mark.parametrize("path", ["/projects", "/map"])
+def test_review_checkbox_sits_beside_its_words(guarded: tuple[Any, Guard], server: str, path: str) -> None:  # noqa: F811
+    page, _ = guarded
+    page.goto(server + path)
+    box = page.get_by_test_id("review-box").bounding_box()
+    label = page.get_by_test_id("review-box").locator("xpath=..").bounding_box()
+    assert box and label
+    # One line: the label is hardly taller than the box, and the words start to its right.
+    assert label["height"] < 2.2 * box["height"] and label["width"] > box["width"] * 3
