@@ -35,15 +35,31 @@ NOT_IN_FORM = frozenset({"box", "group_name", "specificity", "outside_taiyuan", 
 # The form's own Chinese words, in English (registry/problemwords.py puts the validator's English in Chinese).
 WORDS_EN = {"未知单位": "unknown unit", "亿元 或 万元": "亿元 or 万元", "编号已被使用": "code already in use",
             "一个新的编号": "a new code", "如 12.5 或 1,200（单位另选）": "e.g. 12.5 or 1,200 (the unit is chosen beside it)"}
-_AMOUNT_EN = re.compile(r"无法确定金额：(.*)")
+# The 填报进度 form's words (registry/progress/editing.py writes them in Chinese only).
+WORDS_EN |= {"不是日期": "not a date", "日期，如 2025-03-15": "a date such as 2025-03-15",
+             "竣工早于开工": "ends before it starts", "年份不合理": "implausible year",
+             "累计完成投资超过项目总投资": "completion above the total investment",
+             "该月已关账，不能再修改": "the month is closed and cannot change",
+             "未关账的月份保持原值": "a closed month keeps its values"}
+PATTERNS_EN: tuple[tuple[re.Pattern[str], str], ...] = (
+    (re.compile(r"无法确定金额：(.*)"), r"cannot read the amount: \1"),
+    (re.compile(r"不小于 0 的金额，如 1\.5（单位：(\S+)）"), r"an amount ≥ 0 such as 1.5 (in \1)"),
+    (re.compile(r"不早于 (\S+)"), r"not before \1"),
+    (re.compile(r"不超过总投资 (\S+) 亿元"), r"at most the total investment, \1 亿元"),
+    (re.compile(r"月份顺序不符：1-(\d+)月已累计 (\S+) 亿元"),
+     r"months out of order: January to month \1 already add up to \2 亿元"),
+    (re.compile(r"不少于 (\S+) 亿元"), r"at least \1 亿元"),
+)
 
 
 def _worded(text: str, lang: str) -> str:
     """A problem's message or expectation in the page's language; one not listed stays as written."""
     if lang != "en":
         return in_chinese(text)
-    found = _AMOUNT_EN.fullmatch(text)
-    return f"cannot read the amount: {found[1]}" if found else WORDS_EN.get(text, text)
+    for pattern, english in PATTERNS_EN:
+        if pattern.fullmatch(text):
+            return pattern.sub(english, text)
+    return WORDS_EN.get(text, text)
 
 
 class InvalidForm(InvalidRecord):

@@ -301,3 +301,24 @@ def test_the_import_report_names_problems_in_chinese(site: Site, tmp_path: Path)
     typed = [v for row in rows for v in row.split(",") if v]
     left = latin_words(html, sorted([*typed, "bad", *ROLES_AS_NAMES, *data_values(site.url)], key=len, reverse=True))
     assert not left, " ".join(left)
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_the_progress_form_says_its_problems_in_the_page_language(site: Site, lang: str) -> None:
+    """填报进度: every kind of problem the form finds (amount, order, total, date, dates out of order, unit)."""
+    client = site.client("editor")
+    client.get(f"/projects?lang={lang}")
+    fields = form_fields(client.get("/projects/T-1/progress?year=2025").get_data(as_text=True), "progress-form")
+    typed = {"completed_2": "-1", "completed_3": "13", "completed_4": "12", "completed_5": "x1",
+             "actual_start": "2025-13-01", "planned_start": "2025-05-01", "planned_end": "2025-01-01"}
+    resp = client.post("/projects/T-1/progress?year=2025", data=fields | typed)
+    assert resp.status_code == 422
+    html = resp.get_data(as_text=True)
+    assert html.count('class="field-error"') >= 6
+    shown = [*typed.values(), "12.5", "13", "12"]  # T-1's total, and the amounts the messages quote
+    if lang == "en":
+        assert not untranslated(html, [*shown, *data_values(site.url)])
+        assert "months out of order" in html and "ends before it starts" in html
+    else:
+        assert not latin_words(html, [*shown, "TY", *ROLES_AS_NAMES, *data_values(site.url)])
+        assert "月份顺序不符" in html and "竣工早于开工" in html

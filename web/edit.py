@@ -360,7 +360,7 @@ def edit_progress(code: str) -> Any:
     except InvalidForm as exc:
         session.rollback()
         return _render_progress(get_project(session, code, include_archived=admin), year, values,
-                                exc.by_field(), 422)
+                                exc.by_field(current_lang()), 422)
     except EditConflict as exc:
         session.rollback()
         return _render_progress(exc.project, year, values, {}, 409, conflict=True)

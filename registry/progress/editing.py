@@ -53,7 +53,7 @@ def _date(form: Mapping[str, Any], key: str, problems: list[Problem]) -> date | 
     try:
         return date.fromisoformat(text)
     except ValueError:
-        problems.append(Problem(None, key, text, "不是日期", "YYYY-MM-DD，如 2025-03-15"))
+        problems.append(Problem(None, key, text, "不是日期", "日期，如 2025-03-15"))
         return None
 
 
@@ -88,17 +88,17 @@ def _check(project: Project, year: int, plan: Decimal | None, months: dict[int, 
         if entry.completed is not None:
             if total is not None and entry.completed > total:
                 problems.append(Problem(None, f"completed_{m}", f"{entry.completed} 亿元",
-                                        "累计完成投资超过项目总投资 (completion above total investment)",
+                                        "累计完成投资超过项目总投资",
                                         f"不超过总投资 {total} 亿元"))
             if highest is not None and entry.completed < highest[1]:
                 problems.append(Problem(None, f"completed_{m}", f"{entry.completed} 亿元",
-                                        f"月份顺序不符：1-{highest[0]}月已累计 {highest[1]} 亿元 (months out of order)",
+                                        f"月份顺序不符：1-{highest[0]}月已累计 {highest[1]} 亿元",
                                         f"不少于 {highest[1]} 亿元"))
             else:
                 highest = (m, entry.completed)
         if m in closed and _values(plan, entry) != _stored_values(stored.get(m)):
             problems.append(Problem(None, f"completed_{m}", f"{year}-{m:02d}",
-                                    "该月已关账，不能再修改 (month already closed)", "未关账的月份保持原值"))
+                                    "该月已关账，不能再修改", "未关账的月份保持原值"))
 
 
 def _values(plan: Decimal | None, entry: MonthEntry) -> tuple[Any, ...] | None:
