@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import csv
+import html
 import io
 import json
 import re
@@ -54,9 +55,13 @@ def test_csv_twin_has_bom_and_same_rows(client: FlaskClient) -> None:
 
 
 def test_detail_page_cites_sources(client: FlaskClient) -> None:
-    code = client.get("/projects.json").get_json()["projects"][0]["code"]
-    page = client.get(f"/projects/{code}").get_data(as_text=True)
-    assert ".txt" in page and "第" in page
+    project = client.get("/projects.json").get_json()["projects"][0]
+    page = client.get(f"/projects/{project['code']}").get_data(as_text=True)
+    sources = page.split('data-testid="sources"')[1].split("</ul>")[0]
+    assert project["sources"]
+    for source in project["sources"]:  # each cited document with its line and excerpt, as the JSON says
+        assert f'title="{source["document"]}"' in sources and f"第 {source['line']} 行" in sources
+        assert html.escape(source["excerpt"], quote=False) in sources
 
 
 def test_unknown_project_is_404_in_both_twins(client: FlaskClient) -> None:
