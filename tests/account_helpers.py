@@ -2,20 +2,28 @@
 three toy projects and one account per role; a client that logs in through the real login form."""
 from __future__ import annotations
 
+import atexit
+import os
 import re
+import shutil
+import tempfile
+import uuid
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from flask import Flask
 from flask.testing import FlaskClient
+from sqlalchemy import create_engine, text, update
+from sqlalchemy.engine import make_url
 
 from registry import history, migrate
 from registry.db import make_engine, make_session_factory
+from registry.models import DataStamp
 from registry.seeding import REFERENCE, upsert_rows
 from registry.upsert import apply_project_dicts
 from registry.users import add_user
-from tests.conftest import settings_for
+from tests.conftest import PG_ADMIN_URL, settings_for
 
 PASSWORD = "correct horse 1"
 ROLES = ("viewer", "editor", "admin")
@@ -41,18 +49,11 @@ class Site:
 
 
 def prepare(url: str, tmp: Path, **overrides: Any) -> Site:
-    migrate.upgrade(url)
+    """A site on `url` (a new, empty database): a copy of the run's template, built once per backend the long
+    way (migrate, reference data, toy projects, argon2-hashed accounts), so each test pays a file or database
+    copy instead of seconds of set-up. The copy gets its own stamp epoch: no two databases share a stamp."""
+    _copy_template(url)
     settings = settings_for(url, instance_dir=tmp, **overrides)
-    engine = make_engine(url)
-    with make_session_factory(engine)() as session:
-        for _table, model, key, loader in REFERENCE:
-            upsert_rows(session, model, key, loader(settings))
-        history.begin(session, "seed", file_name="toy")
-        apply_project_dicts(session, TOY)
-        for role in ROLES:
-            add_user(session, role, PASSWORD, role)
-        session.commit()
-    engine.dispose()
     from web import create_app
 
     return Site(url, create_app(settings))
@@ -115,3 +116,65 @@ def form_fields(html: str, form_testid: str) -> dict[str, Any]:
 
     Parser().feed(chunk)
     return fields
+
+
+_TEMPLATES: dict[str, str] = {}  # backend → the template database's URL, built on first use in this run
+
+
+def _build(url: str) -> None:
+    migrate.upgrade(url)
+    settings = settings_for(url)
+    engine = make_engine(url)
+    with make_session_factory(engine)() as session:
+        for _table, model, key, loader in REFERENCE:
+            upsert_rows(session, model, key, loader(settings))
+        history.begin(session, "seed", file_name="toy")
+        apply_project_dicts(session, TOY)
+        for role in ROLES:
+            add_user(session, role, PASSWORD, role)
+        session.commit()
+    engine.dispose()
+
+
+def _admin() -> Any:
+    return create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT")
+
+
+def _template(backend: str) -> str:
+    if backend not in _TEMPLATES:
+        name = f"kpr_tpl_{os.getpid()}_{uuid.uuid4().hex[:8]}"  # the run drops its own at the end
+        if backend == "sqlite":
+            folder = Path(tempfile.mkdtemp(prefix="kpr-template-"))
+            atexit.register(shutil.rmtree, folder, True)
+            url = f"sqlite:///{folder / (name + '.sqlite3')}"
+        else:
+            admin = _admin()
+            with admin.connect() as conn:
+                conn.execute(text(f'CREATE DATABASE "{name}"'))
+            admin.dispose()
+            url = make_url(PG_ADMIN_URL).set(database=name).render_as_string(hide_password=False)
+        _build(url)
+        _TEMPLATES[backend] = url
+    return _TEMPLATES[backend]
+
+
+def _copy_template(url: str) -> None:
+    parsed = make_url(url)
+    backend = parsed.get_backend_name()
+    template = make_url(_template(backend))
+    if backend == "sqlite":
+        assert parsed.database and template.database
+        shutil.copyfile(template.database, parsed.database)
+    else:
+        # The test's database exists (empty). Renaming it away is instant where dropping it can wait on a
+        # checkpoint; the copy then takes its name and the empty one is dropped when the run ends.
+        admin = _admin()
+        aside = f"{parsed.database}_empty"
+        with admin.connect() as conn:
+            conn.execute(text(f'ALTER DATABASE "{parsed.database}" RENAME TO "{aside}"'))
+            conn.execute(text(f'CREATE DATABASE "{parsed.database}" TEMPLATE "{template.database}" STRATEGY WAL_LOG'))
+        admin.dispose()  # the run's end drops it with the others (tests/conftest.py Databases.drop_all)
+    engine = make_engine(url)
+    with engine.begin() as conn:
+        conn.execute(update(DataStamp).values(epoch=uuid.uuid4().hex))
+    engine.dispose()

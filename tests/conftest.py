@@ -68,11 +68,15 @@ class Databases:
         return make_url(PG_ADMIN_URL).set(database=name).render_as_string(hide_password=False)
 
     def drop_all(self) -> None:
-        if not self.pg_created:
+        """Every database this run made: its own, and those tests/account_helpers.py made beside them (a
+        template, renamed-away empties), which share the run's prefix."""
+        if self.pg_error:
             return
         admin = create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT")
         with admin.connect() as conn:
-            for name in self.pg_created:
+            names = conn.scalars(text("SELECT datname FROM pg_database WHERE datname LIKE :a OR datname LIKE :b"),
+                                 {"a": f"kpr_t_{os.getpid()}_%", "b": f"kpr_tpl_{os.getpid()}_%"}).all()
+            for name in {*self.pg_created, *names}:
                 conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
         admin.dispose()
 
