@@ -90,8 +90,11 @@ def test_no_site_point_for_lines_several_sites_or_other_districts(geocoder: Geoc
 def test_a_site_name_beats_a_township_short_form(geocoder: Geocoder) -> None:
     # 晋祠 is also the short form of 晋祠镇; the full township name still places the township
     assert geocoder.geocode_text("晋祠").method == "gazetteer"
-    town = geocoder.geocode_text("晋源区晋祠镇王郭村")
+    town = geocoder.geocode_text("晋源区晋祠镇")
     assert (town.district, town.precision, town.lon) == ("晋源区", 3, None)
+    # with a village of the township named (geodata/villages.csv), the village places it, not the site
+    village = geocoder.geocode_text("晋源区晋祠镇王郭村")
+    assert (village.district, village.method) == ("晋源区", "village") and "晋祠（" not in village.evidence
 
 
 def test_web_geocode_answers_with_the_site(seeded_url: str) -> None:
