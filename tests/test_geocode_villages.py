@@ -83,5 +83,7 @@ def test_a_line_through_several_districts_keeps_its_district_words(geocoder: Geo
     assert "韩武村" in p.evidence
 
 
-def test_short_village_names_are_not_words_of_the_gazetteer(geocoder: Geocoder) -> None:
+def test_short_or_everyday_village_names_are_not_words_of_the_gazetteer(geocoder: Geocoder) -> None:
     assert geocoder.geocode_text("辛村").precision == 8
+    # 000: "加大对新建社区基础设施的改造投入力度" — new communities, not 新建社区居委会
+    assert geocoder.geocode_text("加大对新建社区基础设施的改造投入力度").precision == 8

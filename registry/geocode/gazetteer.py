@@ -105,7 +105,7 @@ class Gazetteer:
             entries += [_with_zone(e, zones_only) for e in _township_entries(townships)]
         # Last and at the lowest rank: a village never takes a name the list above already gives a meaning.
         entries += [Entry(term, "village", ";".join(codes), -1, short=bare)
-                    for term, (codes, bare) in index_terms(villages).items()]
+                    for term, (codes, bare) in index_terms(villages).items() if not _generic_village(term)]
         return cls(entries)
 
     def _longest_at(self, text: str, i: int) -> Entry | None:
@@ -165,6 +165,11 @@ STREET_AFTER = re.compile(r"[东西南北中]?(?:大街|大道|街(?!道)|路|�
 GENERIC_SHORT_FORMS = frozenset({"中心", "新建", "新城", "滨河", "龙城", "东山", "西山", "城西", "城东", "城南",
                                  "城北", "路西", "路东", "南城", "北城", "东城", "西城", "新村", "新华"})
 _TOWNSHIP_SUFFIXES = ("街道办事处", "街道", "镇", "乡")
+
+
+def _generic_village(term: str) -> bool:
+    """新建社区 (000: "加大对新建社区基础设施的改造") is an everyday phrase before it is a community's name."""
+    return term.removesuffix("社区").removesuffix("村") in GENERIC_SHORT_FORMS
 
 
 def _short_township(name: str) -> str | None:
