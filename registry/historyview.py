@@ -18,7 +18,8 @@ KIND_LABELS = {"create": "新建", "edit": "编辑", "place": "人工核实位�
                "progress": "填报进度", "progress-import": "导入调度表"}
 # How a location was found, as people read it (the stored value is a stable code).
 METHOD_LABELS = {"manual": "人工核实", "given_coordinates": "给定坐标", "stated_in_text": "文本所述",
-                 "zone_name": "开发区名称", "place_name": "地名", "gazetteer": "地名库", "none": "无"}
+                 "zone_name": "开发区名称", "place_name": "地名", "gazetteer": "地名库",
+                 "village": "村名（乡镇）", "none": "无"}
 FIELD_LABELS = {
     "_created": "新建项目", "name": "名称", "aliases": "别名", "kind": "类别", "status": "状态",
     "status_text": "状态原文", "construction_type": "建设性质", "total_investment": "总投资（亿元）",

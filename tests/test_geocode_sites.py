@@ -87,11 +87,21 @@ def test_no_site_point_for_lines_several_sites_or_other_districts(geocoder: Geoc
     assert other.lon is None and other.needs_review
 
 
+def test_tyut_is_its_yingxi_campus_in_wanbailin(geocoder: Geocoder) -> None:
+    # 004 l.1004: "推动太原理工大学、中北大学…"; GCJ-02 source point, checked against zh.wikipedia's WGS-84 37.86046, 112.51603
+    p = geocoder.geocode_text("太原理工大学")
+    assert (p.district, p.precision, p.method) == ("万柏林区", 2, "gazetteer")
+    assert p.lon == pytest.approx(112.51603, abs=0.001) and p.lat == pytest.approx(37.86046, abs=0.001)
+
+
 def test_a_site_name_beats_a_township_short_form(geocoder: Geocoder) -> None:
     # 晋祠 is also the short form of 晋祠镇; the full township name still places the township
     assert geocoder.geocode_text("晋祠").method == "gazetteer"
-    town = geocoder.geocode_text("晋源区晋祠镇王郭村")
+    town = geocoder.geocode_text("晋源区晋祠镇")
     assert (town.district, town.precision, town.lon) == ("晋源区", 3, None)
+    # with a village of the township named (geodata/villages.csv), the village places it, not the site
+    village = geocoder.geocode_text("晋源区晋祠镇王郭村")
+    assert (village.district, village.method) == ("晋源区", "village") and "晋祠（" not in village.evidence
 
 
 def test_web_geocode_answers_with_the_site(seeded_url: str) -> None:

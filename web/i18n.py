@@ -133,7 +133,7 @@ METHOD_WORDS = {
     "zh": dict(METHOD_LABELS),
     "en": {"manual": "verified by hand", "given_coordinates": "given coordinates", "stated_in_text": "stated in the text",
            "zone_name": "development zone name", "place_name": "place name", "gazetteer": "gazetteer (named site)",
-           "none": "none"},
+           "village": "village name (its township)", "none": "none"},
 }
 
 # Location precision: models.PRECISIONS holds "中文 english" in one string; each interface shows its half.

@@ -77,7 +77,8 @@ def build_geodata(
 
     say("manifest and licence notice")
     # Curated inputs travel with the built layers so the folder is complete on its own.
-    for name in ("zones.yaml", "strategies.yaml", "townships.csv", "townships.SOURCE.md", "sites.yaml", "sites.SOURCE.md"):
+    for name in ("zones.yaml", "strategies.yaml", "townships.csv", "townships.SOURCE.md", "sites.yaml", "sites.SOURCE.md",
+                 "villages.csv", "villages.SOURCE.md"):
         if (yaml_dir / name).exists() and (yaml_dir / name).resolve() != (out_dir / name).resolve():
             shutil.copyfile(yaml_dir / name, out_dir / name)
     licence_path = out_dir / LICENCE_NOTICE
@@ -115,6 +116,21 @@ def _townships_entry(path: Path) -> dict[str, Any]:
                    "townships.SOURCE.md)", "notes_file": "townships.SOURCE.md"},
         "contents": "township/street names of Taiyuan, 阳泉, 晋中, 忻州, 吕梁 with their county adcodes (gazetteer)",
         "steps": ["rows copied as published, sorted by code; city_adcode = cityCode + '00'"],
+    }}
+
+
+def _villages_entry(path: Path) -> dict[str, Any]:
+    """Taiyuan's villages are curated (copied from their source, not built): recorded, not built."""
+    if not path.exists():
+        return {}
+    return {path.name: {
+        "file": path.name, "sha256": _sha256(path), "crs": None,
+        "source": {"name": "国家统计局 2016年统计用区划代码 (via Vonng/adcode data/adcode/1401xx.csv)",
+                   "commit": "b755d6e4abca8e0d309728abc9ad4b100dacc685", "licence": "CC BY 4.0 (repository "
+                   "LICENSE.md; see villages.SOURCE.md)", "notes_file": "villages.SOURCE.md"},
+        "contents": "村委会/居委会 of Taiyuan with their township and the township's centre (GCJ-02, from Amap)",
+        "steps": ["village rows copied as published, sorted by code; town centre from the town row",
+                  "town centres converted to WGS-84 by registry.crs when the geocoder loads them"],
     }}
 
 
@@ -172,6 +188,7 @@ def _manifest(admin: Path, zones: Path, corridors: Path, licence: Path) -> dict[
             },
             **_townships_entry(admin.parent / "townships.csv"),
             **_sites_entry(admin.parent / "sites.yaml"),
+            **_villages_entry(admin.parent / "villages.csv"),
             corridors.name: {
                 "file": corridors.name, "sha256": _sha256(corridors), "crs": "EPSG:4326",
                 "source": {"definitions": "geodata/strategies.yaml (hand-curated, each fact cited)", "units": cnmaps},

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from registry.geocode.sites import Site
+from registry.geocode.villages import Village, index_terms
 from registry.geodata import AdminUnit, Zone
 
 TAIYUAN = "140100"
@@ -30,8 +31,8 @@ OUTSIDE_NAMES = (
 @dataclass(frozen=True)
 class Entry:
     term: str
-    kind: str  # county | township | zone | city | outside | site | word
-    code: str  # adcode, zone code, site code or outside name
+    kind: str  # county | township | zone | city | outside | site | village | word
+    code: str  # adcode, zone code, site code, outside name, or village codes (several: ambiguous, ";"-joined)
     rank: int  # higher wins ties between overlapping matches of equal length
     zone: str | None = None  # a statistical unit that is a development zone (NBS lists zones as "streets")
     short: bool = False  # a short form (阳曲 for 阳曲县, 河北 for 河北省): checked for word boundaries
@@ -74,7 +75,7 @@ class Gazetteer:
 
     @classmethod
     def build(cls, units: Iterable[AdminUnit], zones: Iterable[Zone], townships: Path | None,
-              sites: Iterable[Site] = ()) -> Gazetteer:
+              sites: Iterable[Site] = (), villages: Iterable[Village] = ()) -> Gazetteer:
         entries: list[Entry] = []
         county_codes: set[str] = set()
         for unit in units:
@@ -102,6 +103,9 @@ class Gazetteer:
         if townships is not None and townships.exists():
             zones_only = cls(e for e in entries if e.kind == "zone")
             entries += [_with_zone(e, zones_only) for e in _township_entries(townships)]
+        # Last and at the lowest rank: a village never takes a name the list above already gives a meaning.
+        entries += [Entry(term, "village", ";".join(codes), -1, short=bare)
+                    for term, (codes, bare) in index_terms(villages).items() if not _generic_village(term)]
         return cls(entries)
 
     def _longest_at(self, text: str, i: int) -> Entry | None:
@@ -161,6 +165,11 @@ STREET_AFTER = re.compile(r"[东西南北中]?(?:大街|大道|街(?!道)|路|�
 GENERIC_SHORT_FORMS = frozenset({"中心", "新建", "新城", "滨河", "龙城", "东山", "西山", "城西", "城东", "城南",
                                  "城北", "路西", "路东", "南城", "北城", "东城", "西城", "新村", "新华"})
 _TOWNSHIP_SUFFIXES = ("街道办事处", "街道", "镇", "乡")
+
+
+def _generic_village(term: str) -> bool:
+    """新建社区 (000: "加大对新建社区基础设施的改造") is an everyday phrase before it is a community's name."""
+    return term.removesuffix("社区").removesuffix("村") in GENERIC_SHORT_FORMS
 
 
 def _short_township(name: str) -> str | None:

@@ -13,6 +13,7 @@ from registry.geocode.decide import LINEAR_WORDS, TextDecision, ZoneInfo, decide
 from registry.geocode.gazetteer import Entry, Gazetteer, Match, normalise
 from registry.geocode.result import Placement
 from registry.geocode.sites import Site, load_sites
+from registry.geocode.villages import Village, load_villages
 from registry.geodata import load_admin_units, load_strategies, load_zones
 from registry.locate import DistrictIndex
 from registry.placecheck import crs_problems
@@ -28,7 +29,8 @@ class Corridor:
 
 class Geocoder:
     def __init__(self, gazetteer: Gazetteer, index: DistrictIndex, names: Mapping[str, str],
-                 zones: Mapping[str, ZoneInfo], corridors: Sequence[Corridor], sites: Sequence[Site] = ()) -> None:
+                 zones: Mapping[str, ZoneInfo], corridors: Sequence[Corridor], sites: Sequence[Site] = (),
+                 villages: Sequence[Village] = ()) -> None:
         self.gazetteer = gazetteer
         self.index = index
         self.names = dict(names)
@@ -39,6 +41,12 @@ class Geocoder:
         found = index.locate([s.lon for s in sites], [s.lat for s in sites]) if sites else None
         self.site_districts = {s.code: (str(found.district[i]) or None) if found is not None else None
                                for i, s in enumerate(sites)}
+        self.villages = {v.code: v for v in villages}
+        # A township centre is used only where it lies in the village's own county (boundary layer).
+        pointed = [(v, v.town_lon, v.town_lat) for v in villages if v.town_lon is not None and v.town_lat is not None]
+        where = index.locate([p[1] for p in pointed], [p[2] for p in pointed]) if pointed else None
+        self.town_point_ok = {v.code: where is not None and str(where.district[i]) == v.county
+                              for i, (v, _lon, _lat) in enumerate(pointed)}
 
     @classmethod
     def from_settings(cls, settings: Settings) -> Geocoder:
@@ -56,32 +64,104 @@ class Geocoder:
                      for z in zones}
         names = {u.adcode: u.name for u in units} | {z.code: z.name for z in zones}
         corridors = [Corridor(s.code, frozenset(m.adcode for m in s.member_units)) for s in strategies]
-        sites = load_sites(geodata_dir)
-        return cls(Gazetteer.build(units, zones, geodata_dir / "townships.csv", sites),
-                   DistrictIndex.from_geodata(geodata_dir), names, zone_info, corridors, sites)
+        sites, villages = load_sites(geodata_dir), load_villages(geodata_dir)
+        return cls(Gazetteer.build(units, zones, geodata_dir / "townships.csv", sites, villages),
+                   DistrictIndex.from_geodata(geodata_dir), names, zone_info, corridors, sites, villages)
 
     # -- text ---------------------------------------------------------------------------------------
     def geocode_text(self, text: str) -> Placement:
         clean = normalise(text)
-        matches = self.gazetteer.scan(clean)
+        matches = self._villages_of_ours(self.gazetteer.scan(clean))
         named_sites = list(dict.fromkeys(m.entry.code for m in matches if m.entry.kind == "site"))
         decision = decide(clean, [self._as_district(m) for m in matches], self.zones, self.names)
         site = self._site_point(clean, named_sites, decision)
         if site is not None:
             return site
+        village, village_note = self._village(matches, decision)
+        evidence = decision.evidence + village_note
+        if village is not None:
+            point = self._village_point(clean, village, decision, evidence)
+            if point is not None:
+                return point
         districts = decision.districts or ((decision.district_code,) if decision.district_code else ())
         method = "zone_name" if decision.zone_code else ("place_name" if districts or decision.outside else "none")
+        if village is not None and not decision.zone_code:
+            method = "village"
         return Placement(
             district_code=decision.district_code, district=self._name(decision.district_code),
             zone_code=decision.zone_code, zone=self._name(decision.zone_code),
             corridors=self.corridors_of(districts), lon=None, lat=None, precision=decision.precision,
-            method=method, evidence=decision.evidence, needs_review=decision.needs_review, districts=districts,
+            method=method, evidence=evidence, needs_review=decision.needs_review, districts=districts,
             outside_taiyuan=decision.outside, conflicts=decision.conflicts,
             beyond_shanxi=decision.outside and decision.beyond_shanxi,
         )
 
+    @staticmethod
+    def _villages_of_ours(matches: Sequence[Match]) -> list[Match]:
+        """A village name right after a place outside Taiyuan or in another county (盂县梁家寨) is that
+        place's village, not the Taiyuan village of the same spelling: it is dropped."""
+        out: list[Match] = []
+        for i, match in enumerate(matches):
+            if match.entry.kind == "village" and i > 0:
+                before = matches[i - 1]
+                adjacent = before.start + len(before.entry.term) == match.start
+                if adjacent and before.entry.kind in ("county", "township", "outside"):
+                    ours = before.entry.kind != "outside" and any(
+                        code.startswith(before.entry.code) for code in match.entry.code.split(";"))
+                    if not ours:
+                        continue
+            out.append(match)
+        return out
+
+    def _village(self, matches: Sequence[Match], decision: TextDecision) -> tuple[Village | None, str]:
+        """The one village the text names, if its name is unique in Taiyuan and its county is the place
+        decided; and the evidence words: which village, or which candidates an ambiguous name has."""
+        notes: list[str] = []
+        unique: list[Village] = []
+        for match in matches:
+            if match.entry.kind != "village":
+                continue
+            candidates = [self.villages[c] for c in match.entry.code.split(";")]
+            if len(candidates) == 1:
+                unique.append(candidates[0])
+                notes.append(f"村名：{match.entry.term}（{self._village_label(candidates[0])}）")
+            else:
+                notes.append(f"村名 {match.entry.term} 不唯一，未用于定位（候选："
+                             + "、".join(self._village_label(v) for v in candidates) + "）")
+        chosen = {v.code: v for v in unique}
+        if len(chosen) == 1:
+            village = next(iter(chosen.values()))
+            # Only where the village is the item's one place: a line through several districts keeps its words.
+            ok = (decision.district_code == village.county and set(decision.districts) <= {village.county}
+                  and not decision.conflicts and not decision.outside)
+            return (village if ok else None), "".join(f"；{n}" for n in notes)
+        return None, "".join(f"；{n}" for n in notes)
+
+    def _village_label(self, village: Village) -> str:
+        return f"{self._name(village.county)}{village.town}{village.name}，统计用区划代码 {village.code}"
+
+    def _village_point(self, text: str, village: Village, decision: TextDecision, evidence: str) -> Placement | None:
+        """A unique village places the item at its township's centre (precision 2, near ≤25 km) when the
+        source gives one inside the village's county; a line, or a zone named too, keeps the text's level."""
+        if (decision.zone_code or any(word in text for word in LINEAR_WORDS) or village.town_lon is None
+                or village.town_lat is None or not self.town_point_ok.get(village.code)):
+            return None
+        district = village.county
+        return Placement(
+            district_code=district, district=self._name(district), zone_code=None, zone=None,
+            corridors=self.corridors_of((district,)), lon=village.town_lon, lat=village.town_lat, precision=2,
+            method="village", evidence=evidence + f"；乡镇中心：{village.town}（gcj02 → WGS-84 "
+            f"{village.town_lon:.6f}, {village.town_lat:.6f}；来源 geodata/villages.SOURCE.md）",
+            needs_review=decision.needs_review, districts=(district,),
+        )
+
     def _as_district(self, match: Match) -> Match:
-        """A named site is evidence for the district it lies in, like a township's name."""
+        """A named site, or a village whose name is unique, is evidence for the district it lies in, like a
+        township's name; an ambiguous village name is evidence for nothing."""
+        if match.entry.kind == "village":
+            codes = match.entry.code.split(";")
+            kind, code = ("township", self.villages[codes[0]].county) if len(codes) == 1 else ("word", "")
+            return Match(match.start, Entry(match.entry.term, kind, code, match.entry.rank, short=match.entry.short))
         if match.entry.kind != "site":
             return match
         district = self.site_districts.get(match.entry.code)
