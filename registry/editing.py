@@ -17,7 +17,8 @@ from registry.errors import Forbidden, InvalidRecord, NotFound, Problem, StaleEd
 from registry.models import Project, utcnow
 from registry.money import parse_amount_text
 from registry.problemwords import in_chinese
-from registry.upsert import Placer, _apply, check_references, stated_placement
+from registry.records import Placer
+from registry.upsert import _apply, check_references, stated_placement
 from registry.users import UserRecord
 from registry.validate import normalize_code, validate_project
 

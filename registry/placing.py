@@ -20,7 +20,8 @@ from registry.errors import InvalidRecord
 from registry.geocode import Geocoder
 from registry.models import PRECISIONS, Project, ProjectStrategy, utcnow
 from registry.printout import beijing
-from registry.upsert import PlacementSpec, apply_placement
+from registry.records import PlacementSpec
+from registry.upsert import apply_placement
 
 MANUAL = "manual"
 MODES = ("point", "geometry", "area")

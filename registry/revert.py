@@ -17,7 +17,8 @@ from registry.errors import NotFound, StaleEdit
 from registry.models import Change, ChangeSet, Project, ProjectChain, ProjectStrategy, Source, utcnow
 from registry.placing import set_place_links
 from registry.progress import recorded
-from registry.upsert import PlacementSpec, apply_placement
+from registry.records import PlacementSpec
+from registry.upsert import apply_placement
 
 
 class RevertRefused(StaleEdit):

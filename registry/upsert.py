@@ -5,8 +5,7 @@ changes nothing (no version bump, no new rows)."""
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from sqlalchemy import select
@@ -25,7 +24,8 @@ from registry.models import (
     Source,
     Strategy,
 )
-from registry.validate import ProjectInput, str_list, validate_project
+from registry.records import ApplyReport, PlacementSpec, Placer, ProjectInput
+from registry.validate import str_list, validate_project
 
 # Fields copied one to one from ProjectInput onto Project.
 _SCALARS = (
@@ -33,42 +33,6 @@ _SCALARS = (
     "start_year", "end_year", "builder", "place_text", "outside_taiyuan", "specificity", "box", "description",
     "parent_code", "investment_low", "investment_high", "plan_period",
 )
-
-
-@dataclass(frozen=True)
-class PlacementSpec:
-    """Where a project is, as decided by the geocoder (or by the text when no geocoder is wired)."""
-
-    lon: float | None = None
-    lat: float | None = None
-    geometry: str | None = None
-    input_crs: str | None = None
-    place_text: str | None = None
-    district_code: str | None = None
-    districts: tuple[tuple[str, float | None], ...] = ()
-    zone_code: str | None = None
-    precision: int = 8
-    method: str = "none"
-    evidence: str | None = None
-    needs_review: bool = True
-    place_strategies: tuple[str, ...] = ()
-
-
-Placer = Callable[[ProjectInput], PlacementSpec]
-
-
-@dataclass
-class ApplyReport:
-    created: list[str] = field(default_factory=list)
-    updated: list[str] = field(default_factory=list)
-    unchanged: list[str] = field(default_factory=list)
-    skipped: list[Problem] = field(default_factory=list)
-
-    def summary(self) -> str:
-        return (
-            f"新增 {len(self.created)} · 更新 {len(self.updated)} · 未变 {len(self.unchanged)}"
-            f" · 跳过 {len(self.skipped)} (created/updated/unchanged/skipped)"
-        )
 
 
 def stated_placement(item: ProjectInput) -> PlacementSpec:

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import unicodedata
-from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
@@ -10,6 +9,7 @@ from registry.crs import normalize_crs
 from registry.errors import Problem
 from registry.models import CONSTRUCTION_TYPES, STATUSES
 from registry.money import parse_yi
+from registry.records import ProjectInput, SourceInput
 
 _LIST_FIELDS = ("aliases", "partners", "chains", "strategies", "partner_regions")
 # A code is part of the project's web address (/projects/<code>): these would break or redirect it.
@@ -32,54 +32,6 @@ def normalize_code(value: object) -> str:
         if unicodedata.category(char) in ("Cc", "Cf", "Co", "Cs", "Cn"):
             raise ValueError(f"contains an invisible or control character (U+{ord(char):04X})")
     return code
-
-
-@dataclass(frozen=True)
-class SourceInput:
-    document: str
-    line: int | None = None
-    box: str | None = None
-    excerpt: str | None = None
-
-
-@dataclass(frozen=True)
-class ProjectInput:
-    """A validated project as it enters the registry (before geocoding)."""
-
-    code: str
-    name: str
-    aliases: tuple[str, ...] = ()
-    kind: str | None = None
-    status: str = "unknown"
-    status_text: str | None = None  # the stage word as the source wrote it (续建, 拟选址 …)
-    construction_type: str | None = None
-    total_investment: Decimal | None = None
-    investment_text: str | None = None
-    capacity_text: str | None = None
-    start_year: int | None = None
-    end_year: int | None = None
-    builder: str | None = None
-    partners: tuple[str, ...] = ()
-    chains: tuple[str, ...] = ()
-    strategies: tuple[str, ...] = ()
-    place_text: str | None = None
-    district_stated: str | None = None
-    zone_stated: str | None = None
-    outside_taiyuan: bool | None = None
-    specificity: str | None = None
-    box: str | None = None
-    group: str | None = None
-    description: str | None = None
-    sources: tuple[SourceInput, ...] = field(default_factory=tuple)
-    parent_code: str | None = None  # the package this project is a listed part of
-    investment_low: Decimal | None = None  # an amount stated only as a range: its bounds, 亿元
-    investment_high: Decimal | None = None
-    partner_regions: tuple[str, ...] = ()
-    plan_period: str | None = None
-    # Given coordinates as stated, in the system `crs` names (placers convert them to WGS-84).
-    lon: float | None = None
-    lat: float | None = None
-    crs: str | None = None
 
 
 def _text(raw: dict[str, Any], key: str) -> str | None:

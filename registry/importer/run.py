@@ -26,8 +26,9 @@ from registry.importer.rows import DICT_KEYS, LOCATION_KEYS, ParsedRow, RowParse
 from registry.importer.vocab import Vocab
 from registry.models import DataVersion, Project
 from registry.queries import Vocabulary
-from registry.upsert import PlacementSpec, Placer, apply_project_dicts
-from registry.validate import ProjectInput, validate_project
+from registry.records import PlacementSpec, Placer, ProjectInput
+from registry.upsert import apply_project_dicts
+from registry.validate import validate_project
 
 BATCH = 1000
 # String columns with a length limit in the schema (PostgreSQL refuses longer values).
