@@ -14,6 +14,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from registry.errors import Problem
+from registry.fields import ROW_FIELDS, Field
 from registry.models import PRECISIONS, AdminUnit, IndustryChain, Project, Strategy, Zone
 from registry.plans import plan_title
 from registry.progress.classify import Rule
@@ -281,21 +282,10 @@ def project_row(project: Project, names: Names) -> ProjectRow:
     plan_links = [s.strategy_code for s in project.strategies if s.basis == "plan"]
     place_links = [s.strategy_code for s in project.strategies if s.basis == "place"]
     chain_codes = tuple(c.chain_code for c in project.chains)
+    # Fields the table marks `row` are copied from their column (lists as tuples); the rest are derived here.
+    copied = {f.key: _row_value(f, getattr(project, f.column or f.key)) for f in ROW_FIELDS}
     return ProjectRow(
-        code=project.code,
-        name=project.name,
-        aliases=tuple(project.aliases or ()),
-        kind=project.kind,
-        status=project.status,
-        status_text=project.status_text,
-        construction_type=project.construction_type,
-        total_investment=project.total_investment,
-        investment_text=project.investment_text,
-        capacity_text=project.capacity_text,
-        start_year=project.start_year,
-        end_year=project.end_year,
-        builder=project.builder,
-        partners=tuple(project.partners or ()),
+        **copied,
         chain_codes=chain_codes,
         chains=tuple(names.chains.get(c, c) for c in chain_codes),
         strategy_codes=tuple(plan_links),
@@ -309,18 +299,16 @@ def project_row(project: Project, names: Names) -> ProjectRow:
         lat=project.lat,
         precision=project.precision,
         precision_label=PRECISIONS.get(project.precision, str(project.precision)),
-        place_text=project.place_text,
-        outside_taiyuan=project.outside_taiyuan,
-        box=project.box,
-        group=project.group_name,
-        description=project.description,
         locations=locations,
         sources=tuple(SourceRef(s.document, s.line, s.box, s.excerpt, plan_title(s.document))
                       for s in project.sources),
-        version=project.version,
         needs_review=any(loc.needs_review for loc in project.locations),
         progress=progress_rows(project),
     )
+
+
+def _row_value(field_: Field, value: Any) -> Any:
+    return tuple(value or ()) if field_.kind == "list" else value
 
 
 def progress_rows(project: Project, rule: Rule | None = None) -> tuple[ProgressRow, ...]:

@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session, selectinload
 from registry.capacity import parse_capacity
 from registry.crs import to_wgs84
 from registry.errors import InvalidRecord, Problem
+from registry.fields import STORED
 from registry.models import (
     IndustryChain,
     Location,
@@ -26,13 +27,6 @@ from registry.models import (
 )
 from registry.records import ApplyReport, PlacementSpec, Placer, ProjectInput
 from registry.validate import str_list, validate_project
-
-# Fields copied one to one from ProjectInput onto Project.
-_SCALARS = (
-    "name", "kind", "status", "status_text", "construction_type", "total_investment", "investment_text", "capacity_text",
-    "start_year", "end_year", "builder", "place_text", "outside_taiyuan", "specificity", "box", "description",
-    "parent_code", "investment_low", "investment_high", "plan_period",
-)
 
 
 def stated_placement(item: ProjectInput) -> PlacementSpec:
@@ -138,6 +132,10 @@ def upsert_projects(
     return report
 
 
+def _stored(value: object) -> object:
+    return list(value) if isinstance(value, tuple) else value
+
+
 def _set(obj: object, attr: str, value: object) -> bool:
     current = getattr(obj, attr)
     # An empty list and a NULL list column say the same (rows written before a list column existed hold NULL).
@@ -150,10 +148,8 @@ def _set(obj: object, attr: str, value: object) -> bool:
 def _apply(project: Project, item: ProjectInput, place: PlacementSpec | None,
            keep: frozenset[str] = frozenset(), sources: bool = True) -> bool:
     """Copy the input onto the project; fields in `keep` and, with place=None, the placement stay as they are."""
-    values: dict[str, object] = {attr: getattr(item, attr) for attr in _SCALARS}
-    values |= {"group_name": item.group, "stated_district_code": item.district_stated,
-               "stated_zone_code": item.zone_stated, "aliases": list(item.aliases),
-               "partners": list(item.partners), "partner_regions": list(item.partner_regions)}
+    # The field table says which inputs are copied one to one, and onto which column (lists are stored as lists).
+    values: dict[str, object] = {column: _stored(getattr(item, name)) for name, column in STORED.items()}
     changed = False
     for attr, value in values.items():
         if attr not in keep:
