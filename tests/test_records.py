@@ -2,7 +2,7 @@
 passes a ProjectInput or a PlacementSpec along imports the record, not the service that made it."""
 from __future__ import annotations
 
-import registry.records as records
+from registry import records
 from tests.test_import_graph import import_graph
 
 CROSSING = ("ProjectInput", "SourceInput", "PlacementSpec", "Placement", "ApplyReport", "ProjectRow",
