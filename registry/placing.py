@@ -15,8 +15,8 @@ from shapely.geometry.base import BaseGeometry
 from sqlalchemy.orm import Session
 
 from registry import crs, history
-from registry.editing import Actor, EditConflict, flush_or_conflict, get_project
-from registry.errors import InvalidRecord
+from registry.editing import Actor, flush_or_conflict, get_project
+from registry.errors import EditConflict, InvalidRecord
 from registry.geocode import Geocoder
 from registry.models import PRECISIONS, Project, ProjectStrategy, utcnow
 from registry.printout import beijing

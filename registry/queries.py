@@ -13,7 +13,7 @@ from sqlalchemy import BigInteger, Select, Text, and_, case, func, or_, select, 
 from sqlalchemy.orm import Session, selectinload
 from sqlalchemy.sql.elements import ColumnElement
 
-from registry.badvalue import BadFilterValue
+from registry.errors import BadFilterValue
 from registry.memberships import BASIS_WORDS, Members, covers_taiyuan, member_pairs
 from registry.models import (
     STATUSES,

@@ -6,9 +6,7 @@ import sqlite3
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
-
-class UnsupportedURL(ValueError):
-    pass
+from registry.errors import ConfigError
 
 
 def sqlite_path(url: str) -> str | None:
@@ -34,7 +32,7 @@ def connect(url: str) -> Any:
 
         # libpq reads the URL itself (user, password, host, port, database, ?sslmode …); only the driver goes.
         return psycopg.connect("postgresql:" + url.split(":", 1)[1], connect_timeout=10)
-    raise UnsupportedURL(f"unsupported database URL scheme {scheme!r} (expected sqlite or postgresql)")
+    raise ConfigError(f"unsupported database URL scheme {scheme!r} (expected sqlite or postgresql)")
 
 
 def alembic_revisions(url: str) -> list[str]:

@@ -7,7 +7,6 @@ import sys
 import click
 
 from registry.db import session_scope
-from registry.errors import KprError
 from registry.models import ROLES
 
 
@@ -18,11 +17,8 @@ def _password(from_stdin: bool) -> str:
 
 
 def _run(action: object) -> None:
-    try:
-        with session_scope() as session:
-            record = action(session)  # type: ignore[operator]
-    except KprError as exc:
-        raise click.ClickException(exc.message) from None
+    with session_scope() as session:
+        record = action(session)  # type: ignore[operator]
     if record is not None:
         click.echo(f"{record.username}\t{record.role}\t{'启用' if record.active else '已停用'}")
 

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import ColumnElement
 
 from registry import stamp
-from registry.badvalue import BadFilterValue
+from registry.errors import BadFilterValue
 from registry.models import Project, ProjectProgress
 from registry.progress.classify import AHEAD, BEHIND, NORMAL, UNREPORTED, Rule
 from registry.stampcache import StampedCache
