@@ -11,7 +11,7 @@ from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, object_session
 
 from registry.errors import Problem
 from registry.fields import ROW_FIELDS, Field
@@ -312,7 +312,7 @@ def _row_value(field_: Field, value: Any) -> Any:
 
 
 def progress_rows(project: Project, rule: Rule | None = None) -> tuple[ProgressRow, ...]:
-    rule = rule or Rule.from_settings()
+    rule = rule or Rule.of_session(object_session(project))
     months = sorted(project.progress, key=lambda p: (p.year, p.month))
     return tuple(ProgressRow(p.year, p.month, p.plan_investment, p.completed_investment, p.image_progress,
                              p.issues, rule.classify(p.plan_investment, p.completed_investment, p.month))

@@ -7,7 +7,7 @@ import re
 from collections.abc import Mapping
 from decimal import Decimal
 
-from flask import Blueprint, Response, request
+from flask import Blueprint, Response, current_app, request
 
 from registry.errors import InvalidFilter
 from registry.export.columns import PROJECT_COLUMNS
@@ -258,7 +258,7 @@ def chip_text(chip: Chip, lang: str) -> str:
 
 
 def _rule_words(lang: str) -> str:
-    rule = Rule.from_settings()
+    rule = Rule.from_settings(current_app.config["KPR_SETTINGS"])
     return rule.describe_en() if lang == "en" else rule.describe()
 
 

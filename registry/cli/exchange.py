@@ -11,6 +11,7 @@ from tqdm import tqdm
 
 from registry.asof import reading_scope
 from registry.cli.options import build_filter, filter_options
+from registry.config import Settings
 from registry.db import session_scope
 from registry.export import build_context, export_rows, format_for
 from registry.importer.limits import Limits
@@ -41,7 +42,7 @@ def _counted(items: Iterable[T], bar: tqdm) -> Iterator[T]:
 def export(output: Path, sort: str, max_rows: int | None, **kwargs: Any) -> None:
     flt = build_filter(kwargs)
     fmt = format_for(output)
-    with reading_scope(flt.as_of) as session:
+    with reading_scope(flt.as_of, Settings.from_env()) as session:
         rf = resolve(session, flt)
         context = build_context(session, rf, row_limit=max_rows, fmt=fmt)
         count = context.totals.count if context.totals else 0
@@ -67,9 +68,10 @@ def export(output: Path, sort: str, max_rows: int | None, **kwargs: Any) -> None
 def import_(file: Path, dry_run: bool, sheet: str | None, skip_invalid: bool, report_path: Path | None,
             max_size_mb: int, max_rows: int) -> None:
     limits = Limits(max_bytes=max_size_mb * 1024 * 1024, max_rows=max_rows)
-    with session_scope() as session, tqdm(unit="行", file=sys.stderr, desc="导入", mininterval=0.5,
-                                          disable=None) as bar:
-        report = import_file(session, file, dry_run=dry_run, sheet=sheet, skip_invalid=skip_invalid,
+    settings = Settings.from_env()
+    with session_scope(settings) as session, tqdm(unit="行", file=sys.stderr, desc="导入", mininterval=0.5,
+                                                  disable=None) as bar:
+        report = import_file(session, file, dry_run=dry_run, sheet=sheet, skip_invalid=skip_invalid, settings=settings,
                              limits=limits, progress=bar.update,
                              total_hint=lambda n: setattr(bar, "total", n))
     for problem in report.problems[:50]:
@@ -89,6 +91,6 @@ def import_(file: Path, dry_run: bool, sheet: str | None, skip_invalid: bool, re
 @click.command("import-template", help="Write an empty import template (.xlsx) with the export's columns.")
 @click.option("-o", "--output", "output", required=True, type=click.Path(dir_okay=False, path_type=Path))
 def import_template(output: Path) -> None:
-    with session_scope() as session:
+    with session_scope(Settings.from_env()) as session:
         write_template(Vocabulary.load(session), str(output))
     click.echo(f"模板 → {output}", err=True)

@@ -11,6 +11,7 @@ import click
 
 from registry.asof import reading_scope
 from registry.cli.options import build_filter, filter_options
+from registry.config import Settings
 from registry.export import build_context, export_rows
 from registry.export.jsonpage import Paging, envelope, page_rows, write_json_page
 from registry.queries import SORTABLE, describe, fetch_rows, resolve, totals
@@ -27,7 +28,7 @@ from registry.textout import table
               help="skip this many rows first (JSON's `next` gives the following page's offset)")
 def projects(fmt: str, sort: str, limit: int | None, offset: int, **kwargs: Any) -> None:
     flt = build_filter(kwargs)
-    with reading_scope(flt.as_of) as session:
+    with reading_scope(flt.as_of, Settings.from_env()) as session:
         rf = resolve(session, flt)
         if fmt == "table":
             rows = fetch_rows(session, rf, sort=sort, limit=limit, offset=offset)

@@ -6,6 +6,7 @@ import sys
 
 import click
 
+from registry.config import Settings
 from registry.db import session_scope
 from registry.models import ROLES
 
@@ -17,7 +18,7 @@ def _password(from_stdin: bool) -> str:
 
 
 def _run(action: object) -> None:
-    with session_scope() as session:
+    with session_scope(Settings.from_env()) as session:
         record = action(session)  # type: ignore[operator]
     if record is not None:
         click.echo(f"{record.username}\t{record.role}\t{'启用' if record.active else '已停用'}")
@@ -43,7 +44,7 @@ def add(name: str, role: str, password_stdin: bool) -> None:
 def list_() -> None:
     from registry.users import list_users
 
-    with session_scope() as session:
+    with session_scope(Settings.from_env()) as session:
         for record in list_users(session):
             click.echo(f"{record.username}\t{record.role}\t{'启用' if record.active else '已停用'}")
 

@@ -65,7 +65,9 @@ def import_file(
         if placer is None:
             from registry.placement import default_placer
 
-            placer = default_placer(session, settings or Settings.from_env())
+            if settings is None:  # configuration comes in from the caller, never from the environment here
+                raise TypeError("import_file needs settings= (or placer=) to place new projects")
+            placer = default_placer(session, settings)
         run = _Run(session, report, headers, placer, limits, quoted=table.kind == "csv")
         savepoint = session.begin_nested()
         try:
