@@ -35,6 +35,19 @@ def connect(url: str) -> Any:
     raise ConfigError(f"unsupported database URL scheme {scheme!r} (expected sqlite or postgresql)")
 
 
+def fetch_all(url: str, sql: str) -> list[tuple[Any, ...]]:
+    """Every row of one read-only query without parameters ([] when the SQLite file does not exist yet)."""
+    conn = connect(url)
+    if conn is None:
+        return []
+    try:
+        cur = conn.cursor()
+        cur.execute(sql)
+        return [tuple(row) for row in cur.fetchall()]
+    finally:
+        conn.close()
+
+
 def alembic_revisions(url: str) -> list[str]:
     """The rows of alembic_version ([] when the table or the SQLite file does not exist)."""
     conn = connect(url)
