@@ -14,6 +14,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from registry import history
 from registry.errors import EditConflict, Forbidden, InvalidForm, NotFound, Problem
+from registry.fields import LIST_INPUTS, STORED
 from registry.models import Project, utcnow
 from registry.money import parse_amount_text
 from registry.problemwords import in_chinese
@@ -26,11 +27,11 @@ from registry.validate import normalize_code, validate_project
 FORM_FIELDS = ("code", "name", "aliases", "kind", "status", "construction_type", "total_investment",
                "investment_unit", "investment_text", "capacity_text", "start_year", "end_year", "builder",
                "partners", "chains", "strategies", "place_text", "description")
-LIST_FIELDS = ("aliases", "partners", "chains", "strategies")
+LIST_FIELDS = tuple(key for key in FORM_FIELDS if key in LIST_INPUTS)
 UNITS = ("亿元", "万元")
-# Facts the form does not show (they come from the plans): an edit leaves them as they are.
-NOT_IN_FORM = frozenset({"box", "group_name", "specificity", "outside_taiyuan", "stated_district_code",
-                         "stated_zone_code"})
+# Facts the form does not show (they come from the plans): an edit leaves them as they are. Every stored field
+# of the table (registry/fields.py) whose input is not a form field, so a new field is kept without a change here.
+NOT_IN_FORM = frozenset(column for name, column in STORED.items() if name not in FORM_FIELDS)
 
 
 # The form's own Chinese words, in English (registry/problemwords.py puts the validator's English in Chinese).

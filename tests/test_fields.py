@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import fields as dataclass_fields
 
-from sqlalchemy import inspect
+from sqlalchemy import inspect, select
 
 from registry import fields
 from registry.export.columns import PROJECT_COLUMNS, project_columns
@@ -84,3 +84,25 @@ def test_a_field_added_to_the_table_reaches_export_and_import() -> None:
     assert "funding" not in header_targets(FIELDS)
     # Stored under its own name and validated as text once ProjectInput and Project carry it.
     assert (added.input, added.column) == ("funding", "funding")
+
+
+def test_a_form_edit_keeps_every_stored_field_the_form_does_not_show(db_session) -> None:  # type: ignore[no-untyped-def]
+    # The edit form shows some fields; the rest (from the plans) must survive a save. Derived from the table,
+    # so a new field is kept too (it used to be wiped: status_text, parent_code, the range, plan_period …).
+    from registry.editing import Actor, update_project
+    from registry.upsert import apply_project_dicts
+    from registry.users import add_user
+
+    apply_project_dicts(db_session, [{"code": "KEEP-0", "name": "总包"},
+                                     {"code": "KEEP-1", "name": "甲", "status_text": "续建", "parent_code": "KEEP-0",
+                                      "investment_low": "1", "investment_high": "2", "partner_regions": ["北京"],
+                                      "plan_period": "十四五", "box": "专栏1", "group": "一组"}])
+    editor = add_user(db_session, "keeper", "long-enough-pw", "editor")
+    project = db_session.scalar(select(Project).where(Project.code == "KEEP-1"))
+    form = {"name": "甲（改）", "status": "unknown", "investment_unit": "亿元", "chains": [], "strategies": []}
+    update_project(db_session, "KEEP-1", form, project.version, Actor(editor))
+    db_session.refresh(project)
+    assert project.name == "甲（改）"
+    assert (project.status_text, project.parent_code, str(project.investment_low), str(project.investment_high),
+            project.partner_regions, project.plan_period, project.box, project.group_name) == \
+        ("续建", "KEEP-0", "1", "2", ["北京"], "十四五", "专栏1", "一组")
