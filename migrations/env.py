@@ -1,12 +1,11 @@
-"""Alembic environment: the URL comes from the caller (registry.migrate) or KPR_DATABASE_URL."""
+"""Alembic environment: the connection comes from the caller (registry.migrate), never a URL."""
 from __future__ import annotations
 
 from alembic import context
 from sqlalchemy.engine import Connection
 
 from registry import models  # noqa: F401  (registers every table on Base.metadata)
-from registry.config import Settings
-from registry.db import Base, make_engine
+from registry.db import Base
 
 config = context.config
 target_metadata = Base.metadata
@@ -44,29 +43,13 @@ def _configure_and_run(connection: Connection) -> None:
         context.run_migrations()
 
 
-def run_migrations_online() -> None:
+def run_migrations() -> None:
+    # One road for configuration: registry.migrate opens the connection from Settings and hands it over; no URL
+    # travels through Alembic's INI text and nothing here reads the environment.
     connection = config.attributes.get("connection")
-    if connection is not None:
-        _run(connection)
-        return
-    url = config.get_main_option("sqlalchemy.url") or Settings.from_env().database_url
-    engine = make_engine(url)
-    try:
-        with engine.connect() as conn:
-            _run(conn)
-            conn.commit()
-    finally:
-        engine.dispose()
+    if connection is None or context.is_offline_mode():
+        raise RuntimeError("run migrations through `kpr db upgrade` (registry.migrate hands Alembic a connection)")
+    _run(connection)
 
 
-def run_migrations_offline() -> None:
-    url = config.get_main_option("sqlalchemy.url") or Settings.from_env().database_url
-    context.configure(url=url, target_metadata=target_metadata, literal_binds=True)
-    with context.begin_transaction():
-        context.run_migrations()
-
-
-if context.is_offline_mode():
-    run_migrations_offline()
-else:
-    run_migrations_online()
+run_migrations()

@@ -24,6 +24,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from registry import history, stamp
+from registry.config import Settings
 from registry.models import Change, ChangeSet, Project, ProjectProgress
 from registry.progress import recorded
 
@@ -144,18 +145,17 @@ def as_of_session(factory: sessionmaker[Session], engine: Engine, day: date) -> 
 
 
 @contextmanager
-def reading_scope(day: date | None, settings: Any = None) -> Iterator[Session]:
+def reading_scope(day: date | None, settings: Settings) -> Iterator[Session]:
     """For CLI commands that read: today's registry (session_scope), or the registry as of `day`."""
-    from registry.config import Settings
     from registry.db import make_engine, make_session_factory, session_scope
 
     if day is None:
         with session_scope(settings) as session:
             yield session
         return
-    engine = make_engine((settings or Settings.from_env()).database_url)
+    engine = make_engine(settings.database_url)
     try:
-        with as_of_session(make_session_factory(engine), engine, day) as session:
+        with as_of_session(make_session_factory(engine, settings), engine, day) as session:
             yield session
     finally:
         engine.dispose()

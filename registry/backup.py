@@ -20,18 +20,13 @@ from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 
 from registry import pgdump
 from registry.db import make_engine
-from registry.errors import KprError
+from registry.errors import BackupError
 from registry.pgdump import Progress
 
 SQLITE_MAGIC = b"SQLite format 3\x00"
 PGDMP_MAGIC = b"PGDMP"
 VERSION_TABLE = "alembic_version"
 _SQLITE_STEP_PAGES = 1024  # pages copied per step (4 MiB at the default page size): the progress grain
-
-
-class BackupError(KprError):
-    code = "backup_failed"
-    status = 400
 
 
 @dataclass(frozen=True)

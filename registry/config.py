@@ -6,6 +6,8 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
+from registry.errors import ConfigError
+
 REPO_ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -63,7 +65,7 @@ class Settings:
 
     def _checked(self) -> Settings:
         if self.progress_behind > self.progress_ahead:
-            raise ValueError(f"KPR_PROGRESS_BEHIND={self.progress_behind} 大于 KPR_PROGRESS_AHEAD="
+            raise ConfigError(f"KPR_PROGRESS_BEHIND={self.progress_behind} 大于 KPR_PROGRESS_AHEAD="
                              f"{self.progress_ahead} (expected behind ≤ ahead)")
         return self
 
@@ -73,9 +75,9 @@ def _percent(env: dict[str, str], name: str, default: str) -> Decimal:
     try:
         value = Decimal(text)
     except InvalidOperation:
-        raise ValueError(f"{name}={env.get(name)!r}：应为百分数，如 105 (expected a percent such as 105)") from None
+        raise ConfigError(f"{name}={env.get(name)!r}：应为百分数，如 105 (expected a percent such as 105)") from None
     if not value.is_finite() or value < 0:
-        raise ValueError(f"{name}={env.get(name)!r}：应为非负百分数 (expected a non-negative percent)")
+        raise ConfigError(f"{name}={env.get(name)!r}：应为非负百分数 (expected a non-negative percent)")
     return value
 
 

@@ -42,19 +42,20 @@ def make_engine(url: str) -> Engine:
     return create_engine(url, pool_pre_ping=True, json_serializer=_json_dumps)
 
 
-def make_session_factory(engine: Engine) -> sessionmaker[Session]:
-    factory = sessionmaker(bind=engine, expire_on_commit=False)
+def make_session_factory(engine: Engine, settings: Settings | None = None) -> sessionmaker[Session]:
+    # The settings travel with each session (session.info), so the core reads them from there, not the environment.
+    factory = sessionmaker(bind=engine, expire_on_commit=False, info={"settings": settings} if settings else None)
     stamp.install(factory)  # every commit that wrote registry rows bumps the data stamp
     history.install(factory)  # and is recorded, field by field, in the change history
     return factory
 
 
 @contextmanager
-def session_scope(settings: Settings | None = None, engine: Engine | None = None) -> Iterator[Session]:
+def session_scope(settings: Settings, engine: Engine | None = None) -> Iterator[Session]:
     """A session that commits on success and rolls back on error: for CLI commands and scripts."""
     own_engine = engine is None
-    engine = engine or make_engine((settings or Settings.from_env()).database_url)
-    session = make_session_factory(engine)()
+    engine = engine or make_engine(settings.database_url)
+    session = make_session_factory(engine, settings)()
     try:
         yield session
         session.commit()

@@ -4,7 +4,7 @@ The caller owns the transaction (the web request commits)."""
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -13,11 +13,13 @@ from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
 from registry import history
-from registry.errors import Forbidden, InvalidRecord, NotFound, Problem, StaleEdit
+from registry.errors import EditConflict, Forbidden, InvalidForm, NotFound, Problem
+from registry.fields import LIST_INPUTS, STORED
 from registry.models import Project, utcnow
 from registry.money import parse_amount_text
 from registry.problemwords import in_chinese
-from registry.upsert import Placer, _apply, check_references, stated_placement
+from registry.records import Placer
+from registry.upsert import _apply, check_references, stated_placement
 from registry.users import UserRecord
 from registry.validate import normalize_code, validate_project
 
@@ -25,11 +27,11 @@ from registry.validate import normalize_code, validate_project
 FORM_FIELDS = ("code", "name", "aliases", "kind", "status", "construction_type", "total_investment",
                "investment_unit", "investment_text", "capacity_text", "start_year", "end_year", "builder",
                "partners", "chains", "strategies", "place_text", "description")
-LIST_FIELDS = ("aliases", "partners", "chains", "strategies")
+LIST_FIELDS = tuple(key for key in FORM_FIELDS if key in LIST_INPUTS)
 UNITS = ("亿元", "万元")
-# Facts the form does not show (they come from the plans): an edit leaves them as they are.
-NOT_IN_FORM = frozenset({"box", "group_name", "specificity", "outside_taiyuan", "stated_district_code",
-                         "stated_zone_code"})
+# Facts the form does not show (they come from the plans): an edit leaves them as they are. Every stored field
+# of the table (registry/fields.py) whose input is not a form field, so a new field is kept without a change here.
+NOT_IN_FORM = frozenset(column for name, column in STORED.items() if name not in FORM_FIELDS)
 
 
 # The form's own Chinese words, in English (registry/problemwords.py puts the validator's English in Chinese).
@@ -62,35 +64,19 @@ def _worded(text: str, lang: str) -> str:
     return WORDS_EN.get(text, text)
 
 
-class InvalidForm(InvalidRecord):
-    """Every problem of one submitted form, by field, so the page can show each next to its field."""
-
-    def __init__(self, problems: Sequence[Problem]) -> None:
-        super().__init__("；".join(f"{p.field}：{p.message}" for p in problems))
-        self.problems = list(problems)
-
-    def by_field(self, lang: str = "zh") -> dict[str, list[str]]:
-        """Each field's problems in the page's language (the validator writes English, the form some Chinese)."""
-        out: dict[str, list[str]] = {}
-        for p in self.problems:
-            message, expected = _worded(p.message, lang), _worded(p.expected, lang)
-            if lang == "en":
-                shown = "" if p.value in (None, "") else f"“{p.value}”: "
-                text = f"{shown}{message} (expected {expected})" if expected else f"{shown}{message}"
-            else:
-                shown = "" if p.value in (None, "") else f"“{p.value}”："
-                text = f"{shown}{message}（应为 {expected}）" if expected else f"{shown}{message}"
-            out.setdefault(p.field.split("[")[0], []).append(text)
-        return out
-
-
-class EditConflict(StaleEdit):
-    """The project was saved by someone else after this form was opened."""
-
-    def __init__(self, project: Project) -> None:
-        super().__init__(f"项目 {project.code} 已被他人修改（当前版本 {project.version}），未覆盖他人的修改 "
-                         "(saved by someone else since you opened it)")
-        self.project = project
+def form_problems(exc: InvalidForm, lang: str = "zh") -> dict[str, list[str]]:
+    """Each field's problems in the page's language (the validator writes English, the form some Chinese)."""
+    out: dict[str, list[str]] = {}
+    for p in exc.problems:
+        message, expected = _worded(p.message, lang), _worded(p.expected, lang)
+        if lang == "en":
+            shown = "" if p.value in (None, "") else f"“{p.value}”: "
+            text = f"{shown}{message} (expected {expected})" if expected else f"{shown}{message}"
+        else:
+            shown = "" if p.value in (None, "") else f"“{p.value}”："
+            text = f"{shown}{message}（应为 {expected}）" if expected else f"{shown}{message}"
+        out.setdefault(p.field.split("[")[0], []).append(text)
+    return out
 
 
 @dataclass(frozen=True)

@@ -16,7 +16,7 @@ import shapely
 import yaml
 from shapely.geometry.base import BaseGeometry
 
-GEODATA_ENV = "KPR_GEODATA_DIR"
+REPO_GEODATA = Path(__file__).resolve().parent.parent / "geodata"
 ADMIN_FILE = "admin_units.geojson"
 ZONES_FILE = "zones.geojson"
 ZONES_YAML = "zones.yaml"
@@ -26,13 +26,9 @@ STRATEGIES_YAML = "strategies.yaml"
 
 
 def geodata_dir(path: str | os.PathLike[str] | None = None) -> Path:
-    """The geodata directory: ``path`` if given, else $KPR_GEODATA_DIR, else the repository's geodata/."""
-    if path is not None:
-        return Path(path)
-    from_env = os.environ.get(GEODATA_ENV)
-    if from_env:
-        return Path(from_env)
-    return Path(__file__).resolve().parent.parent / "geodata"
+    """The geodata directory: ``path`` if given, else the repository's geodata/. The environment is read once,
+    by Settings (KPR_GEODATA_DIR → Settings.geodata_dir): callers pass that in."""
+    return Path(path) if path is not None else REPO_GEODATA
 
 
 @dataclass(frozen=True)

@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from registry.fields import FIELDS
 from registry.models import Change, ChangeSet
 from registry.progress import recorded
 
@@ -31,8 +32,12 @@ FIELD_LABELS = {
 }
 
 
+# Columns the list above does not name are shown by the field table's header (registry/fields.py).
+_TABLE_LABELS = {f.column: f.zh for f in FIELDS if f.column}
+
+
 def field_label(field: str) -> str:
-    return FIELD_LABELS.get(field) or recorded.label(field) or field
+    return FIELD_LABELS.get(field) or recorded.label(field) or _TABLE_LABELS.get(field) or field
 
 
 def month_text(value: dict[str, Any]) -> str:

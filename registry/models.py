@@ -325,8 +325,6 @@ class DataStampLog(Base):
     projects: Mapped[str | None] = mapped_column(Text)
 
 
-ROLES = ("viewer", "editor", "admin")
-
 
 class User(Base):
     """A named account. Passwords are stored only as argon2 hashes (registry/users.py)."""

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from sqlalchemy.engine import make_url
 
-from registry.errors import KprError
+from registry.errors import PgToolError
 
 # (done, total) — total 0 when unknown
 Progress = Callable[[int, int], None]
@@ -22,11 +22,6 @@ Progress = Callable[[int, int], None]
 # pg_restore 'processing data for table "public.x"'.
 _TABLE_LINE = re.compile(r'(dumping contents of|processing data for) table "')
 _TAIL = 6  # stderr lines kept for an error message
-
-
-class PgToolError(KprError):
-    code = "pg_tool_failed"
-    status = 500
 
 
 @dataclass(frozen=True)

@@ -5,7 +5,7 @@ from sqlalchemy.orm import Session
 
 from registry.config import Settings
 from registry.geocode import Geocoder
-from registry.upsert import Placer
+from registry.records import Placer
 
 
 def default_placer(session: Session, settings: Settings) -> Placer:

@@ -15,12 +15,13 @@ from shapely.geometry.base import BaseGeometry
 from sqlalchemy.orm import Session
 
 from registry import crs, history
-from registry.editing import Actor, EditConflict, flush_or_conflict, get_project
-from registry.errors import InvalidRecord
+from registry.editing import Actor, flush_or_conflict, get_project
+from registry.errors import EditConflict, InvalidRecord
 from registry.geocode import Geocoder
 from registry.models import PRECISIONS, Project, ProjectStrategy, utcnow
 from registry.printout import beijing
-from registry.upsert import PlacementSpec, apply_placement
+from registry.records import PlacementSpec
+from registry.upsert import apply_placement
 
 MANUAL = "manual"
 MODES = ("point", "geometry", "area")

@@ -13,7 +13,7 @@ from sqlalchemy import BigInteger, Select, Text, and_, case, func, or_, select, 
 from sqlalchemy.orm import Session, selectinload
 from sqlalchemy.sql.elements import ColumnElement
 
-from registry.badvalue import BadFilterValue
+from registry.errors import BadFilterValue
 from registry.memberships import BASIS_WORDS, Members, covers_taiyuan, member_pairs
 from registry.models import (
     STATUSES,
@@ -264,7 +264,7 @@ def resolve(session: Session, flt: ProjectFilter, vocab: Vocabulary | None = Non
     status_names = {s: (STATUS_LABELS.get(s, s),) for s in STATUSES}
     statuses = tuple(dict.fromkeys(_match(v, status_names, "状态", "status") for v in flt.statuses))
     progress = _codes(flt.progress_classes, PROGRESS_NAMES, "进度评价", "progress_class")
-    rule = Rule.from_settings()
+    rule = Rule.of_session(session)
     month = monthly.parse_month(flt.progress_month) if flt.progress_month else monthly.newest_month(session)
     districts = {c: (n, n.removesuffix("区").removesuffix("县").removesuffix("市")) for c, n in vocab.districts.items()}
     zones = {c: (n, *a) for c, (n, a, _) in vocab.zones.items()}

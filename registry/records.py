@@ -1,18 +1,141 @@
 """Frozen dataclasses that cross boundaries. ORM objects never reach templates, JSON or spreadsheets:
-they are turned into a ProjectRow here, the one shape of a project for the CLI, the web and exports."""
+they are turned into a ProjectRow here, the one shape of a project for the CLI, the web and exports.
+Records on the way in live here too (ProjectInput, PlacementSpec, Placement), so a module that passes one
+along needs only this module, not the service that made it."""
 from __future__ import annotations
 
 import json
-from dataclasses import asdict, dataclass
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field
 from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, object_session
 
+from registry.errors import Problem
+from registry.fields import ROW_FIELDS, Field
 from registry.models import PRECISIONS, AdminUnit, IndustryChain, Project, Strategy, Zone
 from registry.plans import plan_title
 from registry.progress.classify import Rule
+
+# --- Inbound: a project as it enters, and where it is placed -----------------------------------------
+
+@dataclass(frozen=True)
+class SourceInput:
+    document: str
+    line: int | None = None
+    box: str | None = None
+    excerpt: str | None = None
+
+
+@dataclass(frozen=True)
+class ProjectInput:
+    """A validated project as it enters the registry (before geocoding)."""
+
+    code: str
+    name: str
+    aliases: tuple[str, ...] = ()
+    kind: str | None = None
+    status: str = "unknown"
+    status_text: str | None = None  # the stage word as the source wrote it (续建, 拟选址 …)
+    construction_type: str | None = None
+    total_investment: Decimal | None = None
+    investment_text: str | None = None
+    capacity_text: str | None = None
+    start_year: int | None = None
+    end_year: int | None = None
+    builder: str | None = None
+    partners: tuple[str, ...] = ()
+    chains: tuple[str, ...] = ()
+    strategies: tuple[str, ...] = ()
+    place_text: str | None = None
+    district_stated: str | None = None
+    zone_stated: str | None = None
+    outside_taiyuan: bool | None = None
+    specificity: str | None = None
+    box: str | None = None
+    group: str | None = None
+    description: str | None = None
+    sources: tuple[SourceInput, ...] = field(default_factory=tuple)
+    parent_code: str | None = None  # the package this project is a listed part of
+    investment_low: Decimal | None = None  # an amount stated only as a range: its bounds, 亿元
+    investment_high: Decimal | None = None
+    partner_regions: tuple[str, ...] = ()
+    plan_period: str | None = None
+    # Given coordinates as stated, in the system `crs` names (placers convert them to WGS-84).
+    lon: float | None = None
+    lat: float | None = None
+    crs: str | None = None
+
+
+@dataclass(frozen=True)
+class PlacementSpec:
+    """Where a project is, as decided by the geocoder (or by the text when no geocoder is wired)."""
+
+    lon: float | None = None
+    lat: float | None = None
+    geometry: str | None = None
+    input_crs: str | None = None
+    place_text: str | None = None
+    district_code: str | None = None
+    districts: tuple[tuple[str, float | None], ...] = ()
+    zone_code: str | None = None
+    precision: int = 8
+    method: str = "none"
+    evidence: str | None = None
+    needs_review: bool = True
+    place_strategies: tuple[str, ...] = ()
+
+
+Placer = Callable[[ProjectInput], PlacementSpec]
+
+
+@dataclass
+class ApplyReport:
+    created: list[str] = field(default_factory=list)
+    updated: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+    skipped: list[Problem] = field(default_factory=list)
+
+    def summary(self) -> str:
+        return (
+            f"新增 {len(self.created)} · 更新 {len(self.updated)} · 未变 {len(self.unchanged)}"
+            f" · 跳过 {len(self.skipped)} (created/updated/unchanged/skipped)"
+        )
+
+
+@dataclass(frozen=True)
+class Placement:
+    district_code: str | None
+    district: str | None
+    zone_code: str | None
+    zone: str | None
+    corridors: tuple[str, ...]
+    lon: float | None
+    lat: float | None
+    precision: int
+    method: str
+    evidence: str
+    needs_review: bool = False
+    districts: tuple[str, ...] = ()  # every district touched (linear works, several names)
+    outside_taiyuan: bool = False
+    input_crs: str | None = None
+    conflicts: tuple[str, ...] = field(default_factory=tuple)
+    beyond_shanxi: bool = False  # outside only by names of places beyond Shanxi
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "district_code": self.district_code, "district": self.district, "districts": list(self.districts),
+            "zone_code": self.zone_code, "zone": self.zone, "corridors": list(self.corridors),
+            "lon": self.lon, "lat": self.lat, "input_crs": self.input_crs, "precision": self.precision,
+            "precision_label": PRECISIONS.get(self.precision, str(self.precision)), "method": self.method,
+            "evidence": self.evidence, "needs_review": self.needs_review, "outside_taiyuan": self.outside_taiyuan,
+            "conflicts": list(self.conflicts),
+        }
+
+
+# --- Outbound: a project as the CLI, the web and exports show it -------------------------------------
 
 
 @dataclass(frozen=True)
@@ -159,21 +282,10 @@ def project_row(project: Project, names: Names) -> ProjectRow:
     plan_links = [s.strategy_code for s in project.strategies if s.basis == "plan"]
     place_links = [s.strategy_code for s in project.strategies if s.basis == "place"]
     chain_codes = tuple(c.chain_code for c in project.chains)
+    # Fields the table marks `row` are copied from their column (lists as tuples); the rest are derived here.
+    copied = {f.key: _row_value(f, getattr(project, f.column or f.key)) for f in ROW_FIELDS}
     return ProjectRow(
-        code=project.code,
-        name=project.name,
-        aliases=tuple(project.aliases or ()),
-        kind=project.kind,
-        status=project.status,
-        status_text=project.status_text,
-        construction_type=project.construction_type,
-        total_investment=project.total_investment,
-        investment_text=project.investment_text,
-        capacity_text=project.capacity_text,
-        start_year=project.start_year,
-        end_year=project.end_year,
-        builder=project.builder,
-        partners=tuple(project.partners or ()),
+        **copied,
         chain_codes=chain_codes,
         chains=tuple(names.chains.get(c, c) for c in chain_codes),
         strategy_codes=tuple(plan_links),
@@ -187,22 +299,20 @@ def project_row(project: Project, names: Names) -> ProjectRow:
         lat=project.lat,
         precision=project.precision,
         precision_label=PRECISIONS.get(project.precision, str(project.precision)),
-        place_text=project.place_text,
-        outside_taiyuan=project.outside_taiyuan,
-        box=project.box,
-        group=project.group_name,
-        description=project.description,
         locations=locations,
         sources=tuple(SourceRef(s.document, s.line, s.box, s.excerpt, plan_title(s.document))
                       for s in project.sources),
-        version=project.version,
         needs_review=any(loc.needs_review for loc in project.locations),
         progress=progress_rows(project),
     )
 
 
+def _row_value(field_: Field, value: Any) -> Any:
+    return tuple(value or ()) if field_.kind == "list" else value
+
+
 def progress_rows(project: Project, rule: Rule | None = None) -> tuple[ProgressRow, ...]:
-    rule = rule or Rule.from_settings()
+    rule = rule or Rule.of_session(object_session(project))
     months = sorted(project.progress, key=lambda p: (p.year, p.month))
     return tuple(ProgressRow(p.year, p.month, p.plan_investment, p.completed_investment, p.image_progress,
                              p.issues, rule.classify(p.plan_investment, p.completed_investment, p.month))

@@ -13,15 +13,12 @@ from sqlalchemy.orm import Session
 
 from registry import history
 from registry.editing import Actor, flush_or_conflict
-from registry.errors import NotFound, StaleEdit
+from registry.errors import NotFound, RevertRefused
 from registry.models import Change, ChangeSet, Project, ProjectChain, ProjectStrategy, Source, utcnow
 from registry.placing import set_place_links
 from registry.progress import recorded
-from registry.upsert import PlacementSpec, apply_placement
-
-
-class RevertRefused(StaleEdit):
-    code = "revert_refused"
+from registry.records import PlacementSpec
+from registry.upsert import apply_placement
 
 
 def _python(field: str, value: Any) -> Any:

@@ -17,7 +17,8 @@ from registry import geodata, history
 from registry.config import Settings
 from registry.db import Base
 from registry.models import AdminUnit, DataVersion, IndustryChain, Project, Strategy, Zone
-from registry.upsert import ApplyReport, Placer, apply_project_dicts
+from registry.records import ApplyReport, Placer
+from registry.upsert import apply_project_dicts
 
 M = TypeVar("M", bound=Base)
 

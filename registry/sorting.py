@@ -10,7 +10,7 @@ from pypinyin import Style, lazy_pinyin
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from registry.badvalue import BadFilterValue
+from registry.errors import BadFilterValue
 from registry.models import STATUSES, Project, ProjectChain, ProjectStrategy
 from registry.records import Names
 

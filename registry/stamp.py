@@ -18,7 +18,7 @@ from sqlalchemy import Connection, delete, event, insert, select, update
 from sqlalchemy.orm import ORMExecuteState, Session, UOWTransaction, sessionmaker
 from sqlalchemy.sql.elements import TextClause
 
-from registry.errors import KprError
+from registry.errors import StampMissing
 from registry.models import (
     Change,
     ChangeSet,
@@ -45,13 +45,6 @@ _READ_WORDS = ("SELECT", "WITH", "SHOW", "EXPLAIN", "PRAGMA", "SET")
 class Stamp(NamedTuple):
     epoch: str
     counter: int
-
-
-class StampMissing(KprError):
-    """The database has no stamp row: it was not created by `kpr db upgrade`."""
-
-    code = "stamp_missing"
-    status = 503
 
 
 def read(connection: Connection | Session) -> Stamp:

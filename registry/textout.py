@@ -7,14 +7,11 @@ import unicodedata
 from collections.abc import Sequence
 from typing import Any
 
+from registry.fields import BY_KEY, LIST_VIEW
 from registry.records import ProjectRow
 
-# Column key → Chinese header; the same columns the list page and exports lead with.
-LIST_COLUMNS: tuple[tuple[str, str], ...] = (
-    ("code", "编号"), ("name", "项目名称"), ("total_investment", "总投资（亿元）"), ("status", "状态"),
-    ("district", "区县"), ("zone", "开发区"), ("strategies", "区域战略（规划所列）"), ("chains", "产业链"),
-    ("precision_label", "位置精度"),
-)
+# Column key → Chinese header; the same columns the list page and exports lead with (registry/fields.py).
+LIST_COLUMNS: tuple[tuple[str, str], ...] = tuple((key, BY_KEY[key].zh) for key in LIST_VIEW)
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
 

@@ -5,8 +5,7 @@ changes nothing (no version bump, no new rows)."""
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from sqlalchemy import select
@@ -15,6 +14,7 @@ from sqlalchemy.orm import Session, selectinload
 from registry.capacity import parse_capacity
 from registry.crs import to_wgs84
 from registry.errors import InvalidRecord, Problem
+from registry.fields import STORED
 from registry.models import (
     IndustryChain,
     Location,
@@ -25,50 +25,8 @@ from registry.models import (
     Source,
     Strategy,
 )
-from registry.validate import ProjectInput, str_list, validate_project
-
-# Fields copied one to one from ProjectInput onto Project.
-_SCALARS = (
-    "name", "kind", "status", "status_text", "construction_type", "total_investment", "investment_text", "capacity_text",
-    "start_year", "end_year", "builder", "place_text", "outside_taiyuan", "specificity", "box", "description",
-    "parent_code", "investment_low", "investment_high", "plan_period",
-)
-
-
-@dataclass(frozen=True)
-class PlacementSpec:
-    """Where a project is, as decided by the geocoder (or by the text when no geocoder is wired)."""
-
-    lon: float | None = None
-    lat: float | None = None
-    geometry: str | None = None
-    input_crs: str | None = None
-    place_text: str | None = None
-    district_code: str | None = None
-    districts: tuple[tuple[str, float | None], ...] = ()
-    zone_code: str | None = None
-    precision: int = 8
-    method: str = "none"
-    evidence: str | None = None
-    needs_review: bool = True
-    place_strategies: tuple[str, ...] = ()
-
-
-Placer = Callable[[ProjectInput], PlacementSpec]
-
-
-@dataclass
-class ApplyReport:
-    created: list[str] = field(default_factory=list)
-    updated: list[str] = field(default_factory=list)
-    unchanged: list[str] = field(default_factory=list)
-    skipped: list[Problem] = field(default_factory=list)
-
-    def summary(self) -> str:
-        return (
-            f"新增 {len(self.created)} · 更新 {len(self.updated)} · 未变 {len(self.unchanged)}"
-            f" · 跳过 {len(self.skipped)} (created/updated/unchanged/skipped)"
-        )
+from registry.records import ApplyReport, PlacementSpec, Placer, ProjectInput
+from registry.validate import str_list, validate_project
 
 
 def stated_placement(item: ProjectInput) -> PlacementSpec:
@@ -174,6 +132,10 @@ def upsert_projects(
     return report
 
 
+def _stored(value: object) -> object:
+    return list(value) if isinstance(value, tuple) else value
+
+
 def _set(obj: object, attr: str, value: object) -> bool:
     current = getattr(obj, attr)
     # An empty list and a NULL list column say the same (rows written before a list column existed hold NULL).
@@ -186,10 +148,8 @@ def _set(obj: object, attr: str, value: object) -> bool:
 def _apply(project: Project, item: ProjectInput, place: PlacementSpec | None,
            keep: frozenset[str] = frozenset(), sources: bool = True) -> bool:
     """Copy the input onto the project; fields in `keep` and, with place=None, the placement stay as they are."""
-    values: dict[str, object] = {attr: getattr(item, attr) for attr in _SCALARS}
-    values |= {"group_name": item.group, "stated_district_code": item.district_stated,
-               "stated_zone_code": item.zone_stated, "aliases": list(item.aliases),
-               "partners": list(item.partners), "partner_regions": list(item.partner_regions)}
+    # The field table says which inputs are copied one to one, and onto which column (lists are stored as lists).
+    values: dict[str, object] = {column: _stored(getattr(item, name)) for name, column in STORED.items()}
     changed = False
     for attr, value in values.items():
         if attr not in keep:

@@ -13,7 +13,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from registry.errors import InvalidRecord, NotFound
-from registry.models import ROLES, User
+from registry.models import User
+from registry.roles import ROLES
 
 MIN_PASSWORD = 8
 ROLE_RANK = {role: rank for rank, role in enumerate(ROLES)}

@@ -2,16 +2,18 @@
 from __future__ import annotations
 
 import unicodedata
-from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
 from registry.crs import normalize_crs
 from registry.errors import Problem
+from registry.fields import inputs_of_kind
 from registry.models import CONSTRUCTION_TYPES, STATUSES
 from registry.money import parse_yi
+from registry.records import ProjectInput, SourceInput
 
-_LIST_FIELDS = ("aliases", "partners", "chains", "strategies", "partner_regions")
+# Inputs checked by hand below; every other input is read by its kind in the field table (registry/fields.py).
+_BY_HAND = frozenset({"code", "name", "status", "construction_type", "sources", "parent_code", "lon", "lat", "crs"})
 # A code is part of the project's web address (/projects/<code>): these would break or redirect it.
 _CODE_FORBIDDEN = {"/": "a slash '/'", "\\": "a backslash '\\'", "?": "a question mark '?'", "#": "a hash '#'"}
 CODE_EXPECTED = "letters, digits and - _ . such as 2023-B1-001 (no / \\ ? #, spaces or control characters)"
@@ -32,54 +34,6 @@ def normalize_code(value: object) -> str:
         if unicodedata.category(char) in ("Cc", "Cf", "Co", "Cs", "Cn"):
             raise ValueError(f"contains an invisible or control character (U+{ord(char):04X})")
     return code
-
-
-@dataclass(frozen=True)
-class SourceInput:
-    document: str
-    line: int | None = None
-    box: str | None = None
-    excerpt: str | None = None
-
-
-@dataclass(frozen=True)
-class ProjectInput:
-    """A validated project as it enters the registry (before geocoding)."""
-
-    code: str
-    name: str
-    aliases: tuple[str, ...] = ()
-    kind: str | None = None
-    status: str = "unknown"
-    status_text: str | None = None  # the stage word as the source wrote it (续建, 拟选址 …)
-    construction_type: str | None = None
-    total_investment: Decimal | None = None
-    investment_text: str | None = None
-    capacity_text: str | None = None
-    start_year: int | None = None
-    end_year: int | None = None
-    builder: str | None = None
-    partners: tuple[str, ...] = ()
-    chains: tuple[str, ...] = ()
-    strategies: tuple[str, ...] = ()
-    place_text: str | None = None
-    district_stated: str | None = None
-    zone_stated: str | None = None
-    outside_taiyuan: bool | None = None
-    specificity: str | None = None
-    box: str | None = None
-    group: str | None = None
-    description: str | None = None
-    sources: tuple[SourceInput, ...] = field(default_factory=tuple)
-    parent_code: str | None = None  # the package this project is a listed part of
-    investment_low: Decimal | None = None  # an amount stated only as a range: its bounds, 亿元
-    investment_high: Decimal | None = None
-    partner_regions: tuple[str, ...] = ()
-    plan_period: str | None = None
-    # Given coordinates as stated, in the system `crs` names (placers convert them to WGS-84).
-    lon: float | None = None
-    lat: float | None = None
-    crs: str | None = None
 
 
 def _text(raw: dict[str, Any], key: str) -> str | None:
@@ -180,6 +134,28 @@ def _parent(raw: dict[str, Any], row: int | None, problems: list[Problem]) -> st
         return None
 
 
+def _generic(kind: str) -> tuple[str, ...]:
+    return tuple(key for key in inputs_of_kind(kind) if key not in _BY_HAND)
+
+
+def _money(raw: dict[str, Any], key: str, row: int | None, problems: list[Problem]) -> Decimal | None:
+    if raw.get(key) in (None, ""):
+        return None
+    try:
+        return parse_yi(raw[key])
+    except ValueError as exc:
+        problems.append(Problem(row, key, raw[key], str(exc), "亿元 ≥ 0"))
+        return None
+
+
+def _bool(raw: dict[str, Any], key: str, row: int | None, problems: list[Problem]) -> bool | None:
+    value = raw.get(key)
+    if value is not None and not isinstance(value, bool):
+        problems.append(Problem(row, key, value, "not a yes/no value", "true or false"))
+        return None
+    return value
+
+
 def validate_project(raw: dict[str, Any], row: int | None = None) -> tuple[ProjectInput | None, list[Problem]]:
     """Every problem in one raw project, with row, field, value and what was expected."""
     problems: list[Problem] = []
@@ -200,31 +176,17 @@ def validate_project(raw: dict[str, Any], row: int | None = None) -> tuple[Proje
     ctype = _text(raw, "construction_type")
     if ctype is not None and ctype not in CONSTRUCTION_TYPES:
         problems.append(Problem(row, "construction_type", ctype, "unknown type", " / ".join(CONSTRUCTION_TYPES)))
-    amount: Decimal | None = None
-    if raw.get("total_investment") not in (None, ""):
-        try:
-            amount = parse_yi(raw["total_investment"])
-        except ValueError as exc:
-            problems.append(Problem(row, "total_investment", raw["total_investment"], str(exc), "亿元 ≥ 0"))
-    bounds: dict[str, Decimal | None] = {}
-    for key in ("investment_low", "investment_high"):
-        bounds[key] = None
-        if raw.get(key) not in (None, ""):
-            try:
-                bounds[key] = parse_yi(raw[key])
-            except ValueError as exc:
-                problems.append(Problem(row, key, raw[key], str(exc), "亿元 ≥ 0"))
-    low, high = bounds["investment_low"], bounds["investment_high"]
+    values: dict[str, Any] = {key: _money(raw, key, row, problems) for key in _generic("money")}
+    low, high = values.get("investment_low"), values.get("investment_high")
     if low is not None and high is not None and high < low:
         problems.append(Problem(row, "investment_high", raw["investment_high"], "below the low bound", f"≥ {low}"))
-    start, end = _year(raw, "start_year", row, problems), _year(raw, "end_year", row, problems)
+    values |= {key: _year(raw, key, row, problems) for key in _generic("year")}
+    start, end = values.get("start_year"), values.get("end_year")
     if start and end and end < start:
         problems.append(Problem(row, "end_year", end, "ends before it starts", f"a year ≥ {start}"))
-    outside = raw.get("outside_taiyuan")
-    if outside is not None and not isinstance(outside, bool):
-        problems.append(Problem(row, "outside_taiyuan", outside, "not a yes/no value", "true or false"))
-        outside = None
-    lists = {key: str_list(raw, key, row, problems) for key in _LIST_FIELDS}
+    values |= {key: _bool(raw, key, row, problems) for key in _generic("bool")}
+    values |= {key: str_list(raw, key, row, problems) for key in _generic("list")}
+    values |= {key: _text(raw, key) for key in _generic("text")}
     sources = _sources(raw, row, problems)
     lon, lat, crs = _coords(raw, row, problems)
     parent = _parent(raw, row, problems)
@@ -234,36 +196,7 @@ def validate_project(raw: dict[str, Any], row: int | None = None) -> tuple[Proje
     if problems or not code or not name:
         return None, problems
     return (
-        ProjectInput(
-            code=code,
-            name=name,
-            kind=_text(raw, "kind"),
-            status=status,
-            status_text=_text(raw, "status_text"),
-            construction_type=ctype,
-            total_investment=amount,
-            investment_text=_text(raw, "investment_text"),
-            capacity_text=_text(raw, "capacity_text"),
-            start_year=start,
-            end_year=end,
-            builder=_text(raw, "builder"),
-            place_text=_text(raw, "place_text"),
-            district_stated=_text(raw, "district_stated"),
-            zone_stated=_text(raw, "zone_stated"),
-            outside_taiyuan=outside,
-            specificity=_text(raw, "specificity"),
-            box=_text(raw, "box"),
-            group=_text(raw, "group"),
-            description=_text(raw, "description"),
-            sources=sources,
-            parent_code=parent,
-            investment_low=low,
-            investment_high=high,
-            plan_period=_text(raw, "plan_period"),
-            lon=lon,
-            lat=lat,
-            crs=crs,
-            **lists,
-        ),
+        ProjectInput(code=code, name=name, status=status, construction_type=ctype, sources=sources,
+                     parent_code=parent, lon=lon, lat=lat, crs=crs, **values),
         [],
     )

@@ -12,7 +12,7 @@ from sqlalchemy import select
 from registry.db import make_engine, make_session_factory
 from registry.geocode import Geocoder
 from registry.models import Project
-from registry.validate import ProjectInput
+from registry.records import ProjectInput
 
 ROOT = Path(__file__).resolve().parents[1]
 ADDRESSES: list[dict[str, Any]] = yaml.safe_load(

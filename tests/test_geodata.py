@@ -15,10 +15,11 @@ import yaml
 from click.testing import CliRunner
 from shapely.geometry import box
 
+from registry.config import Settings
 from registry.geobuild.admin import TAIYUAN_COUNTIES
 from registry.geodata import geodata_dir, load_admin_units, load_strategies, load_zones
 
-GEODATA = geodata_dir()
+GEODATA = Path(__file__).resolve().parents[1] / "geodata"
 SEEDS = Path(__file__).resolve().parents[2] / "shared" / "seeds"
 TINY_DEG2 = 1e-10  # ≈ 1 m²
 
@@ -147,8 +148,10 @@ def test_every_seed_citation_is_found_at_its_line() -> None:
 
 
 def test_geodata_dir_can_be_overridden(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    # The environment is read by Settings alone; the loaders take the directory they are given.
     monkeypatch.setenv("KPR_GEODATA_DIR", str(tmp_path))
-    assert geodata_dir() == tmp_path
+    assert Settings.from_env().geodata_dir == tmp_path
+    assert geodata_dir() == GEODATA
     assert geodata_dir("/x") == Path("/x")
 
 
@@ -187,7 +190,7 @@ def test_import_zones_replaces_a_schematic_extent(tmp_path: Path, monkeypatch: p
     result = CliRunner().invoke(main, ["geodata", "import-zones", str(path), "--crs", "gcj02", "--code-field", "zone"])
     assert result.exit_code == 0, result.output
     assert "qingxu_etdz: schematic → official" in result.output
-    zone = {z.code: z for z in load_zones()}["qingxu_etdz"]
+    zone = {z.code: z for z in load_zones(tmp_path)}["qingxu_etdz"]
     assert zone.geometry_status == "official"
     assert zone.geometry.symmetric_difference(square).area < 1e-9  # converted back to WGS-84 exactly
 

@@ -10,8 +10,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from registry import stamp
-from registry.badvalue import BadFilterValue
 from registry.db import make_engine, make_session_factory
+from registry.errors import BadFilterValue
 from registry.facetindex import FacetIndex
 from registry.models import Project, Zone
 from registry.queries import ProjectFilter, canonical, fetch_rows, iter_rows, resolve, select_projects, totals

@@ -21,7 +21,7 @@ def create_app(settings: Settings | None = None, test_config: dict[str, Any] | N
     app.json.ensure_ascii = False  # type: ignore[attr-defined]
     engine = make_engine(settings.database_url)
     app.extensions["kpr_engine"] = engine
-    app.extensions["kpr_sessions"] = make_session_factory(engine)
+    app.extensions["kpr_sessions"] = make_session_factory(engine, settings)
     # Every cache is keyed on the data stamp and owns its lock; made here so each app has its own.
     app.extensions["kpr_facet_index"] = IndexCache()
     app.extensions["kpr_map_data"] = StampedCache(size=16)  # /map/data.json bodies, per filter

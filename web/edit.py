@@ -13,14 +13,13 @@ from registry.editing import (
     FORM_FIELDS,
     UNITS,
     Actor,
-    EditConflict,
-    InvalidForm,
     create_project,
+    form_problems,
     get_project,
     set_archived,
     update_project,
 )
-from registry.errors import InvalidRecord, KprError
+from registry.errors import EditConflict, InvalidForm, InvalidRecord, KprError
 from registry.geocode import Geocoder
 from registry.historyview import BEIJING, history_rows, month_text
 from registry.models import CONSTRUCTION_TYPES, STATUSES, Project, ProjectMilestones
@@ -147,7 +146,7 @@ def new_project() -> Any:
         project = create_project(session, values, _actor(), placer=geocoder().place_project)
     except InvalidForm as exc:
         session.rollback()
-        return _render_form(None, values, exc.by_field(current_lang()), 422)
+        return _render_form(None, values, form_problems(exc, current_lang()), 422)
     session.commit()
     return redirect(url_for("kpr.project_page", code=project.code))
 
@@ -165,7 +164,7 @@ def edit_project(code: str) -> Any:
         project = update_project(session, code, values, _version(), _actor())
     except InvalidForm as exc:
         session.rollback()
-        return _render_form(get_project(session, code, include_archived=admin), values, exc.by_field(current_lang()), 422)
+        return _render_form(get_project(session, code, include_archived=admin), values, form_problems(exc, current_lang()), 422)
     except EditConflict as exc:
         session.rollback()
         return _conflict(exc, values)
@@ -360,7 +359,7 @@ def edit_progress(code: str) -> Any:
     except InvalidForm as exc:
         session.rollback()
         return _render_progress(get_project(session, code, include_archived=admin), year, values,
-                                exc.by_field(current_lang()), 422)
+                                form_problems(exc, current_lang()), 422)
     except EditConflict as exc:
         session.rollback()
         return _render_progress(exc.project, year, values, {}, 409, conflict=True)

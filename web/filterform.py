@@ -11,7 +11,7 @@ from urllib.parse import urlencode
 from sqlalchemy.orm import Session
 from werkzeug.datastructures import MultiDict
 
-from registry.badvalue import BadFilterValue
+from registry.errors import BadFilterValue
 from registry.progress.monthly import month_text, months_with_figures
 from registry.queries import STATUS_LABELS, FacetValue, ResolvedFilter, canonical
 

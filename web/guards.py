@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint, request
 
-from registry.badvalue import BadFilterValue
+from registry.errors import BadFilterValue
 
 bp = Blueprint("guards", __name__)
 

@@ -7,10 +7,11 @@ import re
 from collections.abc import Mapping
 from decimal import Decimal
 
-from flask import Blueprint, Response, request
+from flask import Blueprint, Response, current_app, request
 
 from registry.errors import InvalidFilter
 from registry.export.columns import PROJECT_COLUMNS
+from registry.fields import BY_KEY, LIST_VIEW
 from registry.historyview import KIND_LABELS, METHOD_LABELS, field_label
 from registry.importer.report import ImportReport
 from registry.maps.labels import map_labels
@@ -144,9 +145,7 @@ PRECISION_WORDS = {
 # List column headers (else textout.LIST_COLUMNS' own Chinese titles): the strategy column holds plan ties only.
 COLUMN_WORDS = {
     "zh": {"strategies": "区域战略（规划所列）"},
-    "en": {"code": "Code", "name": "Project", "total_investment": "Total investment (亿元)", "status": "Status",
-           "district": "District", "zone": "Development zone", "strategies": "Regional strategies (stated by a plan)",
-           "chains": "Industry chains", "precision_label": "Location precision"},
+    "en": {key: BY_KEY[key].en for key in LIST_VIEW},  # the field table's English labels
 }
 
 bp = Blueprint("i18n", __name__)
@@ -259,7 +258,7 @@ def chip_text(chip: Chip, lang: str) -> str:
 
 
 def _rule_words(lang: str) -> str:
-    rule = Rule.from_settings()
+    rule = Rule.from_settings(current_app.config["KPR_SETTINGS"])
     return rule.describe_en() if lang == "en" else rule.describe()
 
 

@@ -8,7 +8,7 @@ from urllib.parse import urlencode
 
 from flask import Blueprint, Response, current_app, render_template, request, url_for
 
-from registry.errors import KprError
+from registry.errors import PdfUnavailable
 from registry.printout import (
     MEETING_COLUMNS,
     beijing,
@@ -25,10 +25,6 @@ from web.session import get_session
 
 bp = Blueprint("printview", __name__)
 
-
-class PdfUnavailable(KprError):
-    code = "pdf_unavailable"
-    status = 503
 
 PRINT_LIMIT = 5000  # about 250 landscape pages: beyond that a meeting needs a narrower filter, not paper
 # WeasyPrint lays out about two pages (~50 rows) a second here: a larger PDF would hold a worker for minutes.

@@ -17,7 +17,7 @@ from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
 from registry.asof import as_of_session
-from registry.badvalue import BadFilterValue
+from registry.errors import BadFilterValue
 from registry.facetindex import IndexCache
 from registry.queries import parse_as_of
 from registry.stampcache import StampedCache

@@ -12,8 +12,8 @@ from sqlalchemy.orm import Session
 from werkzeug.datastructures import MultiDict
 
 from registry.asof import cutoff
-from registry.badvalue import BadFilterValue
 from registry.editing import get_project
+from registry.errors import BadFilterValue
 from registry.export import build_context, export_rows
 from registry.export.jsonpage import json_page, paging_from_params
 from registry.family import family

@@ -9,6 +9,8 @@ from typing import NamedTuple
 
 import click
 
+from registry.errors import InvalidFilter, as_kpr_error
+
 
 class Entry(NamedTuple):
     module: str
@@ -68,6 +70,19 @@ class LazyGroup(click.Group):
                 raise TypeError(f"{entry.module}.{entry.attr} is not a click command")
             self.add_command(command, cmd_name)
         return super().get_command(ctx, cmd_name)
+
+    def invoke(self, ctx: click.Context) -> object:
+        # The CLI's one translation of the error hierarchy: a message and exit status 1 (2 for a bad filter,
+        # as for any bad option), never a traceback. Bugs are not KprErrors and still show theirs.
+        try:
+            return super().invoke(ctx)
+        except Exception as exc:
+            error = as_kpr_error(exc)
+            if error is None:
+                raise
+            if isinstance(error, InvalidFilter):
+                raise click.UsageError(error.message, ctx=click.get_current_context(silent=True)) from None
+            raise click.ClickException(error.message) from None
 
     def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
         # The listing uses the stored short help so that `kpr --help` imports no subcommand module.

@@ -13,7 +13,6 @@ from tqdm import tqdm
 from registry import backup as core
 from registry import migrate
 from registry.config import Settings
-from registry.errors import KprError
 from registry.pgdump import Progress
 
 _URL_HELP = "database URL (default: KPR_DATABASE_URL)"
@@ -59,11 +58,8 @@ def backup(output: Path, force: bool, database_url: str | None) -> None:
     url = database_url or Settings.from_env().database_url
     if output.exists() and not force:
         raise click.ClickException(f"{output} 已存在，未覆盖；加 --force 替换 (file exists; add --force to replace it)")
-    try:
-        with _bar("备份 backup", _unit(url)) as progress:
-            summary = core.backup(url, output, progress)
-    except KprError as exc:
-        raise click.ClickException(exc.message) from None
+    with _bar("备份 backup", _unit(url)) as progress:
+        summary = core.backup(url, output, progress)
     size_mb = output.stat().st_size / 1024 / 1024
     click.echo(f"已备份 backed up → {output} ({size_mb:.1f} MB): {_describe(summary)}")
 
@@ -74,11 +70,8 @@ def backup(output: Path, force: bool, database_url: str | None) -> None:
 @click.option("--database-url", default=None, help=_URL_HELP)
 def restore(file: Path, database_url: str | None) -> None:
     url = database_url or Settings.from_env().database_url
-    try:
-        with _bar("恢复 restore", _unit(url)) as progress:
-            summary = core.restore(file, url, progress)
-    except KprError as exc:
-        raise click.ClickException(exc.message) from None
+    with _bar("恢复 restore", _unit(url)) as progress:
+        summary = core.restore(file, url, progress)
     where = make_url(url).render_as_string(hide_password=True)
     click.echo(f"已恢复 restored {file} → {where}: {_describe(summary)}")
     head = migrate.head_revision()

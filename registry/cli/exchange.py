@@ -11,8 +11,8 @@ from tqdm import tqdm
 
 from registry.asof import reading_scope
 from registry.cli.options import build_filter, filter_options
+from registry.config import Settings
 from registry.db import session_scope
-from registry.errors import KprError
 from registry.export import build_context, export_rows, format_for
 from registry.importer.limits import Limits
 from registry.importer.report import write_report_xlsx
@@ -41,21 +41,18 @@ def _counted(items: Iterable[T], bar: tqdm) -> Iterator[T]:
               help="write at most this many projects; the file's 口径说明 says when more matched")
 def export(output: Path, sort: str, max_rows: int | None, **kwargs: Any) -> None:
     flt = build_filter(kwargs)
-    try:
-        fmt = format_for(output)
-        with reading_scope(flt.as_of) as session:
-            rf = resolve(session, flt)
-            context = build_context(session, rf, row_limit=max_rows, fmt=fmt)
-            count = context.totals.count if context.totals else 0
-            count = min(count, max_rows) if max_rows else count
-            with tqdm(total=count, unit="行", file=sys.stderr, disable=count < PROGRESS_FROM,
-                      desc="导出") as bar:
-                written = export_rows(_counted(iter_rows(session, rf, sort=sort), bar), output, fmt, context)
-        click.echo(f"已导出 {written} 个项目 → {output}（筛选：{context.filter_words}）", err=True)
-        if context.limit_note():
-            click.echo(f"注意：{context.limit_note()}", err=True)
-    except KprError as exc:
-        raise click.ClickException(exc.message) from None
+    fmt = format_for(output)
+    with reading_scope(flt.as_of, Settings.from_env()) as session:
+        rf = resolve(session, flt)
+        context = build_context(session, rf, row_limit=max_rows, fmt=fmt)
+        count = context.totals.count if context.totals else 0
+        count = min(count, max_rows) if max_rows else count
+        with tqdm(total=count, unit="行", file=sys.stderr, disable=count < PROGRESS_FROM,
+                  desc="导出") as bar:
+            written = export_rows(_counted(iter_rows(session, rf, sort=sort), bar), output, fmt, context)
+    click.echo(f"已导出 {written} 个项目 → {output}（筛选：{context.filter_words}）", err=True)
+    if context.limit_note():
+        click.echo(f"注意：{context.limit_note()}", err=True)
 
 
 @click.command("import", help="Import projects from .xlsx or .csv: validated, all-or-nothing unless --skip-invalid.")
@@ -71,14 +68,12 @@ def export(output: Path, sort: str, max_rows: int | None, **kwargs: Any) -> None
 def import_(file: Path, dry_run: bool, sheet: str | None, skip_invalid: bool, report_path: Path | None,
             max_size_mb: int, max_rows: int) -> None:
     limits = Limits(max_bytes=max_size_mb * 1024 * 1024, max_rows=max_rows)
-    try:
-        with session_scope() as session, tqdm(unit="行", file=sys.stderr, desc="导入", mininterval=0.5,
-                                              disable=None) as bar:
-            report = import_file(session, file, dry_run=dry_run, sheet=sheet, skip_invalid=skip_invalid,
-                                 limits=limits, progress=bar.update,
-                                 total_hint=lambda n: setattr(bar, "total", n))
-    except KprError as exc:
-        raise click.ClickException(exc.message) from None
+    settings = Settings.from_env()
+    with session_scope(settings) as session, tqdm(unit="行", file=sys.stderr, desc="导入", mininterval=0.5,
+                                                  disable=None) as bar:
+        report = import_file(session, file, dry_run=dry_run, sheet=sheet, skip_invalid=skip_invalid, settings=settings,
+                             limits=limits, progress=bar.update,
+                             total_hint=lambda n: setattr(bar, "total", n))
     for problem in report.problems[:50]:
         click.echo(f"  {problem}", err=True)
     if report.problem_count > 50:
@@ -96,9 +91,6 @@ def import_(file: Path, dry_run: bool, sheet: str | None, skip_invalid: bool, re
 @click.command("import-template", help="Write an empty import template (.xlsx) with the export's columns.")
 @click.option("-o", "--output", "output", required=True, type=click.Path(dir_okay=False, path_type=Path))
 def import_template(output: Path) -> None:
-    try:
-        with session_scope() as session:
-            write_template(Vocabulary.load(session), str(output))
-    except KprError as exc:
-        raise click.ClickException(exc.message) from None
+    with session_scope(Settings.from_env()) as session:
+        write_template(Vocabulary.load(session), str(output))
     click.echo(f"模板 → {output}", err=True)

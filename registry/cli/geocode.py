@@ -8,7 +8,6 @@ from tqdm import tqdm
 
 from registry.config import Settings
 from registry.db import session_scope
-from registry.errors import KprError
 from registry.geocode import Geocoder
 from registry.geocode.replace import replace_all
 from registry.models import PRECISIONS
@@ -24,25 +23,22 @@ from registry.models import PRECISIONS
 def geocode(text: str | None, lon: float | None, lat: float | None, input_crs: str, all_projects: bool) -> None:
     settings = Settings.from_env()
     geocoder = Geocoder.from_settings(settings)
-    try:
-        if all_projects:
-            with session_scope(settings) as session:
-                moves = replace_all(session, geocoder,
-                                    progress=lambda it: tqdm(it, desc="重新定位 re-placing", unit="项", file=None))
-            for move in moves:
-                click.echo(f"{move.code} {move.name}：{_where(move.before, geocoder)} → {_where(move.after, geocoder)}")
-            click.echo(f"{len(moves)} 个项目位置有变化 (projects moved)")
-            return
-        if (lon is None) != (lat is None):
-            raise click.UsageError("give both --lon and --lat")
-        if lon is not None and lat is not None:
-            placement = geocoder.geocode_point(lon, lat, input_crs, text)
-        elif text:
-            placement = geocoder.geocode_text(text)
-        else:
-            raise click.UsageError("give a TEXT, or --lon and --lat, or --all")
-    except KprError as exc:
-        raise click.ClickException(exc.message) from None
+    if all_projects:
+        with session_scope(settings) as session:
+            moves = replace_all(session, geocoder,
+                                progress=lambda it: tqdm(it, desc="重新定位 re-placing", unit="项", file=None))
+        for move in moves:
+            click.echo(f"{move.code} {move.name}：{_where(move.before, geocoder)} → {_where(move.after, geocoder)}")
+        click.echo(f"{len(moves)} 个项目位置有变化 (projects moved)")
+        return
+    if (lon is None) != (lat is None):
+        raise click.UsageError("give both --lon and --lat")
+    if lon is not None and lat is not None:
+        placement = geocoder.geocode_point(lon, lat, input_crs, text)
+    elif text:
+        placement = geocoder.geocode_text(text)
+    else:
+        raise click.UsageError("give a TEXT, or --lon and --lat, or --all")
     click.echo(json.dumps(placement.to_dict(), ensure_ascii=False, indent=2))
 
 

@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 from tqdm import tqdm
 
-from registry.geodata import geodata_dir
+from registry.config import Settings
 
 _STEPS = 4  # progress messages emitted by build_geodata
 
@@ -23,13 +23,13 @@ def geodata() -> None:
 def build(out_dir: Path | None) -> None:
     from registry.geobuild import build_geodata
 
-    target = out_dir or geodata_dir()
+    target = out_dir or Settings.from_env().geodata_dir
     with tqdm(total=_STEPS, desc="geodata", unit="step", file=sys.stderr) as bar:
         def step(message: str) -> None:
             bar.set_postfix_str(message)
             bar.update(1)
 
-        written = build_geodata(target, progress=step)
+        written = build_geodata(target, yaml_dir=Settings.from_env().geodata_dir, progress=step)
     for path in written:
         click.echo(f"wrote {path} ({path.stat().st_size:,} bytes)")
 
@@ -44,19 +44,18 @@ def import_zones_command(file: Path, crs: str | None, code_field: str) -> None:
     from registry.zone_import import import_zones
 
     try:
-        updates = import_zones(file, crs, code_field=code_field)
+        updates = import_zones(file, crs, code_field=code_field, geodata=Settings.from_env().geodata_dir)
     except ValueError as error:
         raise click.ClickException(str(error)) from error
     for update in updates:
         click.echo(f"{update.code}: {update.old_status} → official")
-    click.echo(f"stored in {geodata_dir() / 'zones_official.geojson'}")
+    click.echo(f"stored in {Settings.from_env().geodata_dir / 'zones_official.geojson'}")
     _replace_projects()
 
 
 def _replace_projects() -> None:
     """New zone boundaries change which projects lie in which zone: refresh the zones and re-place."""
     from registry import migrate
-    from registry.config import Settings
     from registry.db import session_scope
     from registry.geocode import Geocoder
     from registry.geocode.replace import replace_all

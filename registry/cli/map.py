@@ -10,7 +10,6 @@ import click
 from registry.asof import reading_scope
 from registry.cli.options import build_filter, filter_options
 from registry.config import Settings
-from registry.errors import KprError
 from registry.maps.base import base_layers
 from registry.maps.data import GROUP_BY, map_data
 from registry.maps.labels import MAP_LABELS, map_labels
@@ -31,14 +30,11 @@ def map_(group_by: str, shade: str, lang: str, output: Path, **kwargs: Any) -> N
     flt = build_filter(kwargs)
     settings = Settings.from_env()
     crs = "gcj02" if settings.tiles_crs == "gcj02" else "wgs84"
-    try:
-        with reading_scope(flt.as_of, settings) as session:
-            rf = resolve(session, flt)
-            data = map_data(session, rf, group_by, crs=crs)
-            data["filter"] = describe(rf)
-            base = base_layers(session, crs=crs)
-    except KprError as exc:
-        raise click.ClickException(exc.message) from None
+    with reading_scope(flt.as_of, settings) as session:
+        rf = resolve(session, flt)
+        data = map_data(session, rf, group_by, crs=crs)
+        data["filter"] = describe(rf)
+        base = base_layers(session, crs=crs)
     fmap = build_map(MapOptions(
         data=Source(element="kpr-data"), base=Source(element="kpr-base"), labels=map_labels(lang),
         group_by=group_by, shade=shade, remember_shade=False, tiles_url=settings.tiles_url,

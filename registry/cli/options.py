@@ -6,7 +6,6 @@ from typing import Any, TypeVar
 
 import click
 
-from registry.errors import KprError
 from registry.queries import MULTI_PARAMS, ProjectFilter
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -47,7 +46,4 @@ def build_filter(kwargs: dict[str, Any]) -> ProjectFilter:
     params["review"] = ["1"] if kwargs.pop("review", False) else []
     as_of = kwargs.pop("as_of", None)
     params["as_of"] = [as_of] if as_of else []
-    try:
-        return ProjectFilter.from_params(params)
-    except KprError as exc:
-        raise click.UsageError(exc.message) from None
+    return ProjectFilter.from_params(params)

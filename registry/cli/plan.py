@@ -76,16 +76,12 @@ def ingest_plan(path: Path, output: Path | None, apply_: bool) -> None:
         # Imported here: the registry layer is optional for reviewing a plan.
         from registry.config import Settings
         from registry.db import session_scope
-        from registry.errors import KprError
         from registry.placement import default_placer
         from registry.upsert import apply_project_dicts
 
         settings = Settings.from_env()
-        try:
-            with session_scope(settings) as session:
-                report = apply_project_dicts(session, rows, placer=default_placer(session, settings))
-        except KprError as exc:
-            raise click.ClickException(exc.message) from None
+        with session_scope(settings) as session:
+            report = apply_project_dicts(session, rows, placer=default_placer(session, settings))
         click.echo(f"applied: {report.summary()}", err=True)
 
 

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import click
 
+from registry.config import Settings
 from registry.db import session_scope
-from registry.errors import KprError
 from registry.models import ProgressClosedMonth
 from registry.progress.files import write_report, write_template
 from registry.progress.run import import_progress
@@ -33,14 +33,11 @@ def progress() -> None:
 @click.option("--user", "username", default=None, help="who imports, for the change history (default: the OS user)")
 def import_(file: Path, year: int | None, month: int | None, dry_run: bool, report_path: Path | None,
             username: str | None) -> None:
-    try:
-        with session_scope() as session:
-            report = import_progress(session, file, year=year, month=month, dry_run=dry_run,
-                                     username=(username or "").strip() or _os_user())
-            if dry_run or not report.ok:
-                session.rollback()
-    except KprError as exc:
-        raise click.ClickException(exc.message) from None
+    with session_scope(Settings.from_env()) as session:
+        report = import_progress(session, file, year=year, month=month, dry_run=dry_run,
+                                 username=(username or "").strip() or _os_user())
+        if dry_run or not report.ok:
+            session.rollback()
     for problem in report.problems[:50]:
         click.echo(f"  {problem}", err=True)
     if len(report.problems) > 50:
@@ -79,10 +76,7 @@ def template(output: Path, year: int | None, month: int | None) -> None:
 @click.option("--year", type=YEARS, required=True)
 @click.option("--month", type=MONTHS, required=True)
 def close(year: int, month: int) -> None:
-    try:
-        with session_scope() as session:
-            if session.get(ProgressClosedMonth, (year, month)) is None:
-                session.add(ProgressClosedMonth(year=year, month=month))
-    except KprError as exc:
-        raise click.ClickException(exc.message) from None
+    with session_scope(Settings.from_env()) as session:
+        if session.get(ProgressClosedMonth, (year, month)) is None:
+            session.add(ProgressClosedMonth(year=year, month=month))
     click.echo(f"{year}年{month}月已关账 (closed)")

@@ -11,7 +11,7 @@ import click
 
 from registry.asof import reading_scope
 from registry.cli.options import build_filter, filter_options
-from registry.errors import KprError
+from registry.config import Settings
 from registry.export import build_context, export_rows
 from registry.export.jsonpage import Paging, envelope, page_rows, write_json_page
 from registry.queries import SORTABLE, describe, fetch_rows, resolve, totals
@@ -28,23 +28,20 @@ from registry.textout import table
               help="skip this many rows first (JSON's `next` gives the following page's offset)")
 def projects(fmt: str, sort: str, limit: int | None, offset: int, **kwargs: Any) -> None:
     flt = build_filter(kwargs)
-    try:
-        with reading_scope(flt.as_of) as session:
-            rf = resolve(session, flt)
-            if fmt == "table":
-                rows = fetch_rows(session, rf, sort=sort, limit=limit, offset=offset)
-                sums = totals(session, rf)
-                click.echo(table(rows))
-                click.echo(f"\n筛选：{describe(rf)}")
-                click.echo(f"共 {sums.count} 个项目 · 总投资 {sums.investment_sum} 亿元"
-                           f" · 未列投资额 {sums.without_amount} 个")
-                return
-            paging = Paging(limit, offset)
-            if fmt == "json":
-                head = envelope(session, rf, paging)
-                write_json_page(head, page_rows(session, rf, paging, sort, head["count"]), sys.stdout)
-                return
-            rows_out = page_rows(session, rf, paging, sort, totals(session, rf).count)
-            export_rows(rows_out, sys.stdout, "csv", build_context(session, rf, fmt="csv"))
-    except KprError as exc:
-        raise click.ClickException(exc.message) from None
+    with reading_scope(flt.as_of, Settings.from_env()) as session:
+        rf = resolve(session, flt)
+        if fmt == "table":
+            rows = fetch_rows(session, rf, sort=sort, limit=limit, offset=offset)
+            sums = totals(session, rf)
+            click.echo(table(rows))
+            click.echo(f"\n筛选：{describe(rf)}")
+            click.echo(f"共 {sums.count} 个项目 · 总投资 {sums.investment_sum} 亿元"
+                       f" · 未列投资额 {sums.without_amount} 个")
+            return
+        paging = Paging(limit, offset)
+        if fmt == "json":
+            head = envelope(session, rf, paging)
+            write_json_page(head, page_rows(session, rf, paging, sort, head["count"]), sys.stdout)
+            return
+        rows_out = page_rows(session, rf, paging, sort, totals(session, rf).count)
+        export_rows(rows_out, sys.stdout, "csv", build_context(session, rf, fmt="csv"))

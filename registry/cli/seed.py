@@ -6,7 +6,6 @@ import click
 from registry import migrate
 from registry.config import Settings
 from registry.db import session_scope
-from registry.errors import KprError
 
 
 @click.command(help="Load districts, zones, strategies, the chain tree and the seed projects (safe to repeat).")
@@ -18,10 +17,7 @@ def seed(no_upgrade: bool) -> None:
     settings = Settings.from_env()
     if not no_upgrade:
         migrate.upgrade(settings.database_url)
-    try:
-        with session_scope(settings) as session:
-            report = run_seed(session, settings, placer=default_placer(session, settings))
-    except KprError as exc:
-        raise click.ClickException(exc.message) from None
+    with session_scope(settings) as session:
+        report = run_seed(session, settings, placer=default_placer(session, settings))
     for line in report.lines():
         click.echo(line)

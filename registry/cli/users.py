@@ -6,9 +6,8 @@ import sys
 
 import click
 
-from registry.db import session_scope
-from registry.errors import KprError
-from registry.models import ROLES
+from registry.config import Settings
+from registry.roles import ROLES
 
 
 def _password(from_stdin: bool) -> str:
@@ -18,11 +17,10 @@ def _password(from_stdin: bool) -> str:
 
 
 def _run(action: object) -> None:
-    try:
-        with session_scope() as session:
-            record = action(session)  # type: ignore[operator]
-    except KprError as exc:
-        raise click.ClickException(exc.message) from None
+    from registry.db import session_scope
+
+    with session_scope(Settings.from_env()) as session:
+        record = action(session)  # type: ignore[operator]
     if record is not None:
         click.echo(f"{record.username}\t{record.role}\t{'启用' if record.active else '已停用'}")
 
@@ -45,11 +43,13 @@ def add(name: str, role: str, password_stdin: bool) -> None:
 
 @users.command("list", help="List accounts with their roles (never passwords).")
 def list_() -> None:
-    from registry.users import list_users
+    # A read of three columns: a plain DB-API query, so listing loads neither SQLAlchemy nor the models
+    # (the same order as registry/users.py list_users). Every write below goes through the ORM and the history.
+    from registry.rawdb import fetch_all
 
-    with session_scope() as session:
-        for record in list_users(session):
-            click.echo(f"{record.username}\t{record.role}\t{'启用' if record.active else '已停用'}")
+    rows = fetch_all(Settings.from_env().database_url, "SELECT username, role, active FROM users ORDER BY username")
+    for username, role, active in rows:
+        click.echo(f"{username}\t{role}\t{'启用' if active else '已停用'}")
 
 
 @users.command("set-role", help="Change an account's role (its open sessions end).")

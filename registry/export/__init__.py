@@ -7,8 +7,8 @@ from itertools import islice
 from pathlib import Path
 from typing import IO
 
+from registry.errors import ExportError
 from registry.export.context import ExportContext, build_context
-from registry.export.errors import ExportError
 from registry.records import ProjectRow
 
 FORMATS = ("xlsx", "csv", "geojson", "gpkg")

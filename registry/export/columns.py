@@ -5,10 +5,11 @@ are shown by name when the name is unique, else by code, so the importer maps ev
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
+from registry.fields import EXPORTED, Field
 from registry.historyview import METHOD_LABELS
 from registry.memberships import Members, place_label, place_links
 from registry.queries import Vocabulary
@@ -87,47 +88,27 @@ def _sources(row: ProjectRow, _labels: Labels) -> Cell:
     return LIST_SEPARATOR.join(parts) or None
 
 
-PROJECT_COLUMNS: tuple[Column, ...] = (
-    Column("code", "编号", "text", 14, _attr("code"), note="项目编号；留空则按名称+区县匹配或新建"),
-    Column("name", "项目名称", "text", 42, _attr("name"), note="必填"),
-    Column("aliases", "别名", "list", 20, _attr("aliases"), note="多个用“、”分隔"),
-    Column("kind", "类别", "text", 10, _attr("kind")),
-    Column("status", "状态", "text", 8, _status, note="谋划/前期/在建/竣工/投产/未注明"),
-    Column("construction_type", "建设性质", "text", 8, _attr("construction_type"), note="新建/续建/改扩建"),
-    Column("total_investment", "总投资（亿元）", "money", 13, _attr("total_investment"),
-           note="亿元，最多4位小数（1万元）；空白=未知，不是0"),
-    Column("investment_text", "投资额原文", "text", 20, _attr("investment_text")),
-    Column("capacity_text", "建设规模及内容", "text", 36, _attr("capacity_text")),
-    Column("start_year", "开工年份", "int", 9, _attr("start_year")),
-    Column("end_year", "竣工年份", "int", 9, _attr("end_year")),
-    Column("builder", "建设单位", "text", 24, _attr("builder")),
-    Column("partners", "合作地区/投资方", "list", 20, _attr("partners"), note="多个用“、”分隔"),
-    Column("chains", "产业链", "list", 24, _joined(lambda r: r.chain_codes, "chains"),
-           note="产业链名称或编码，多个用“、”分隔"),
-    Column("strategies", "区域战略（规划所列）", "list", 24, _joined(lambda r: r.strategy_codes, "strategies"),
-           note="规划所列的区域战略（名称或编码），多个用“、”分隔"),
-    Column("place_strategies", "走廊/区域（位置落在）", "list", 24, _place_strategies, importable=False,
-           note="按位置推得、规划未列的走廊/区域；“范围未确认”表示来源未点名该区县；导出信息，导入时忽略"),
-    Column("district", "区县", "text", 10, lambda r, lb: Labels.pick(lb.districts, r.district_code),
-           note="区县名称或行政区划代码"),
-    Column("zone", "开发区", "text", 18, lambda r, lb: Labels.pick(lb.zones, r.zone_code),
-           note="开发区名称、简称或编码"),
-    Column("place_text", "建设地点", "text", 24, _attr("place_text")),
-    Column("outside_taiyuan", "太原市外", "bool", 8, _attr("outside_taiyuan"), note="是/否"),
-    Column("lon", "经度", "float", 12, _attr("lon"), note="与“坐标系”一起填写"),
-    Column("lat", "纬度", "float", 12, _attr("lat"), note="与“坐标系”一起填写"),
-    Column("crs", "坐标系", "text", 8, _crs, note="wgs84（GPS、天地图）/ gcj02（高德、腾讯）/ bd09（百度）；导出均为 wgs84"),
-    Column("precision_label", "位置精度", "text", 18, lambda r, _labels: chinese_part(r.precision_label),
-           importable=False,
-           note="导出信息，导入时忽略"),
-    Column("needs_review", "待核实", "bool", 7, _attr("needs_review"), importable=False,
-           note="位置待核实；导入时忽略"),
-    Column("box", "专栏", "text", 14, _attr("box")),
-    Column("group", "分组", "text", 14, _attr("group")),
-    Column("description", "项目简介", "text", 36, _attr("description")),
-    Column("sources", "来源", "text", 28, _sources, importable=False, note="规划名称（无标题时为文件名）及行号；导入时忽略（保留原有来源）"),
-    Column("version", "版本", "int", 6, _attr("version"), importable=False, note="记录版本号；导入时忽略"),
-)
+# Columns whose cell is not simply the ProjectRow attribute of the same name.
+_GETTERS: dict[str, Callable[[ProjectRow, Labels], Cell]] = {
+    "status": _status,
+    "chains": _joined(lambda r: r.chain_codes, "chains"),
+    "strategies": _joined(lambda r: r.strategy_codes, "strategies"),
+    "place_strategies": _place_strategies,
+    "district": lambda r, lb: Labels.pick(lb.districts, r.district_code),
+    "zone": lambda r, lb: Labels.pick(lb.zones, r.zone_code),
+    "crs": _crs,
+    "precision_label": lambda r, _labels: chinese_part(r.precision_label),
+    "sources": _sources,
+}
+
+
+def project_columns(fields: Sequence[Field] = EXPORTED) -> tuple[Column, ...]:
+    """The export's columns, in the field table's order (registry/fields.py)."""
+    return tuple(Column(f.key, f.zh, f.export_kind, f.width, _GETTERS.get(f.key) or _attr(f.key), f.importable,
+                        f.note) for f in fields)
+
+
+PROJECT_COLUMNS: tuple[Column, ...] = project_columns()
 
 
 def _districts(loc: LocationRow) -> str | None:

@@ -1,13 +1,7 @@
 """Errors an export can raise; messages name the project and field so the user can fix the data."""
 from __future__ import annotations
 
-from registry.errors import KprError
-
-
-class ExportError(KprError):
-    code = "export_error"
-    status = 400
-
+from registry.errors import ExportError
 
 # Excel's hard limit on characters in one cell.
 EXCEL_CELL_LIMIT = 32_767

@@ -9,8 +9,8 @@ from itertools import islice
 from pathlib import Path
 from typing import Any
 
+from registry.errors import ExportError
 from registry.export.context import ExportContext
-from registry.export.errors import ExportError
 from registry.export.geojson import metadata, properties
 from registry.export.geometry import GEOMETRY_TYPE, place
 from registry.records import ProjectRow

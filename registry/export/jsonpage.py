@@ -12,7 +12,7 @@ from typing import IO, Any
 
 from sqlalchemy.orm import Session
 
-from registry.badvalue import BadFilterValue
+from registry.errors import BadFilterValue
 from registry.queries import ResolvedFilter, describe, fetch_rows, iter_rows, totals
 from registry.records import ProjectRow
 

@@ -1,5 +1,5 @@
 """Geocoding: text and coordinates → Placement (district, zone, corridors, precision, method, evidence)."""
-from registry.geocode.result import Placement
 from registry.geocode.service import Geocoder
+from registry.records import Placement
 
 __all__ = ["Geocoder", "Placement"]

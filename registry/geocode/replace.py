@@ -9,8 +9,8 @@ from sqlalchemy.orm import Session, selectinload
 
 from registry.geocode.service import Geocoder
 from registry.models import Location, Project, ProjectStrategy
-from registry.upsert import PlacementSpec, apply_placement
-from registry.validate import ProjectInput
+from registry.records import PlacementSpec, ProjectInput
+from registry.upsert import apply_placement
 
 
 @dataclass(frozen=True)

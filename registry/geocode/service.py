@@ -11,14 +11,12 @@ from registry.config import Settings
 from registry.errors import InvalidRecord
 from registry.geocode.decide import LINEAR_WORDS, TextDecision, ZoneInfo, decide
 from registry.geocode.gazetteer import Entry, Gazetteer, Match, normalise
-from registry.geocode.result import Placement
 from registry.geocode.sites import Site, load_sites
 from registry.geocode.villages import Village, load_villages
 from registry.geodata import load_admin_units, load_strategies, load_zones
 from registry.locate import DistrictIndex
 from registry.placecheck import crs_problems
-from registry.upsert import PlacementSpec
-from registry.validate import ProjectInput
+from registry.records import Placement, PlacementSpec, ProjectInput
 
 
 @dataclass(frozen=True)

@@ -14,7 +14,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from registry.models import Location, Project
-from registry.upsert import PlacementSpec
+from registry.records import PlacementSpec
 
 _PUNCT = re.compile(r"[\s\W_]+", re.UNICODE)
 _SUFFIXES = ("建设项目", "项目", "工程")

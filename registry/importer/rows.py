@@ -12,6 +12,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from registry.errors import Problem
+from registry.fields import INPUT_OF, PLACE_INPUTS, keys_of_kind
 from registry.importer.headers import HeaderMap, Target
 from registry.importer.read import FormulaCell
 from registry.importer.vocab import Lookup, Vocab
@@ -23,11 +24,11 @@ MAX_DIGITS = 11  # 亿元 below 10¹² — far above any project, far below the 
 LIST_SPLIT = ("、", "；", ";")
 TRUE_WORDS = {"是", "true", "yes", "y", "1", "√"}
 FALSE_WORDS = {"否", "false", "no", "n", "0"}
-# Field keys in the file → keys apply_project_dicts understands.
-DICT_KEYS = {"district": "district_stated", "zone": "zone_stated"}
-TEXT_KEYS = ("code", "name", "kind", "status", "construction_type", "investment_text", "capacity_text",
-             "builder", "place_text", "box", "group", "description", "crs")
-LOCATION_KEYS = ("district_stated", "zone_stated", "place_text", "outside_taiyuan", "lon", "lat", "crs")
+# Field keys in the file → keys apply_project_dicts understands; the stated location's keys; cells by kind
+# (all from the field table, registry/fields.py).
+DICT_KEYS = INPUT_OF
+LOCATION_KEYS = PLACE_INPUTS
+_LISTS, _YEARS, _FLOATS = keys_of_kind("list"), keys_of_kind("year"), keys_of_kind("float")
 
 
 @dataclass
@@ -116,16 +117,16 @@ class RowParser:
     def _convert(self, target: Target, raw: Any, number: int, header: str, problems: list[Problem]) -> Any:
         key = target.key
         if raw is None or (isinstance(raw, str) and not raw.strip()):
-            return () if key in ("aliases", "partners", "chains", "strategies") else None
+            return () if key in _LISTS else None
         if key == "total_investment":
             return self._money(raw, target.scale, number, header, problems)
-        if key in ("start_year", "end_year"):
+        if key in _YEARS:
             if isinstance(raw, (datetime, date)):
                 return raw.year
             if isinstance(raw, float) and raw.is_integer():
                 return int(raw)
             return str(raw).strip().removesuffix("年")
-        if key in ("lon", "lat"):
+        if key in _FLOATS:
             if isinstance(raw, (int, float)) and not isinstance(raw, bool):
                 return float(raw)
             return str(raw).strip().rstrip("°")

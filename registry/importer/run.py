@@ -26,8 +26,9 @@ from registry.importer.rows import DICT_KEYS, LOCATION_KEYS, ParsedRow, RowParse
 from registry.importer.vocab import Vocab
 from registry.models import DataVersion, Project
 from registry.queries import Vocabulary
-from registry.upsert import PlacementSpec, Placer, apply_project_dicts
-from registry.validate import ProjectInput, validate_project
+from registry.records import PlacementSpec, Placer, ProjectInput
+from registry.upsert import apply_project_dicts
+from registry.validate import validate_project
 
 BATCH = 1000
 # String columns with a length limit in the schema (PostgreSQL refuses longer values).
@@ -64,7 +65,9 @@ def import_file(
         if placer is None:
             from registry.placement import default_placer
 
-            placer = default_placer(session, settings or Settings.from_env())
+            if settings is None:  # configuration comes in from the caller, never from the environment here
+                raise TypeError("import_file needs settings= (or placer=) to place new projects")
+            placer = default_placer(session, settings)
         run = _Run(session, report, headers, placer, limits, quoted=table.kind == "csv")
         savepoint = session.begin_nested()
         try:

@@ -18,14 +18,9 @@ from branca.element import CssLink, Element, Figure, JavascriptLink
 from folium.elements import JSCSSMixin
 
 from registry.config import REPO_ROOT
-from registry.errors import KprError
+from registry.errors import AssetUnavailable
 
 _HERE = Path(__file__).resolve().parent
-
-
-class AssetUnavailable(KprError):
-    code = "asset_unavailable"
-    status = 500
 
 
 def _xstatic_dir(module: str) -> Path:

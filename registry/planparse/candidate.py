@@ -3,6 +3,8 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
 
+from registry.fields import LIST_INPUTS
+
 
 @dataclass(frozen=True)
 class Source:
@@ -48,7 +50,7 @@ class Candidate:
     def to_dict(self) -> dict[str, object]:
         """Plain dict in projects.yaml key order (lists, not tuples)."""
         data = asdict(self)
-        for key in ("aliases", "partners", "chains", "strategies", "partner_regions"):
+        for key in LIST_INPUTS:
             data[key] = list(data[key])
         data["sources"] = [dict(source) for source in data["sources"]]
         return data

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
 from registry.config import Settings
 
@@ -21,9 +22,15 @@ class Rule:
     behind: Decimal = Decimal(95)
 
     @classmethod
-    def from_settings(cls, settings: Settings | None = None) -> Rule:
-        s = settings or Settings.from_env()
-        return cls(ahead=s.progress_ahead, behind=s.progress_behind)
+    def from_settings(cls, settings: Settings) -> Rule:
+        return cls(ahead=settings.progress_ahead, behind=settings.progress_behind)
+
+    @classmethod
+    def of_session(cls, session: Any) -> Rule:
+        """The rule of the Settings the session was made with (registry/db.py make_session_factory puts them in
+        session.info); a session made without Settings (a test's own) uses the documented defaults, 105/95."""
+        settings = session.info.get("settings") if session is not None else None
+        return cls.from_settings(settings) if settings is not None else cls()
 
     def describe(self) -> str:
         """The rule in words, for every page and sheet that shows a class."""

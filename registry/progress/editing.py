@@ -14,8 +14,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from registry import history
-from registry.editing import Actor, EditConflict, InvalidForm, flush_or_conflict, get_project
-from registry.errors import Problem
+from registry.editing import Actor, flush_or_conflict, get_project
+from registry.errors import EditConflict, InvalidForm, Problem
 from registry.models import ProgressClosedMonth, Project, ProjectMilestones, ProjectProgress, utcnow
 from registry.money import parse_amount_text, parse_yi
 from registry.progress.recorded import MILESTONES

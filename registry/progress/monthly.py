@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import ColumnElement
 
 from registry import stamp
-from registry.badvalue import BadFilterValue
+from registry.errors import BadFilterValue
 from registry.models import Project, ProjectProgress
 from registry.progress.classify import AHEAD, BEHIND, NORMAL, UNREPORTED, Rule
 from registry.stampcache import StampedCache
@@ -70,7 +70,7 @@ def classes(session: Session, ym: YearMonth | None, rule: Rule | None = None) ->
     here is 未填报 that month."""
     if ym is None:
         return {}
-    chosen = rule or Rule.from_settings()
+    chosen = rule or Rule.of_session(session)
     found: dict[int, str] = _cached(session, ("classes", ym, chosen), lambda: _classes(session, ym, chosen))
     return found
 

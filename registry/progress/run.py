@@ -90,7 +90,7 @@ def import_progress(session: Session, path: Path, *, year: int | None = None, mo
     """`user` is the logged-in account (web upload); `username` names a person without one (CLI);
     `confirmed`: sheet row → project code a person chose for a row the matcher was unsure of."""
     report = ProgressReport(file=file_name or path.name, dry_run=dry_run)
-    rule = rule or Rule.from_settings()
+    rule = rule or Rule.of_session(session)
     report.rule = rule.describe()
     try:
         sheet = S.read(path)
