@@ -65,7 +65,7 @@
       this._members.forEach(function (m) { m[SIZED].sort(function (a, b) { return R[b] - R[a]; }); });
       this.members = members;  // symbols with every group on: one per project and group
       this._badges = null;
-      this._sprites = {};  // "colour mode radius" → {canvas, half}
+      this._sprites = {};  // "group:shape" → its symbols' atlas
       this.drawn = 0;
     },
 
@@ -135,27 +135,35 @@
       return {w: size.x, h: size.y, scale: scale, ox: origin.x, oy: origin.y};
     },
 
-    // A symbol drawn once on its own small canvas (device pixels), then stamped with drawImage. One canvas
-    // path holding 60,000 arcs cost Chromium's software rasteriser 8 s to fill and stroke at paint time (on
-    // a loaded 2-core machine); stamping the same symbols costs it tens of milliseconds. (Blending the
-    // sprites' pixels into an ImageData in script was slower still: 40,000 circles of 10-22 px are 30 M
-    // pixels.) Radii are kept to quarter pixels, so a few hundred sprites serve every symbol.
-    _sprite: function (colour, mode, r, ratio) {
-      var key = colour + mode + r, sprite = this._sprites[key];
-      if (sprite) return sprite;
-      var line = mode === "sized" ? 1.2 : mode === "fill" ? 0 : 1.8;
-      var half = Math.ceil((r + line) * ratio) + 1, cv = document.createElement("canvas");
-      cv.width = cv.height = 2 * half;
-      var ctx = cv.getContext("2d");
-      ctx.setTransform(ratio, 0, 0, ratio, half, half);
-      ctx.beginPath();
-      if (mode === "square") ctx.rect(-r, -r, 2 * r, 2 * r); else ctx.arc(0, 0, r, 0, TAU);
-      ctx.fillStyle = ctx.strokeStyle = colour;
-      if (mode === "fill") ctx.fill();
-      if (mode === "sized") { ctx.globalAlpha = 0.55; ctx.fill(); ctx.globalAlpha = 1; }
-      if (line) { ctx.lineWidth = line; ctx.stroke(); }
-      sprite = this._sprites[key] = {canvas: cv, half: half};
-      return sprite;
+    // A group's symbols of one shape drawn once, side by side on one canvas (one slot per quarter-pixel
+    // radius, device pixels), then stamped with drawImage. One canvas path holding 60,000 arcs cost
+    // Chromium's software rasteriser 8 s to fill and stroke at paint time (on a loaded 2-core machine);
+    // stamping costs it tens of milliseconds. One canvas per symbol instead cost a second to create.
+    // (Blending the pixels into an ImageData in script was slower still: 40,000 circles of 10-22 px are
+    // 30 M pixels.)
+    _atlas: function (g, s, ratio) {
+      var key = g + ":" + s, atlas = this._sprites[key];
+      if (atlas) return atlas;
+      var idx = this._members[g][s], R = this._r, lo = Infinity, hi = 0;
+      for (var k = 0; k < idx.length; k++) { lo = Math.min(lo, R[idx[k]]); hi = Math.max(hi, R[idx[k]]); }
+      lo = Math.round(lo * 4) / 4; hi = Math.round(hi * 4) / 4;
+      var mode = SHAPES[s].mode, line = mode === "sized" ? 1.2 : mode === "fill" ? 0 : 1.8;
+      var half = Math.ceil((hi + line) * ratio) + 1, size = 2 * half, slots = Math.round((hi - lo) * 4) + 1;
+      var cv = document.createElement("canvas"), ctx = cv.getContext("2d");
+      cv.width = size * slots; cv.height = size;
+      ctx.fillStyle = ctx.strokeStyle = this._data.groups[g].colour;
+      ctx.lineWidth = line;
+      for (var t = 0; t < slots; t++) {
+        var r = lo + t / 4;
+        ctx.setTransform(ratio, 0, 0, ratio, t * size + half, half);
+        ctx.beginPath();
+        if (mode === "square") ctx.rect(-r, -r, 2 * r, 2 * r); else ctx.arc(0, 0, r, 0, TAU);
+        if (mode === "fill") ctx.fill();
+        if (mode === "sized") { ctx.globalAlpha = 0.55; ctx.fill(); ctx.globalAlpha = 1; }
+        if (line) ctx.stroke();
+      }
+      atlas = this._sprites[key] = {canvas: cv, half: half, size: size, lo: lo};
+      return atlas;
     },
 
     redraw: function () {
@@ -205,12 +213,12 @@
         if (jr > cover[c4]) cover[c4] = jr;
       }
       ctx.setTransform(1, 0, 0, 1, 0, 0);  // sprites are stamped in device pixels, unscaled
-      var sprite = null, spriteKey = "", stamped = 0;
+      var atlas = null, atlasOf = -1, stamped = 0;
       for (j = 0; j < list.length; j++) {
         if (!keep[j]) continue;
-        var q = Math.round(lr[j] * 4) / 4, key = lg[j] + ":" + ls[j] + ":" + q;
-        if (key !== spriteKey) { sprite = this._sprite(groups[lg[j]].colour, SHAPES[ls[j]].mode, q, ratio); spriteKey = key; }
-        ctx.drawImage(sprite.canvas, Math.round(lx[j] * ratio) - sprite.half, Math.round(ly[j] * ratio) - sprite.half);
+        if (lg[j] * SHAPES.length + ls[j] !== atlasOf) { atlas = this._atlas(lg[j], ls[j], ratio); atlasOf = lg[j] * SHAPES.length + ls[j]; }
+        var a = atlas, sx = Math.round((lr[j] - a.lo) * 4) * a.size;
+        ctx.drawImage(a.canvas, sx, 0, a.size, a.size, Math.round(lx[j] * ratio) - a.half, Math.round(ly[j] * ratio) - a.half, a.size, a.size);
         stamped++;
       }
       this.stamped = stamped;
