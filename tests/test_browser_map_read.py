@@ -10,6 +10,7 @@ import math
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from pypdf import PdfReader
@@ -286,3 +287,32 @@ def test_print_view_downloads_its_pdf(desk: Any, server: str) -> None:
     text = "".join(p.extract_text() for p in pages)
     assert rows > 0 and all(p.mediabox.width > p.mediabox.height for p in pages)
     assert text.count("EVIL-D") == 1 and EVIL in text.replace("\n", "")
+
+
+def test_a_district_popup_lists_that_district_instead_of_adding_it_to_the_filter(desk: Any, server: str) -> None:
+    """Issue 15: from a map filtered to two districts, another district's list link lists that district
+    alone (district=a&district=b&district=c would list all three); the map's other filters stay."""
+    from shapely import union_all
+    from shapely.geometry import shape
+
+    page = desk
+    page.goto(server + "/map?district=140105&district=140106&status=在建")
+    _ready(page)
+    base = page.request.get(server + "/map/base.json").json()
+    yangqu = next(f for f in base["districts"]["features"] if f["properties"]["adcode"] == "140122")
+    zones = union_all([shape(z["geometry"]) for z in base["zones"]["features"]])
+    spot = shape(yangqu["geometry"]).difference(zones).representative_point()  # a zone would take the click
+    at = page.evaluate("""([lat, lon]) => {
+        const m = kprMap.map, box = m.getContainer().getBoundingClientRect(), p = m.latLngToContainerPoint([lat, lon]);
+        return {x: box.left + p.x, y: box.top + p.y};
+    }""", [spot.y, spot.x])
+    page.mouse.click(at["x"], at["y"])
+    link = page.locator("a.kpr-district-list")
+    link.wait_for()
+    href = link.get_attribute("href") or ""
+    query = parse_qs(urlsplit(href).query)
+    assert query["district"] == ["140122"] and query["status"] == ["在建"], href
+    link.click()
+    page.wait_for_url("**/projects?**")
+    listed = page.request.get(server + "/projects.json?district=140122&status=在建").json()
+    assert page.get_by_test_id("count").first.inner_text() == str(listed["count"])

@@ -51,6 +51,20 @@ def test_localising_one_map_leaves_folium_class_lists_alone() -> None:
     assert "cdn.jsdelivr.net" in untouched and OFF_HOST.search(untouched)
 
 
+def test_our_scripts_are_declared_like_folium_plugins() -> None:
+    """Issue 15: the point-layer plugin and the page glue come from their elements' default_js, localised like
+    any plugin's; the plugin loads after Leaflet and before the glue, and defines nothing but L.KprPointLayer."""
+    from registry.maps.page import KprLayers, KprPoints
+
+    assert [name for name, _ in KprPoints.default_js] == ["kpr_points.js"]
+    assert [name for name, _ in KprLayers.default_js] == ["kpr_map.js"]
+    parts = render_parts(build_map(_options()), lambda pkg, path: f"/assets/{pkg}/{path}")
+    order = [parts.header.index(f"/assets/{p}") for p in ("leaflet/leaflet.js", "kpr/kpr_points.js", "kpr/kpr_map.js")]
+    assert order == sorted(order) and "/assets/kpr/kpr_map.css" in parts.header
+    plugin = assets.package_file("kpr", "kpr_points.js").read_text(encoding="utf-8")
+    assert not re.search(r"window\.\w+\s*=[^=]", plugin) and "KprMap" not in plugin and "L.KprPointLayer = " in plugin
+
+
 def test_jquery_is_linked_only_for_folium_popups() -> None:
     ours = build_map(_options())
     assert ("jquery", ("jquery", "jquery.min.js")) not in assets.collect(ours)[0]
@@ -93,6 +107,7 @@ def test_asset_route_serves_packages_and_refuses_traversal(client: FlaskClient) 
     resp = client.get("/assets/leaflet/leaflet.js")
     assert resp.status_code == 200 and b"Leaflet" in resp.data[:400]
     assert client.get("/assets/kpr/kpr_map.js").status_code == 200
+    assert client.get("/assets/kpr/kpr_points.js").status_code == 200
     assert client.get("/assets/leaflet/..%2F__init__.py").status_code == 404
     assert client.get("/assets/nope/x.js").status_code == 404
 

@@ -54,6 +54,10 @@ LOCAL: dict[str, tuple[str, str]] = {
     "markerclusterjs": ("leaflet-markercluster", "leaflet.markercluster.js"),
     "markerclustercss": ("leaflet-markercluster", "MarkerCluster.css"),
     "markerclusterdefaultcss": ("leaflet-markercluster", "MarkerCluster.Default.css"),
+    # Our own elements' assets (registry/maps/page.py: KprPoints, KprLayers), declared the same way.
+    "kpr_points.js": ("kpr", "kpr_points.js"),
+    "kpr_map.js": ("kpr", "kpr_map.js"),
+    "kpr_map.css": ("kpr", "kpr_map.css"),
 }
 # Map-level defaults that most maps never use: bootstrap, and folium.Icon's awesome-markers and fonts
 # (awesome-markers has no package to serve it from, so Icon is refused: see _refuse_unservable()).

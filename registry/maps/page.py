@@ -1,6 +1,8 @@
-"""The Folium map: no tiles unless configured (the districts are the basemap), a layer control, and a small
-element that starts kpr_map.js with where to get its data. Layers are added by the script once the data
-arrives, so the page stays a few kilobytes however many projects there are."""
+"""The Folium map: no tiles unless configured (the districts are the basemap), a layer control, and two small
+elements declaring our scripts the way Folium's plugins do (`default_js`, localised by assets.py like any
+plugin's): KprPoints for the point-layer plugin (L.KprPointLayer, kpr_points.js) and KprLayers, which starts
+the page glue (kpr_map.js) with where to get its data. Layers are added by the script once the data arrives,
+so the page stays a few kilobytes however many projects there are."""
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
@@ -9,6 +11,7 @@ from typing import Any
 
 import folium
 from branca.element import Figure, MacroElement
+from folium.elements import JSCSSMixin
 from folium.template import Template
 
 from registry.maps import assets
@@ -19,8 +22,6 @@ MAX_ZOOM = 18  # tiles=None leaves Leaflet without one; MarkerCluster and fitBou
 SHADE_CHOICES = ("count", "investment", "none")
 # Quarter zoom steps: the first view fits the city between the panels instead of dropping a whole level.
 ZOOM_SNAP = 0.25
-SCRIPT = ("kpr", "kpr_map.js")
-STYLE = ("kpr", "kpr_map.css")
 
 
 @dataclass(frozen=True)
@@ -52,7 +53,21 @@ class MapOptions:
     extra: dict[str, Any] = field(default_factory=dict)
 
 
-class KprLayers(MacroElement):
+class KprPoints(JSCSSMixin, MacroElement):
+    """The point-layer plugin, declared like folium.plugins.HeatMap declares leaflet-heat: its script is a
+    default_js entry (assets.LOCAL serves it from registry/maps/static). It renders no script of its own:
+    the page glue builds the layer once the data has arrived."""
+
+    _template = Template("")
+    # Lists because Folium's JSCSSMixin types them so; assets.collect shadows them per instance, never mutates.
+    default_js = [("kpr_points.js", "/assets/kpr/kpr_points.js")]  # noqa: RUF012
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._name = "KprPoints"
+
+
+class KprLayers(JSCSSMixin, MacroElement):
     """Calls KprMap.start(map, layerControl, config) once the page's scripts are in."""
 
     _template = Template("""
@@ -60,6 +75,8 @@ class KprLayers(MacroElement):
             KprMap.start({{ this.map_name }}, {{ this.control_name }}, {{ this.config|tojson }});
         {% endmacro %}
     """)
+    default_js = [("kpr_map.js", "/assets/kpr/kpr_map.js")]  # noqa: RUF012 (see KprPoints)
+    default_css = [("kpr_map.css", "/assets/kpr/kpr_map.css")]  # noqa: RUF012
 
     def __init__(self, map_name: str, control_name: str, config: dict[str, Any]) -> None:
         super().__init__()
@@ -94,6 +111,7 @@ def build_map(options: MapOptions) -> folium.Map:
         "shades": list(SHADES), "remember_shade": options.remember_shade,
         "compact": options.compact, **options.extra,
     }
+    fmap.add_child(KprPoints())  # before KprLayers: the glue needs the plugin
     fmap.add_child(KprLayers(fmap.get_name(), control_name, config))
     return fmap
 
@@ -109,7 +127,7 @@ class MapParts:
 
 def render_parts(fmap: folium.Map, url_for: assets.UrlFor) -> MapParts:
     """Render with links to the app's /assets (served from installed packages), split for a template."""
-    assets.link(fmap, url_for, extra_js=(SCRIPT,), extra_css=(STYLE,))
+    assets.link(fmap, url_for)
     figure = fmap.get_root()
     assert isinstance(figure, Figure)
     for child in figure._children.values():
@@ -121,7 +139,7 @@ def render_standalone(fmap: folium.Map, inline_json: Mapping[str, str], title: s
     """One HTML file with the assets and the data inside it: opens from disk with no network."""
     from branca.element import Element
 
-    assets.inline(fmap, extra_js=(SCRIPT,), extra_css=(STYLE,))
+    assets.inline(fmap)
     figure = fmap.get_root()
     assert isinstance(figure, Figure)
     figure.header.add_child(Element(f"<title>{_escape(title)}</title>"), name="title")

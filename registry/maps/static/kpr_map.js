@@ -1,6 +1,8 @@
-/* KPR map: draws the basemap (districts, zones, corridors) and the projects from JSON, on a Leaflet map
- * built by Folium. Every text from the data goes into the page through textContent or esc(): a project
- * named "<script>" shows as text. Sets window.kprMap.ready (and body[data-kpr-ready]) once drawn. */
+/* KPR map page glue: draws the basemap (districts, zones, corridors), the legend and panels from JSON on a
+ * Leaflet map built by Folium; the projects are an L.KprPointLayer (kpr_points.js, loaded before this).
+ * Every text from the data goes into the page through textContent or esc(): a project named "<script>"
+ * shows as text. State lives in start()'s closures, not in module variables; sets window.kprMap (and
+ * body[data-kpr-ready]) once drawn. */
 (function () {
   "use strict";
 
@@ -34,23 +36,13 @@
     return n.toLocaleString(L.locale, {maximumFractionDigits: 4}) + " " + L.yi;
   }
 
-  function withParam(base, key, value) {
-    return base + (base.indexOf("?") >= 0 ? "&" : "?") + encodeURIComponent(key) + "=" + encodeURIComponent(value);
-  }
-
-  // Shapes. On the city map a project's own site is a circle whose area grows with 总投资 (the scale comes
-  // with the data: data.size), or a small hollow square when the amount is unknown; projects placed only at a
-  // district's or zone's representative point are counted in one badge per place (see badges below). The
-  // small detail map keeps the precision shapes: filled dot = site, ring = district point, square = zone
-  // point, large ring = city-wide. No dashes on the points: software-rasterised canvas pays for them (and
-  // for stroked polygons: 18,000 hollow diamonds took 100 ms a redraw, the same squares 3 ms).
-  var SHAPES = [{r: 4, mode: "fill"}, {r: 5.5, mode: "ring"}, {r: 5, mode: "square"}, {r: 8, mode: "ring"},
-                {r: 0, mode: "sized"}, {r: 4.5, mode: "square"}];
-  var SIZED = 4, UNKNOWN = 5;
-  function precisionShape(precision) { return precision <= 2 ? 0 : precision === 3 ? 1 : precision === 4 ? 2 : 3; }
-  function sizedRadius(amount, size) {  // the same rule as registry/maps/symbols.py radius()
-    if (!size || !(amount > 0)) return size ? size.r_min : 3;
-    return Math.max(size.r_min, size.r_max * Math.sqrt(amount / size.largest));
+  // The list page filtered to one place: the place's filter replaces the same filter in the map's own
+  // (a district's link from a map of two districts lists that district, not the union of three).
+  function withOnly(base, key, value) {
+    var url = new URL(base, window.location.href);
+    url.searchParams.delete(key);
+    url.searchParams.append(key, value);
+    return url.pathname + url.search;
   }
 
   // The "no group" entry is interface text (the page's language), every other group name is data.
@@ -99,262 +91,24 @@
     });
     box.appendChild(list);
     if (rows.length > BADGE_LIST) box.appendChild(el("div", {"class": "kpr-n"}, L.badge_more.replace("{n}", rows.length - BADGE_LIST)));
-    if (cfg.list_url) box.appendChild(el("a", {href: withParam(cfg.list_url, info.param, info.value), "class": "kpr-badge-listlink"}, L.badge_list));
+    if (cfg.list_url) box.appendChild(el("a", {href: withOnly(cfg.list_url, info.param, info.value), "class": "kpr-badge-listlink"}, L.badge_list));
     return box;
   }
   var BADGE_LIST = 12;
 
-  /* All project symbols on one canvas, drawn straight from the data arrays: 100,000 L.circleMarker objects
-   * take seconds to build; this draws them in tens of milliseconds. Each group is a light layer in the
-   * layer control that switches its points on or off; clicks and hovers find the nearest visible symbol.
-   * Projects sharing an anchor (a district's or zone's representative point) become one badge with their
-   * count and a ring split by group, so a district with 50 projects is one readable mark, not a hairball. */
-  var PointCanvas = L.Layer.extend({
-    initialize: function (data, cfg) {
-      this._data = data;
-      this._shown = {};
-      var c = data.col, n = data.rows.length, badges = !cfg.compact && c.anchor !== undefined;
-      this._x = new Float64Array(n);  // Web Mercator pixels at zoom 0, projected once
-      this._y = new Float64Array(n);
-      this._r = new Float32Array(n);
-      this._members = data.groups.map(function () { return SHAPES.map(function () { return []; }); });
-      this._anchors = {};  // anchor key → row indices
-      for (var i = 0; i < n; i++) {
-        var row = data.rows[i], p = L.CRS.EPSG3857.latLngToPoint(L.latLng(row[c.lat], row[c.lon]), 0);
-        this._x[i] = p.x; this._y[i] = p.y;
-        var key = badges ? row[c.anchor] : null;
-        if (key) { (this._anchors[key] = this._anchors[key] || []).push(i); continue; }
-        var shape = precisionShape(row[c.precision]);
-        if (badges) shape = row[c.investment] === null ? UNKNOWN : SIZED;
-        this._r[i] = shape === SIZED ? sizedRadius(row[c.investment], data.size) : SHAPES[shape].r;
-        var gs = row[c.groups];
-        for (var k = 0; k < gs.length; k++) this._members[gs[k]][shape].push(i);
-      }
-      var R = this._r;  // big circles first, so smaller ones stay on top and clickable
-      this._members.forEach(function (m) { m[SIZED].sort(function (a, b) { return R[b] - R[a]; }); });
-      this._badges = null;
-      this.drawn = 0;
-    },
-    onAdd: function (map) {
-      var pane = map.getPane("kprPoints") || map.createPane("kprPoints");
-      pane.style.zIndex = 450;
-      pane.style.pointerEvents = "none";
-      this._canvas = L.DomUtil.create("canvas", "kpr-points", pane);
-      map.on("moveend zoomend resize viewreset", this.redraw, this);
-      map.on("zoomstart", this._hide, this);
-      this.redraw();
-    },
-    onRemove: function (map) {
-      L.DomUtil.remove(this._canvas);
-      map.off("moveend zoomend resize viewreset", this.redraw, this);
-      map.off("zoomstart", this._hide, this);
-    },
-    setGroup: function (g, on) {  // one redraw per real change: adding 16 layers must not mean 16 redraws
-      if (!!this._shown[g] === on) return;
-      this._shown[g] = on;
-      this._badges = null;
-      if (this._map) this.redraw();
-    },
-    // Badges for the groups switched on: per anchor, its visible projects and how many of them per group.
-    badges: function () {
-      if (this._badges) return this._badges;
-      var data = this._data, c = data.col, shown = this._shown, out = [];
-      Object.keys(this._anchors).sort().forEach(function (key) {
-        var rows = [], shares = {}, members = 0;
-        var idx = this._anchors[key];
-        for (var k = 0; k < idx.length; k++) {
-          var gs = data.rows[idx[k]][c.groups], any = false;
-          for (var j = 0; j < gs.length; j++) {
-            if (!shown[gs[j]]) continue;
-            shares[gs[j]] = (shares[gs[j]] || 0) + 1; members++; any = true;
-          }
-          if (any) rows.push(idx[k]);
-        }
-        if (!rows.length) return;
-        var i0 = this._anchors[key][0];
-        out.push({key: key, info: (data.anchors || {})[key] || {name: key, kind: "district"}, rows: rows, n: rows.length,
-                  shares: shares, members: members, x: this._x[i0], y: this._y[i0], r: 10 + 3 * (String(rows.length).length - 1)});
-      }, this);
-      this._badges = out;
-      return out;
-    },
-    _hide: function () { this._canvas.style.visibility = "hidden"; },
-    _frame: function () {
-      var map = this._map, size = map.getSize(), scale = Math.pow(2, map.getZoom());
-      var origin = map.getPixelBounds().min;
-      return {w: size.x, h: size.y, scale: scale, ox: origin.x, oy: origin.y};
-    },
-    redraw: function () {
-      var map = this._map, f = this._frame(), ratio = window.devicePixelRatio || 1, cv = this._canvas;
-      cv.width = f.w * ratio; cv.height = f.h * ratio;
-      cv.style.width = f.w + "px"; cv.style.height = f.h + "px";
-      L.DomUtil.setPosition(cv, map.containerPointToLayerPoint([0, 0]));
-      cv.style.visibility = "visible";
-      var ctx = cv.getContext("2d");
-      ctx.setTransform(ratio, 0, 0, ratio, 0, 0);
-      var drawn = 0, X = this._x, Y = this._y, R = this._r, groups = this._data.groups;
-      // A symbol landing on a 2-px cell already holding one at least as big, in the same group and shape,
-      // adds nothing visible: skip it (this is what keeps 100,000 points fast).
-      var gw = (f.w >> 1) + 1, cells = gw * ((f.h >> 1) + 1), stamp = new Uint32Array(cells), big = new Float32Array(cells), pass = 0;
-      for (var g = 0; g < groups.length; g++) {
-        if (!this._shown[g]) continue;
-        for (var s = 0; s < SHAPES.length; s++) {
-          var idx = this._members[g][s], mode = SHAPES[s].mode;
-          if (!idx.length) continue;
-          pass++;
-          ctx.beginPath();
-          for (var k = 0; k < idx.length; k++) {
-            var r = R[idx[k]], x = X[idx[k]] * f.scale - f.ox, y = Y[idx[k]] * f.scale - f.oy;
-            if (x < -r || y < -r || x > f.w + r || y > f.h + r) continue;
-            drawn++;
-            if (x >= 0 && y >= 0 && x < f.w && y < f.h) {
-              var cell = (y >> 1) * gw + (x >> 1);
-              if (stamp[cell] === pass && big[cell] >= r) continue;
-              stamp[cell] = pass; big[cell] = r;
-            }
-            if (mode === "square") { ctx.rect(x - r, y - r, 2 * r, 2 * r); continue; }
-            ctx.moveTo(x + r, y);
-            ctx.arc(x, y, r, 0, 6.283185307179586);
-          }
-          var colour = groups[g].colour;
-          if (mode === "fill") { ctx.fillStyle = colour; ctx.fill(); continue; }
-          if (mode === "sized") {
-            ctx.globalAlpha = 0.55; ctx.fillStyle = colour; ctx.fill(); ctx.globalAlpha = 1;
-            ctx.lineWidth = 1.2; ctx.strokeStyle = colour; ctx.stroke(); continue;
-          }
-          ctx.lineWidth = 1.8; ctx.strokeStyle = colour; ctx.stroke();
-        }
-      }
-      drawn += this._drawBadges(ctx, f);
-      this.drawn = drawn;
-      document.body.setAttribute("data-kpr-visible", String(drawn));
-    },
-    // Badges on screen, districts first: a badge that would cover one already placed (a zone's point close to
-    // its district's) moves aside along a short leader line from its true point.
-    _layout: function (f) {
-      var spots = [];
-      function clash(x, y, r) {
-        return spots.some(function (o) { return Math.hypot(o.x - x, o.y - y) < o.b.r + r + 3; });
-      }
-      this.badges().forEach(function (b) {
-        var ax = b.x * f.scale - f.ox, ay = b.y * f.scale - f.oy, x = ax, y = ay;
-        // The nearest free spot on two rings around the true point; if none is free, stay on it (overlap).
-        search: for (var ring = 1; ring <= 2 && clash(x, y, b.r); ring++) {
-          var dist = ring * (2 * b.r + 4);
-          for (var k = 0; k < 8; k++) {
-            var cx = ax + dist * Math.cos(k * Math.PI / 4), cy = ay + dist * Math.sin(k * Math.PI / 4);
-            if (!clash(cx, cy, b.r)) { x = cx; y = cy; break search; }
-          }
-          if (ring === 2) { x = ax; y = ay; }
-        }
-        spots.push({b: b, x: x, y: y, ax: ax, ay: ay});
-      });
-      this._spots = spots;
-      return spots;
-    },
-    // A white disc with the count, a ring split by the groups' shares; a zone's badge also has a square frame.
-    _drawBadges: function (ctx, f) {
-      var groups = this._data.groups, drawn = 0;
-      ctx.textAlign = "center"; ctx.textBaseline = "middle";
-      ctx.font = "bold 11px 'Noto Sans CJK SC', 'Microsoft YaHei', sans-serif";
-      this._layout(f).forEach(function (spot) {
-        var b = spot.b, x = spot.x, y = spot.y, r = b.r;
-        if (x < -r || y < -r || x > f.w + r || y > f.h + r) return;
-        drawn += b.members;
-        if (x !== spot.ax || y !== spot.ay) {
-          ctx.beginPath(); ctx.moveTo(spot.ax, spot.ay); ctx.lineTo(x, y);
-          ctx.lineWidth = 1; ctx.strokeStyle = "#3e4c59"; ctx.stroke();
-          ctx.beginPath(); ctx.arc(spot.ax, spot.ay, 2, 0, 6.283185307179586); ctx.fillStyle = "#3e4c59"; ctx.fill();
-        }
-        if (b.info.kind === "zone") {
-          ctx.lineWidth = 1.5; ctx.strokeStyle = "#6a3d9a"; ctx.strokeRect(x - r - 3, y - r - 3, 2 * r + 6, 2 * r + 6);
-        }
-        ctx.beginPath(); ctx.arc(x, y, r, 0, 6.283185307179586);
-        ctx.fillStyle = "#ffffff"; ctx.fill();
-        var start = -Math.PI / 2;
-        Object.keys(b.shares).forEach(function (g) {
-          var end = start + 2 * Math.PI * b.shares[g] / b.members;
-          ctx.beginPath(); ctx.arc(x, y, r - 2, start, end);
-          ctx.lineWidth = 4; ctx.strokeStyle = groups[g].colour; ctx.stroke();
-          start = end;
-        });
-        ctx.beginPath(); ctx.arc(x, y, r, 0, 6.283185307179586);
-        ctx.lineWidth = 1; ctx.strokeStyle = "#3e4c59"; ctx.stroke();
-        ctx.fillStyle = "#1f2933"; ctx.fillText(String(b.n), x, y + 0.5);
-      });
-      return drawn;
-    },
-    // The smallest visible symbol containing a container point (nested circles: the inner one), or -1.
-    hit: function (pt) {
-      var f = this._frame(), best = -1, bestR = Infinity, X = this._x, Y = this._y, R = this._r;
-      for (var g = 0; g < this._members.length; g++) {
-        if (!this._shown[g]) continue;
-        for (var s = 0; s < SHAPES.length; s++) {
-          var idx = this._members[g][s];
-          for (var k = 0; k < idx.length; k++) {
-            var r = R[idx[k]] + 2, dx = X[idx[k]] * f.scale - f.ox - pt.x, dy = Y[idx[k]] * f.scale - f.oy - pt.y;
-            if (dx * dx + dy * dy <= r * r && r <= bestR) { bestR = r; best = idx[k]; }
-          }
-        }
-      }
-      return best;
-    },
-    hitBadge: function (pt) {  // the nearest badge under a container point, where the last redraw put it
-      var found = null, bestD = Infinity;
-      (this._spots || []).forEach(function (spot) {
-        var d = Math.hypot(spot.x - pt.x, spot.y - pt.y);
-        if (d <= spot.b.r + 3 && d < bestD) { bestD = d; found = spot.b; }
-      });
-      return found;
-    },
-    hitAny: function (pt) { return this.hitBadge(pt) !== null || this.hit(pt) >= 0; },
-    pointOf: function (code) {  // for tests and deep links: where a project's symbol (or its badge) is on screen
-      var c = this._data.col, f = this._frame();
-      for (var i = 0; i < this._data.rows.length; i++) {
-        if (this._data.rows[i][c.code] !== code) continue;
-        var key = this._data.rows[i][c.anchor], spot = key && (this._spots || []).filter(function (s) { return s.b.key === key; })[0];
-        if (spot) return {x: spot.x, y: spot.y, i: i};
-        return {x: this._x[i] * f.scale - f.ox, y: this._y[i] * f.scale - f.oy, i: i};
-      }
-      return null;
-    },
-    symbolOf: function (code) {  // for tests: how a project is drawn (a badge's key, or its shape and radius)
-      var at = this.pointOf(code);
-      if (!at) return null;
-      var key = this._data.rows[at.i][this._data.col.anchor];
-      if (key && this._anchors[key]) return {badge: key};
-      for (var g = 0; g < this._members.length; g++) {
-        for (var s = 0; s < SHAPES.length; s++) {
-          if (this._members[g][s].indexOf(at.i) >= 0) return {shape: SHAPES[s].mode, r: this._r[at.i]};
-        }
-      }
-      return null;
-    },
-    latLngOf: function (i) { var c = this._data.col, row = this._data.rows[i]; return L.latLng(row[c.lat], row[c.lon]); }
-  });
-
-  var GroupSwitch = L.Layer.extend({
-    initialize: function (points, g) { this._points = points; this._g = g; },
-    onAdd: function () { this._points.setGroup(this._g, true); },
-    onRemove: function () { this._points.setGroup(this._g, false); },
-    getBounds: function () { return null; }
-  });
-
-  function drawProjects(map, control, data, cfg) {
-    data.col = {};
-    data.columns.forEach(function (name, i) { data.col[name] = i; });
-    var c = data.col, points = new PointCanvas(data, cfg);
-    activePoints = points;
+  // The projects' layer (L.KprPointLayer, kpr_points.js) with one switch per group in the layer control;
+  // tooltips and popups are built on demand from the row under the pointer, with textContent.
+  function projectLayer(map, control, data, cfg, points) {
+    points.showGroups(data.groups.map(function (g0, g) { return g; }));
+    points.on("drawn", function (e) { document.body.setAttribute("data-kpr-visible", String(e.drawn)); });
     var switches = data.groups.map(function (g0, g) {
-      points._shown[g] = true;
-      var sw = new GroupSwitch(points, g);
+      var sw = points.groupSwitch(g);
       control.addOverlay(sw, '<span class="kpr-swatch" style="background:' + esc(g0.colour) + '"></span>' +
         esc(groupName(g0, data, cfg.labels)) + ' <span class="kpr-n">' + esc(g0.count) + "</span>");
       return sw;
     });
     // Drawn by attach(), once the first view is fitted: one full redraw instead of two.
     function attach() { points.addTo(map); switches.forEach(function (sw) { map.addLayer(sw); }); }
-    // Popups and tooltips are built on demand from the row, with textContent.
     var tip = L.tooltip({direction: "top", offset: [0, -6]}), tipFor = null;
     map.on("mousemove", function (e) {
       var b = points.hitBadge(e.containerPoint), i = b ? -1 : points.hit(e.containerPoint), at = b ? b.key : i;
@@ -367,7 +121,7 @@
         map.openTooltip(tip, points.latLngOf(b.rows[0]));
         return;
       }
-      tip.setContent(el("span", {"class": "kpr-tip"}, data.rows[i][c.name]));
+      tip.setContent(el("span", {"class": "kpr-tip"}, data.rows[i][data.col.name]));
       map.openTooltip(tip, points.latLngOf(i));
     });
     map.on("click", function (e) {
@@ -377,22 +131,23 @@
       if (i < 0) return;
       L.popup({maxWidth: 320}).setLatLng(points.latLngOf(i)).setContent(popupFor(data.rows[i], data, cfg)).openOn(map);
     });
-    return {drawn: data.rows.reduce(function (a, row) { return a + row[c.groups].length; }, 0), points: points,
-            attach: attach};
+    return {attach: attach};
   }
 
-  function shadeScale(values) {
+  var SHADES = ["#fee5d9", "#fcae91", "#fb6a4a", "#cb181d"];  // when the config brings none
+  function shadesOf(cfg) { return cfg.shades || SHADES; }
+
+  function shadeScale(values, shades) {
     var max = Math.max.apply(null, values.concat([0]));
     return function (v) {
       if (!v || !max) return "#ffffff";
-      var steps = cfgShades.length, i = Math.min(steps - 1, Math.floor((v / max) * steps));
-      return cfgShades[i];
+      var steps = shades.length, i = Math.min(steps - 1, Math.floor((v / max) * steps));
+      return shades[i];
     };
   }
-  var cfgShades = [];
-  var activePoints = null;  // a click on a project point is not a click on the district under it
 
-  function districtLayers(map, control, base, data, cfg) {
+  // `points`: a click on a project's symbol is not a click on the district under it.
+  function districtLayers(map, control, base, data, cfg, points) {
     var L_ = cfg.labels, stats = data.districts || {}, highlight = data.highlight || [];
     function value(adcode, measure) {
       var s = stats[adcode];
@@ -401,7 +156,7 @@
     }
     function build(measure) {
       var codes = base.districts.features.map(function (f) { return f.properties.adcode; });
-      var colourOf = measure ? shadeScale(codes.map(function (a) { return value(a, measure); })) : null;
+      var colourOf = measure ? shadeScale(codes.map(function (a) { return value(a, measure); }), shadesOf(cfg)) : null;
       return L.geoJSON(base.districts, {
         style: function (f) {
           if (highlight.indexOf(f.properties.adcode) >= 0) return {color: "#8b1a1a", weight: 2.5, fillOpacity: 0.25, fillColor: "#f4c7c3"};
@@ -412,12 +167,12 @@
           var p = f.properties, s = stats[p.adcode] || {count: 0, investment: "0", without_amount: 0};
           layer.bindTooltip(el("span", {}, p.name + " · " + s.count + " " + L_.projects_unit), {sticky: true});
           layer.on("click", function (e) {
-            if (activePoints && activePoints.hitAny(e.containerPoint)) return;
+            if (points.hitAny(e.containerPoint)) return;
             var box = el("div", {"class": "kpr-popup"});
             box.appendChild(el("b", {}, p.name));
             box.appendChild(el("div", {}, L_.count + (L_.colon || "：") + s.count));
             box.appendChild(el("div", {}, L_.investment + (L_.colon || "：") + yi(s.investment, L_)));
-            if (cfg.list_url) box.appendChild(el("a", {href: withParam(cfg.list_url, "district", p.adcode), "class": "kpr-district-list"}, L_.open_list));
+            if (cfg.list_url) box.appendChild(el("a", {href: withOnly(cfg.list_url, "district", p.adcode), "class": "kpr-district-list"}, L_.open_list));
             L.popup().setLatLng(e.latlng).setContent(box).openOn(map);
           });
         }
@@ -464,7 +219,7 @@
       while (box.firstChild) box.removeChild(box.firstChild);
       box.hidden = measure !== "count" && measure !== "investment";
       if (box.hidden) return;
-      var max = Math.max.apply(null, valuesOf(measure).concat([0])), steps = cfgShades.length;
+      var max = Math.max.apply(null, valuesOf(measure).concat([0])), shades = shadesOf(cfg), steps = shades.length;
       var unit = measure === "count" ? L_.projects_unit : L_.yi;
       var body = el("details", {}), summary = el("summary", {"data-testid": "shade-key-toggle"});
       body.open = open;
@@ -484,7 +239,7 @@
       var fmt = function (v) { return Number(v).toLocaleString(L_.locale, {maximumFractionDigits: measure === "count" ? 1 : 2}); };
       row("#ffffff", "0");
       for (var i = 0; i < steps && max; i++) {
-        row(cfgShades[i], fmt(i * max / steps) + " – " + fmt((i + 1) * max / steps) + (i < steps - 1 ? L_.key_below : ""));
+        row(shades[i], fmt(i * max / steps) + " – " + fmt((i + 1) * max / steps) + (i < steps - 1 ? L_.key_below : ""));
       }
       body.appendChild(list);
       if (measure === "investment") {
@@ -669,15 +424,19 @@
   }
 
   function start(map, control, cfg) {
-    cfgShades = cfg.shades || ["#fee5d9", "#fcae91", "#fb6a4a", "#cb181d"];
     // A compact map has no layer control: layers are simply on.
     control = control || {addOverlay: function () {}, addBaseLayer: function () {}};
     window.kprMap = {ready: false, map: map};
+    performance.mark("kpr:start");
     return Promise.all([load(cfg.base), load(cfg.data)]).then(function (loaded) {
       var base = loaded[0], data = loaded[1], timing = {loaded: performance.now()};
+      performance.mark("kpr:loaded");
       (base.context.features.length ? L.geoJSON(base.context, {style: {color: "#9aa5b1", weight: 1, fill: false},
         interactive: false}) : L.layerGroup()).addTo(map);
-      var districts = districtLayers(map, control, base, data, cfg);
+      var points = L.kprPointLayer(data, {badges: !cfg.compact});
+      data.col = points.col;
+      performance.mark("kpr:layer");
+      var districts = districtLayers(map, control, base, data, cfg, points);
       var zones = zoneLayer(base, cfg).addTo(map);
       control.addOverlay(zones, esc(cfg.labels.zones));
       corridorLayers(map, control, base, cfg);
@@ -686,7 +445,8 @@
         control.addOverlay(names, esc(cfg.labels.place_names));
       }
       timing.base = performance.now();
-      var projects = drawProjects(map, control, data, cfg), drawn = projects.drawn;
+      performance.mark("kpr:base");
+      var projects = projectLayer(map, control, data, cfg, points), drawn = points.members;
       var legendBox = legend(map, data, cfg), layersBox = foldable(map, control, cfg);
       if (cfg.fit === "points" && data.rows.length) {
         var c0 = data.columns.indexOf("lat"), c1 = data.columns.indexOf("lon");
@@ -696,13 +456,17 @@
         map.fitBounds(districts.getBounds(), fitPadding(map, {left: legendBox, right: [layersBox, shadeBox]}));
       }
       timing.fit = performance.now();
+      performance.mark("kpr:fit");
       projects.attach();
       timing.drawn = performance.now();
+      performance.mark("kpr:drawn");
       window.kprMap = {ready: true, map: map, drawn: drawn, placed: data.rows.length, count: data.count,
-                       points: projects.points, timing: timing, cityBounds: districts.getBounds(), visible: function () { return projects.points.drawn; },
+                       points: points, timing: timing, cityBounds: districts.getBounds(), visible: function () { return points.drawn; },
                        groups: data.groups.map(function (g) { return {key: g.key, name: g.name, count: g.count}; })};
       document.body.setAttribute("data-kpr-ready", "1");
       document.body.setAttribute("data-kpr-drawn", String(drawn));
+      // For benchmarks/profile_map.py: the frame holding the first draw has been painted.
+      requestAnimationFrame(function () { setTimeout(function () { performance.mark("kpr:painted"); }, 0); });
       return window.kprMap;
     }).catch(function (err) {
       var box = document.getElementById("kpr-map-error");
