@@ -142,6 +142,11 @@ def test_choropleth_has_a_key_with_breaks_units_and_missing_amounts(guarded: tup
     _shot(page, "map_shade_key")
     page.locator(".leaflet-control-layers-base label", has_text="项目数").locator("input").check()
     assert "项目数（个项目）" in key.inner_text() and page.get_by_test_id("shade-key-without").count() == 0
+    # Counts are whole numbers: every step reads "n" or "a – b" in whole numbers, and the steps run on from 1.
+    steps = key.locator("li.kpr-break").all_inner_texts()[1:]
+    bounds = [[int(n.replace(",", "")) for n in re.findall(r"[\d,]+", text)] for text in steps]
+    assert steps and all(len(b) in (1, 2) for b in bounds), steps
+    assert bounds[0][0] == 1 and all(b[0] == a[-1] + 1 for a, b in zip(bounds, bounds[1:], strict=False)), steps
     page.locator(".leaflet-control-layers-base label", has_text="不着色").locator("input").check()
     assert key.is_hidden()
 

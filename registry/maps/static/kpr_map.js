@@ -238,8 +238,21 @@
       }
       var fmt = function (v) { return Number(v).toLocaleString(L_.locale, {maximumFractionDigits: measure === "count" ? 1 : 2}); };
       row("#ffffff", "0");
-      for (var i = 0; i < steps && max; i++) {
-        row(shades[i], fmt(i * max / steps) + " – " + fmt((i + 1) * max / steps) + (i < steps - 1 ? L_.key_below : ""));
+      if (measure === "count") {
+        // Counts are whole: each step lists the whole numbers shadeScale puts in it (found with its own rule),
+        // "3 – 5" rather than "2.4 – 4.8"; an empty step is left out.
+        var scale = shadeScale([max], shades), lo = null, hi = null;
+        for (var v = 1; v <= max + 1; v++) {
+          if (lo !== null && (v > max || scale(v) !== scale(lo))) {
+            row(scale(lo), lo === hi ? fmt(lo) : fmt(lo) + " – " + fmt(hi));
+            lo = null;
+          }
+          if (v <= max) { if (lo === null) lo = v; hi = v; }
+        }
+      } else {
+        for (var i = 0; i < steps && max; i++) {
+          row(shades[i], fmt(i * max / steps) + " – " + fmt((i + 1) * max / steps) + (i < steps - 1 ? L_.key_below : ""));
+        }
       }
       body.appendChild(list);
       if (measure === "investment") {
