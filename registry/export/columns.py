@@ -4,38 +4,17 @@ A column turns a ProjectRow into one cell value (text, number, bool or None). Ch
 are shown by name when the name is unique, else by code, so the importer maps every cell back exactly."""
 from __future__ import annotations
 
-from collections import Counter
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 
 from registry.historyview import METHOD_LABELS
-from registry.memberships import Members, place_label, place_links
-from registry.queries import Vocabulary
+from registry.memberships import place_label, place_links
 from registry.records import LocationRow, ProjectRow
+from registry.vocabulary import Vocabulary
 
 Cell = str | int | float | Decimal | bool | None
 LIST_SEPARATOR = "、"
-
-
-class Labels:
-    """Code → the label a spreadsheet shows (the name if no other entry shares it, else the code)."""
-
-    def __init__(self, vocab: Vocabulary | None) -> None:
-        self.chains = _unique_names({c: v[0] for c, v in vocab.chains.items()} if vocab else {})
-        self.strategies = _unique_names({c: v[0] for c, v in vocab.strategies.items()} if vocab else {})
-        self.zones = _unique_names({c: v[0] for c, v in vocab.zones.items()} if vocab else {})
-        self.districts = _unique_names(dict(vocab.districts) if vocab else {})
-        self.members: Members = vocab.members if vocab else {}
-
-    @staticmethod
-    def pick(table: Mapping[str, str], code: str | None) -> str | None:
-        return None if code is None else table.get(code, code)
-
-
-def _unique_names(names: Mapping[str, str]) -> dict[str, str]:
-    counts = Counter(names.values())
-    return {code: (name if counts[name] == 1 and name not in names else code) for code, name in names.items()}
 
 
 @dataclass(frozen=True)
@@ -44,7 +23,7 @@ class Column:
     header: str
     kind: str  # text | list | money | int | float | bool
     width: int
-    get: Callable[[ProjectRow, Labels], Cell]
+    get: Callable[[ProjectRow, Vocabulary], Cell]
     importable: bool = True
     note: str = ""
 
@@ -54,35 +33,39 @@ def chinese_part(label: str) -> str:
     return label.split(" ", 1)[0]
 
 
-def _status(row: ProjectRow, _labels: Labels) -> Cell:
+def _status(row: ProjectRow, _vocab: Vocabulary) -> Cell:
     return "未注明" if row.status == "unknown" else row.status  # read back as unknown by the importer
 
 
-def _attr(key: str) -> Callable[[ProjectRow, Labels], Cell]:
-    def get(row: ProjectRow, _labels: Labels) -> Cell:
+def _attr(key: str) -> Callable[[ProjectRow, Vocabulary], Cell]:
+    def get(row: ProjectRow, _vocab: Vocabulary) -> Cell:
         value = getattr(row, key)
         return LIST_SEPARATOR.join(value) if isinstance(value, tuple) else value
     return get
 
 
-def _joined(codes: Callable[[ProjectRow], tuple[str, ...]], table: str) -> Callable[[ProjectRow, Labels], Cell]:
-    def get(row: ProjectRow, labels: Labels) -> Cell:
-        names = getattr(labels, table)
+def _joined(codes: Callable[[ProjectRow], tuple[str, ...]], kind: str) -> Callable[[ProjectRow, Vocabulary], Cell]:
+    def get(row: ProjectRow, vocab: Vocabulary) -> Cell:
+        names = vocab.sheet_names(kind)
         return LIST_SEPARATOR.join(names.get(c, c) for c in codes(row)) or None
     return get
 
 
-def _place_strategies(row: ProjectRow, labels: Labels) -> Cell:
+def _sheet_name(kind: str, code: str | None, vocab: Vocabulary) -> Cell:
+    return None if code is None else vocab.sheet_names(kind).get(code, code)
+
+
+def _place_strategies(row: ProjectRow, vocab: Vocabulary) -> Cell:
     """Corridors and regions the project lies in (basis 'place'), unconfirmed ones marked; read-only."""
-    links = place_links(row, labels.strategies, labels.members)
+    links = place_links(row, vocab.sheet_names("strategies"), vocab.members)
     return LIST_SEPARATOR.join(place_label(link) for link in links) or None
 
 
-def _crs(row: ProjectRow, _labels: Labels) -> Cell:
+def _crs(row: ProjectRow, _vocab: Vocabulary) -> Cell:
     return "wgs84" if row.lon is not None else None
 
 
-def _sources(row: ProjectRow, _labels: Labels) -> Cell:
+def _sources(row: ProjectRow, _vocab: Vocabulary) -> Cell:
     parts = [s.label + (f" 第{s.line}行" if s.line is not None else "") for s in row.sources]
     return LIST_SEPARATOR.join(parts) or None
 
@@ -108,16 +91,16 @@ PROJECT_COLUMNS: tuple[Column, ...] = (
            note="规划所列的区域战略（名称或编码），多个用“、”分隔"),
     Column("place_strategies", "走廊/区域（位置落在）", "list", 24, _place_strategies, importable=False,
            note="按位置推得、规划未列的走廊/区域；“范围未确认”表示来源未点名该区县；导出信息，导入时忽略"),
-    Column("district", "区县", "text", 10, lambda r, lb: Labels.pick(lb.districts, r.district_code),
+    Column("district", "区县", "text", 10, lambda r, v: _sheet_name("districts", r.district_code, v),
            note="区县名称或行政区划代码"),
-    Column("zone", "开发区", "text", 18, lambda r, lb: Labels.pick(lb.zones, r.zone_code),
+    Column("zone", "开发区", "text", 18, lambda r, v: _sheet_name("zones", r.zone_code, v),
            note="开发区名称、简称或编码"),
     Column("place_text", "建设地点", "text", 24, _attr("place_text")),
     Column("outside_taiyuan", "太原市外", "bool", 8, _attr("outside_taiyuan"), note="是/否"),
     Column("lon", "经度", "float", 12, _attr("lon"), note="与“坐标系”一起填写"),
     Column("lat", "纬度", "float", 12, _attr("lat"), note="与“坐标系”一起填写"),
     Column("crs", "坐标系", "text", 8, _crs, note="wgs84（GPS、天地图）/ gcj02（高德、腾讯）/ bd09（百度）；导出均为 wgs84"),
-    Column("precision_label", "位置精度", "text", 18, lambda r, _labels: chinese_part(r.precision_label),
+    Column("precision_label", "位置精度", "text", 18, lambda r, _vocab: chinese_part(r.precision_label),
            importable=False,
            note="导出信息，导入时忽略"),
     Column("needs_review", "待核实", "bool", 7, _attr("needs_review"), importable=False,
