@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from registry.records import ProjectRow
+from registry.vocabulary import status_word
 
 # Column key → Chinese header; the same columns the list page and exports lead with.
 LIST_COLUMNS: tuple[tuple[str, str], ...] = (
@@ -18,14 +19,10 @@ LIST_COLUMNS: tuple[tuple[str, str], ...] = (
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
 
-# Stored codes a person reads in words, as on the web pages and in the spreadsheets.
-STATUS_WORDS = {"unknown": "未注明"}
-
-
 def cell(row: ProjectRow, key: str) -> str:
     value: Any = getattr(row, key)
     if key == "status":
-        return STATUS_WORDS.get(value, value)
+        return status_word(str(value))
     if key == "precision_label":  # models.PRECISIONS holds "中文 english": the table speaks Chinese
         return str(value).split(" ", 1)[0]
     if value is None:

@@ -16,16 +16,15 @@ from registry.capacity import parse_capacity
 from registry.crs import to_wgs84
 from registry.errors import InvalidRecord, Problem
 from registry.models import (
-    IndustryChain,
     Location,
     LocationDistrict,
     Project,
     ProjectChain,
     ProjectStrategy,
     Source,
-    Strategy,
 )
 from registry.validate import ProjectInput, str_list, validate_project
+from registry.vocabulary import Vocabulary
 
 # Fields copied one to one from ProjectInput onto Project.
 _SCALARS = (
@@ -99,8 +98,8 @@ def stated_placement(item: ProjectInput) -> PlacementSpec:
 
 def check_references(session: Session, raws: Sequence[tuple[int | None, dict[str, Any]]]) -> list[Problem]:
     """Chain and strategy codes must exist in the reference tables (checked on every row, valid or not)."""
-    chains = set(session.scalars(select(IndustryChain.code)))
-    strategies = set(session.scalars(select(Strategy.code)))
+    vocab = Vocabulary.load(session)
+    chains, strategies = vocab.chains, vocab.strategies
     problems: list[Problem] = []
     for row, raw in raws:
         item_chains = str_list(raw, "chains", row, [])

@@ -11,7 +11,7 @@ from decimal import Decimal
 from registry.historyview import METHOD_LABELS
 from registry.memberships import place_label, place_links
 from registry.records import LocationRow, ProjectRow
-from registry.vocabulary import Vocabulary
+from registry.vocabulary import Vocabulary, status_word
 
 Cell = str | int | float | Decimal | bool | None
 LIST_SEPARATOR = "、"
@@ -34,7 +34,7 @@ def chinese_part(label: str) -> str:
 
 
 def _status(row: ProjectRow, _vocab: Vocabulary) -> Cell:
-    return "未注明" if row.status == "unknown" else row.status  # read back as unknown by the importer
+    return status_word(row.status)  # 未注明 for unknown: the importer reads it back as unknown
 
 
 def _attr(key: str) -> Callable[[ProjectRow, Vocabulary], Cell]:
