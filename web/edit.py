@@ -197,9 +197,21 @@ def _archive(code: str, archived: bool) -> Any:
     return redirect(url_for("kpr.project_page", code=code))
 
 
-def _place_request() -> placing.PlaceRequest:
+def _place_form() -> dict[str, Any]:
+    """The placement form (or JSON). An area names its district or zone as a filter or an import does:
+    code, name or short form (registry/vocabulary.py); what names nothing is left for placing to refuse."""
     data = request.get_json(silent=True) if request.is_json else None
-    return placing.parse_request(dict(data or request.form))
+    form = dict(data or request.form)
+    vocab = Vocabulary.load(get_session())
+    for key, kind in (("district_code", "districts"), ("zone_code", "zones")):
+        text = str(form.get(key) or "").strip()
+        if text:
+            form[key] = vocab.resolve(kind, text) or text
+    return form
+
+
+def _place_request() -> placing.PlaceRequest:
+    return placing.parse_request(_place_form())
 
 
 @bp.post("/projects/<code>/place/preview")
@@ -218,8 +230,7 @@ def place_preview(code: str) -> Response:
 @require("editor")
 def place_project(code: str) -> Any:
     session = get_session()
-    data = request.get_json(silent=True) if request.is_json else None
-    form = dict(data or request.form)
+    form = _place_form()
     raw_version = str(form.get("version", ""))
     if not raw_version.isdigit():
         raise InvalidRecord(f"缺少或无效的版本号 version={raw_version!r}")
