@@ -44,23 +44,23 @@ class Term:
 
     @property
     def labels(self) -> tuple[str, ...]:
-        return (self.name, *self.aliases)
+        """Everything that names this term: the name, the aliases, the English word."""
+        return (self.name, *self.aliases, *((self.en,) if self.en else ()))
 
     def word(self, lang: str = "zh") -> str:
         return (self.en or self.name) if lang == "en" else self.name
 
 
 # The fixed words: statuses as stored (the plans' own words, and "unknown") and the progress classes.
-STATUS_TERMS: tuple[Term, ...] = tuple(Term(code, name, en, aliases) for code, name, en, aliases in (
-    ("谋划", "谋划", "planned", ("planned",)), ("前期", "前期", "preparation", ("preparation",)),
-    ("在建", "在建", "under construction", ("under construction",)),
-    ("竣工", "竣工", "completed", ("completed",)), ("投产", "投产", "in operation", ("in operation",)),
-    ("unknown", "未注明", "not stated", ("未知", "不详", "not stated")),
-))
+STATUS_TERMS: tuple[Term, ...] = (
+    Term("谋划", "谋划", "planned"), Term("前期", "前期", "preparation"), Term("在建", "在建", "under construction"),
+    Term("竣工", "竣工", "completed"), Term("投产", "投产", "in operation"),
+    Term("unknown", "未注明", "not stated", ("未知", "不详")),
+)
 assert tuple(t.code for t in STATUS_TERMS) == STATUSES
 PROGRESS_TERMS: tuple[Term, ...] = (
-    Term(AHEAD, AHEAD, "ahead", ("ahead",)), Term(NORMAL, NORMAL, "on track", ("normal", "on track")),
-    Term(BEHIND, BEHIND, "behind", ("behind",)), Term(UNREPORTED, UNREPORTED, "not reported", ("unreported", "not reported")),
+    Term(AHEAD, AHEAD, "ahead"), Term(NORMAL, NORMAL, "on track", ("normal",)), Term(BEHIND, BEHIND, "behind"),
+    Term(UNREPORTED, UNREPORTED, "not reported", ("unreported",)),
 )
 assert tuple(t.code for t in PROGRESS_TERMS) == CLASSES
 
