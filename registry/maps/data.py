@@ -179,7 +179,7 @@ def map_data(session: Session, rf: ResolvedFilter, group_by: str, *, crs: str = 
             unplaced[precision] += 1
             continue
         placed.append((code, name, precision, None if wan is None else wan / WAN_PER_YI, status,
-                       vocab.districts.get(district) if district else None, groups))
+                       vocab.names("districts").get(district) if district else None, groups))
         points.append(where[0])
         anchor_keys.append(where[1])
     order = sorted(counts, key=lambda g: (g == NO_GROUP, -counts[g], g))
