@@ -15,7 +15,7 @@ import pytest
 import yaml
 from click.testing import CliRunner
 from flask.testing import FlaskClient
-from sqlalchemy import MetaData, select
+from sqlalchemy import MetaData, event, select
 from sqlalchemy.orm import Session
 
 from registry import migrate
@@ -310,7 +310,17 @@ def test_a_miss_says_which_codes_or_what_was_meant() -> None:
 def test_the_vocabulary_is_read_once_per_data_stamp(seeded_url: str) -> None:
     with session_scope(settings_for(seeded_url)) as session:
         first = Vocabulary.load(session)
-        assert Vocabulary.load(session) is first
+        statements: list[str] = []
+
+        def count(*args: Any) -> None:
+            statements.append(args[2])
+        engine = session.get_bind().engine
+        event.listen(engine, "before_cursor_execute", count)
+        try:
+            assert Vocabulary.load(session) is first
+        finally:
+            event.remove(engine, "before_cursor_execute", count)
+        assert len(statements) == 1  # the stamp, not the five reference tables
         assert first.name("districts", "140105") == "小店区"
 
 
