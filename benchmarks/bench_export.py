@@ -58,14 +58,15 @@ def _raw(n: int, path: Path) -> None:
     """The floor: the same cells (project sheet and location sheet) with no formatting logic of ours."""
     import xlsxwriter
 
-    from registry.export.columns import LOCATION_COLUMNS, PROJECT_COLUMNS, Labels
+    from registry.export.columns import LOCATION_COLUMNS, PROJECT_COLUMNS
+    from registry.vocabulary import Vocabulary
 
-    labels = Labels(None)
+    vocab = Vocabulary()
     book = xlsxwriter.Workbook(str(path), {"constant_memory": True})
     projects, locations = book.add_worksheet("项目"), book.add_worksheet("位置")
     for r, row in enumerate(synth_rows(n), start=1):
         for c, col in enumerate(PROJECT_COLUMNS):
-            value = col.get(row, labels)
+            value = col.get(row, vocab)
             if value is not None:
                 projects.write(r, c, float(value) if isinstance(value, Decimal) else value)
         for c, lcol in enumerate(LOCATION_COLUMNS):
@@ -78,10 +79,11 @@ def _raw(n: int, path: Path) -> None:
 def _pandas(n: int, path: Path) -> None:
     import pandas as pd
 
-    from registry.export.columns import PROJECT_COLUMNS, Labels
+    from registry.export.columns import PROJECT_COLUMNS
+    from registry.vocabulary import Vocabulary
 
-    labels = Labels(None)
-    frame = pd.DataFrame([[c.get(row, labels) for c in PROJECT_COLUMNS] for row in synth_rows(n)],
+    vocab = Vocabulary()
+    frame = pd.DataFrame([[c.get(row, vocab) for c in PROJECT_COLUMNS] for row in synth_rows(n)],
                          columns=[c.header for c in PROJECT_COLUMNS])
     frame.to_excel(path, sheet_name="项目", index=False)
 

@@ -20,7 +20,7 @@ from registry import sorting, stamp
 from registry.models import Location, LocationDistrict, Project, ProjectChain, ProjectStrategy, Zone
 from registry.money import wan_to_yi
 from registry.progress.classify import UNREPORTED
-from registry.queries import FacetValue, ResolvedFilter, Totals, _facet_values, facet_labels, progress_facet
+from registry.queries import FacetValue, ResolvedFilter, Totals, _facet_values, progress_facet
 from registry.spelling import spellings
 from registry.stampcache import StampedCache
 
@@ -295,18 +295,18 @@ class Evaluation:
                       without_amount=count - int(known.sum()))
 
     def facets(self) -> dict[str, list[FacetValue]]:
-        ix, labels = self.index, facet_labels(self.rf.vocab)
+        ix, vocab = self.index, self.rf.vocab
         out: dict[str, list[FacetValue]] = {}
         for key in ("strategies", "districts", "chains"):
             pairs, codes = ix.links[key]
             counts = pairs.counts(self.mask(skip=key), len(codes.values))
-            out[key] = _facet_values(_nonzero(codes, counts), labels[key], getattr(self.rf, key))
+            out[key] = _facet_values(_nonzero(codes, counts), vocab.names(key), getattr(self.rf, key))
         for key, idx, codes, selected in (("zones", ix.zone_idx, ix.zones, self.rf.zones),
                                           ("statuses", ix.status_idx, ix.status, self.rf.raw.statuses),
                                           ("kinds", ix.kind_idx, ix.kinds, self.rf.raw.kinds)):
             mask = self.mask(skip=key) & (idx >= 0)
             counts = np.bincount(idx[mask], minlength=len(codes.values))
-            out[key] = _facet_values(_nonzero(codes, counts), labels[key], selected)
+            out[key] = _facet_values(_nonzero(codes, counts), vocab.names(key), selected)
         out["progress_classes"] = progress_facet(self.rf, ix.ids[self.mask(skip="progress_classes")])
         return out
 

@@ -15,6 +15,7 @@ from registry.models import DataVersion
 from registry.progress.monthly import month_text
 from registry.queries import ResolvedFilter
 from registry.records import ProjectRow
+from registry.vocabulary import status_word
 
 # China has had no daylight saving since 1991: a fixed +08:00 needs no tz database.
 BEIJING = timezone(timedelta(hours=8), "北京时间")
@@ -31,7 +32,7 @@ def _years(row: ProjectRow) -> str | None:
 
 def _status(row: ProjectRow) -> str:
     """As the detail page says it: 未注明 for unknown, the plan's own word beside a mapped status."""
-    word = "未注明" if row.status == "unknown" else row.status
+    word = status_word(row.status)
     return f"{word}（{row.status_text}）" if row.status_text and row.status_text != word else word
 
 
@@ -104,7 +105,7 @@ def filter_slug(rf: ResolvedFilter) -> str:
     flt = rf.raw
     parts = [label for attr in ("strategies", "corridors", "districts", "zones", "chains")
              for label in rf.labels.get(attr, ())]
-    parts += ["未注明" if s == "unknown" else s for s in flt.statuses] + list(flt.kinds)
+    parts += [status_word(s) for s in flt.statuses] + list(flt.kinds)
     if flt.min_investment is not None:
         parts.append(f"{flt.min_investment}亿元以上")
     if flt.max_investment is not None:

@@ -2,7 +2,6 @@
 count facets and totals, and say the filter in words."""
 from __future__ import annotations
 
-import difflib
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
@@ -14,25 +13,22 @@ from sqlalchemy.orm import Session, selectinload
 from sqlalchemy.sql.elements import ColumnElement
 
 from registry.errors import BadFilterValue
-from registry.memberships import BASIS_WORDS, Members, covers_taiyuan, member_pairs
+from registry.memberships import BASIS_WORDS
 from registry.models import (
-    STATUSES,
-    AdminUnit,
-    IndustryChain,
     Location,
     LocationDistrict,
     Project,
     ProjectChain,
     ProjectStrategy,
-    Strategy,
     Zone,
 )
 from registry.money import parse_yi, wan_to_yi
 from registry.progress import monthly
 from registry.progress.classify import CLASSES, UNREPORTED, Rule
-from registry.records import Names, ProjectRow, project_row
+from registry.records import ProjectRow, project_row
 from registry.sorting import SORT_KEYS, ordered_ids, parse_sort
 from registry.spelling import spellings
+from registry.vocabulary import Vocabulary
 
 # Query parameter → ProjectFilter field, for the web app, the CLI and shared links.
 MULTI_PARAMS = {
@@ -46,11 +42,10 @@ SQL_SORTS = {"code": Project.code, "total_investment": Project.total_investment,
 MAX_Q_CHARS, MAX_Q_WORDS = 100, 12
 # int64 万元 ends near 9.2e14 亿元; no plan lists a project above 1e9 亿元 (ten times China's yearly GDP × 1000).
 MAX_YI = Decimal(10) ** 9
-STATUS_LABELS = {"unknown": "未注明"}
-# Progress classes by their Chinese word (what URLs carry) or an English one.
-PROGRESS_NAMES = {"超前": ("超前", "ahead"), "正常": ("正常", "normal", "on track"), "滞后": ("滞后", "behind"),
-                  "未填报": ("未填报", "unreported", "not reported")}
-PROGRESS_WORDS_EN = {"超前": "ahead", "正常": "on track", "滞后": "behind", "未填报": "not reported"}
+# Filter parameter → (vocabulary kind, what a message calls it).
+FILTER_KINDS = {"district": ("districts", "区县"), "zone": ("zones", "开发区"), "strategy": ("strategies", "区域战略"),
+                "corridor": ("corridors", "走廊/区域"), "chain": ("chains", "产业链"), "status": ("statuses", "状态"),
+                "progress_class": ("progress_classes", "进度评价")}
 
 
 def _amount(param: str, raw: str) -> Decimal:
@@ -155,84 +150,25 @@ class ProjectFilter:
         return out
 
 
-@dataclass(frozen=True)
-class Vocabulary:
-    """Codes, names and aliases of everything a filter can name; read once per request or command."""
-
-    districts: dict[str, str]
-    zones: dict[str, tuple[str, tuple[str, ...], str | None]]  # code → (name, aliases, parent)
-    strategies: dict[str, tuple[str, tuple[str, ...], str | None, str]]  # + kind
-    chains: dict[str, tuple[str, str | None, str]]  # code → (name, parent, level)
-    # Strategy code → member units (adcode, confirmed): what says whether a place tie is confirmed.
-    members: Members = field(default_factory=dict)
-
-    @property
-    def covering(self) -> frozenset[str]:
-        """Regions holding all of Taiyuan: a location filter by them narrows nothing within the city."""
-        return frozenset(code for code, units in self.members.items() if covers_taiyuan(units))
-
-    @property
-    def unconfirmed(self) -> frozenset[str]:
-        """Corridors and regions no source confirms any member unit of: their extent is our drawing."""
-        return frozenset(code for code, units in self.members.items() if units and not any(c for _, c in units))
-
-    @classmethod
-    def load(cls, session: Session) -> Vocabulary:
-        return cls(
-            districts=dict(session.execute(select(AdminUnit.adcode, AdminUnit.name)).all()),
-            zones={c: (n, tuple(a or ()), p) for c, n, a, p in session.execute(
-                select(Zone.code, Zone.name, Zone.aliases, Zone.parent_code))},
-            strategies={c: (n, tuple(a or ()), p, k) for c, n, a, p, k in session.execute(
-                select(Strategy.code, Strategy.name, Strategy.aliases, Strategy.parent_code, Strategy.kind))},
-            chains={c: (n, p, lv) for c, n, p, lv in session.execute(
-                select(IndustryChain.code, IndustryChain.name, IndustryChain.parent_code, IndustryChain.level))},
-            members={c: member_pairs(m) for c, m in session.execute(select(Strategy.code, Strategy.member_units))},
-        )
-
-
-def _match(value: str, names: Mapping[str, Sequence[str]], what: str, param: str) -> str:
-    """A code, a name or an alias → the code; a short form (小店 for 小店区) when it is unambiguous."""
-    if value in names:
-        return value
-    exact = [code for code, labels in names.items() if value in labels]
-    if len(exact) == 1:
-        return exact[0]
-    prefix = exact or [code for code, labels in names.items() if any(label.startswith(value) for label in labels)]
-    if len(prefix) == 1:
-        return prefix[0]
-    if prefix:
-        shown = [(c, names[c][0]) for c in prefix[:12]]
+def _match(vocab: Vocabulary, param: str, value: str) -> str:
+    """The vocabulary's one rule (registry/vocabulary.py), its failures said as a filter says them."""
+    kind, what = FILTER_KINDS[param]
+    found = vocab.lookup(kind, value)
+    if found.code is not None:
+        return found.code
+    if found.candidates:
+        shown = list(found.candidates[:12])
         raise BadFilterValue(f"{what}“{value}”对应多个，请选一个：{'、'.join(f'{n}（{c}）' for c, n in shown)}"
-                           f" ({param}={value!r} is ambiguous)", param, value, shown)
-    close = _closest(value, names)
+                             f" ({param}={value!r} is ambiguous)", param, value, shown)
+    close = list(found.close)
     hint = f"您是不是要找：{'、'.join(label for _, label in close)}？" if close else ""
-    examples = ", ".join(labels[0] for labels in list(names.values())[:6])
+    examples = ", ".join(vocab.examples(kind, 6))
     raise BadFilterValue(f"没有名为“{value}”的{what}。{hint}({param}={value!r}: unknown; expected a code or "
                          f"a name such as {examples} …)", param, value, close)
 
 
-def _closest(value: str, names: Mapping[str, Sequence[str]], n: int = 5) -> list[tuple[str, str]]:
-    """Did-you-mean: labels containing the value or contained in it first, then difflib's closest."""
-    by_label = {label: code for code, labels in names.items() for label in (*labels, code)}
-    near = [label for label in by_label if label and (value in label or label in value)]
-    near += difflib.get_close_matches(value, list(by_label), n=n, cutoff=0.5)
-    out: dict[str, str] = {}
-    for label in near:
-        code = by_label[label]
-        out.setdefault(code, names[code][0])
-    return list(out.items())[:n]
-
-
-def _descendants(roots: Sequence[str], parents: Mapping[str, str | None]) -> tuple[str, ...]:
-    found = set(roots)
-    grew = True
-    while grew:
-        grew = False
-        for code, parent in parents.items():
-            if parent in found and code not in found:
-                found.add(code)
-                grew = True
-    return tuple(sorted(found))
+def _codes(vocab: Vocabulary, param: str, values: Sequence[str]) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(_match(vocab, param, v) for v in values))
 
 
 @dataclass(frozen=True)
@@ -261,48 +197,27 @@ class ResolvedFilter:
 
 def resolve(session: Session, flt: ProjectFilter, vocab: Vocabulary | None = None) -> ResolvedFilter:
     vocab = vocab or Vocabulary.load(session)
-    status_names = {s: (STATUS_LABELS.get(s, s),) for s in STATUSES}
-    statuses = tuple(dict.fromkeys(_match(v, status_names, "状态", "status") for v in flt.statuses))
-    progress = _codes(flt.progress_classes, PROGRESS_NAMES, "进度评价", "progress_class")
+    statuses = _codes(vocab, "status", flt.statuses)
+    progress = _codes(vocab, "progress_class", flt.progress_classes)
     rule = Rule.of_session(session)
     month = monthly.parse_month(flt.progress_month) if flt.progress_month else monthly.newest_month(session)
-    districts = {c: (n, n.removesuffix("区").removesuffix("县").removesuffix("市")) for c, n in vocab.districts.items()}
-    zones = {c: (n, *a) for c, (n, a, _) in vocab.zones.items()}
-    strategies = {c: (n, *a) for c, (n, a, _, _) in vocab.strategies.items()}
-    chains = {c: (n,) for c, (n, _, _) in vocab.chains.items()}
-    strat_parents = {c: p for c, (_, _, p, _) in vocab.strategies.items()}
-    picked = {
-        "districts": _codes(flt.districts, districts, "区县", "district"),
-        "zones": _codes(flt.zones, zones, "开发区", "zone"),
-        "strategies": _codes(flt.strategies, strategies, "区域战略", "strategy"),
-        "corridors": _codes(flt.corridors, strategies, "走廊/区域", "corridor"),
-        "chains": _codes(flt.chains, chains, "产业链", "chain"),
-    }
-    labels = {
-        "districts": tuple(vocab.districts[c] for c in picked["districts"]),
-        "zones": tuple(vocab.zones[c][0] for c in picked["zones"]),
-        "strategies": tuple(vocab.strategies[c][0] for c in picked["strategies"]),
-        "corridors": tuple(vocab.strategies[c][0] for c in picked["corridors"]),
-        "chains": tuple(vocab.chains[c][0] for c in picked["chains"]),
-    }
+    picked = {attr: _codes(vocab, param, getattr(flt, attr)) for param, attr in MULTI_PARAMS.items()
+              if attr in ("districts", "zones", "strategies", "corridors", "chains")}
+    labels = {attr: tuple(vocab.name(attr, c) for c in codes) for attr, codes in picked.items()}
     return ResolvedFilter(
         raw=replace(flt, statuses=statuses, progress_classes=tuple(c for c in CLASSES if c in progress)),
         vocab=vocab,
         districts=picked["districts"],
-        zones=_descendants(picked["zones"], {c: p for c, (_, _, p) in vocab.zones.items()}),
-        strategies=_descendants(picked["strategies"], strat_parents),
-        corridors=_descendants(picked["corridors"], strat_parents),
-        chains=_descendants(picked["chains"], {c: p for c, (_, p, _) in vocab.chains.items()}),
+        zones=vocab.descendants("zones", picked["zones"]),
+        strategies=vocab.descendants("strategies", picked["strategies"]),
+        corridors=vocab.descendants("strategies", picked["corridors"]),
+        chains=vocab.descendants("chains", picked["chains"]),
         labels=labels,
         chosen=picked,
         progress_month=month,
         progress_by_id=monthly.classes(session, month, rule),
         progress_rule=rule,
     )
-
-
-def _codes(values: Sequence[str], names: Mapping[str, Sequence[str]], what: str, param: str) -> tuple[str, ...]:
-    return tuple(dict.fromkeys(_match(v, names, what, param) for v in values))
 
 
 def canonical(rf: ResolvedFilter) -> ProjectFilter:
@@ -425,20 +340,17 @@ def fetch_rows(session: Session, rf: ResolvedFilter, *, sort: str | None = None,
             ids = in_order[offset:None if limit is None else offset + limit]
     if ids is not None:
         position = {int(pid): i for i, pid in enumerate(ids)}
-        names = Names(session)
         projects = session.scalars(_with_children(select(Project).where(Project.id.in_(list(position)))))
-        return [project_row(p, names) for p in sorted(projects, key=lambda p: position[p.id])]
+        return [project_row(p, rf.vocab) for p in sorted(projects, key=lambda p: position[p.id])]
     stmt = _with_children(select_projects(rf, sort)).offset(offset)
     if limit is not None:
         stmt = stmt.limit(limit)
-    names = Names(session)
-    return [project_row(p, names) for p in session.scalars(stmt)]
+    return [project_row(p, rf.vocab) for p in session.scalars(stmt)]
 
 
 def iter_rows(session: Session, rf: ResolvedFilter, *, sort: str | None = None,
               chunk: int = 2000) -> Iterator[ProjectRow]:
     """Every matching row, fetched in chunks so memory stays flat for large exports."""
-    names = Names(session)
     ids = _list_order(session, rf, sort)
     if ids is None:
         ids = list(session.scalars(select_projects(rf, sort).with_only_columns(Project.id)))
@@ -446,7 +358,7 @@ def iter_rows(session: Session, rf: ResolvedFilter, *, sort: str | None = None,
         part = ids[start:start + chunk]
         by_id = {p.id: p for p in session.scalars(_with_children(select(Project).where(Project.id.in_(part))))}
         for pid in part:
-            yield project_row(by_id[pid], names)
+            yield project_row(by_id[pid], rf.vocab)
         session.expunge_all()
 
 
@@ -487,7 +399,6 @@ class FacetValue:
 
 def facets(session: Session, rf: ResolvedFilter) -> dict[str, list[FacetValue]]:
     """Counts per value under every other filter (Datasette-style), largest first."""
-    labels = facet_labels(rf.vocab)
     out: dict[str, list[FacetValue]] = {}
     links: dict[str, Any] = {
         "strategies": select(ProjectStrategy.strategy_code, ProjectStrategy.project_id)
@@ -505,12 +416,12 @@ def facets(session: Session, rf: ResolvedFilter) -> dict[str, list[FacetValue]]:
         stmt = select(sub.c[0], counted).group_by(sub.c[0])
         if where:  # unfiltered: every link row belongs to a project (foreign keys), no semi-join needed
             stmt = stmt.where(sub.c[1].in_(select(Project.id).where(and_(*where))))
-        out[key] = _facet_values(session.execute(stmt).all(), labels[key], getattr(rf, key))
+        out[key] = _facet_values(session.execute(stmt).all(), rf.vocab.names(key), getattr(rf, key))
     for key, column in (("zones", Project.zone_code), ("statuses", Project.status), ("kinds", Project.kind)):
         stmt = (select(column, func.count(Project.id)).where(and_(true(), *conditions(rf, skip=key)), column.is_not(None))
                 .group_by(column))
         selected = getattr(rf, key) if key == "zones" else getattr(rf.raw, key)
-        out[key] = _facet_values(session.execute(stmt).all(), labels[key], selected)
+        out[key] = _facet_values(session.execute(stmt).all(), rf.vocab.names(key), selected)
     ids = session.scalars(select(Project.id).where(and_(true(), *conditions(rf, skip="progress_classes"))))
     out["progress_classes"] = progress_facet(rf, list(ids))
     return out
@@ -522,16 +433,6 @@ def progress_facet(rf: ResolvedFilter, ids: Sequence[int] | Any) -> list[FacetVa
     return [FacetValue(cls, cls, n, cls in chosen) for cls, n in progress_counts(rf, ids)]
 
 
-def facet_labels(vocab: Vocabulary) -> dict[str, Mapping[str, str]]:
-    """Code → display name for each facet (kinds are shown as stored)."""
-    return {
-        "strategies": {c: v[0] for c, v in vocab.strategies.items()}, "districts": vocab.districts,
-        "chains": {c: v[0] for c, v in vocab.chains.items()}, "zones": {c: v[0] for c, v in vocab.zones.items()},
-        "statuses": {s: STATUS_LABELS.get(s, s) for s in STATUSES}, "kinds": {},
-        "progress_classes": {c: c for c in CLASSES},
-    }
-
-
 def _facet_values(pairs: Sequence[tuple[Any, Any]], labels: Mapping[str, str],
                   selected: Sequence[str]) -> list[FacetValue]:
     values = [FacetValue(str(code), labels.get(str(code), str(code)), int(n), str(code) in selected)
@@ -539,82 +440,94 @@ def _facet_values(pairs: Sequence[tuple[Any, Any]], labels: Mapping[str, str],
     return sorted(values, key=lambda v: (-v.count, v.code))
 
 
-def describe(rf: ResolvedFilter) -> str:
-    """The filter in words (Chinese), as it is printed on pages and in exports' 口径说明. Strategies say
-    they are the plans' ties (规划所列); corridors say they include location ties and, for a region holding
-    all of Taiyuan, that they narrow nothing within the city."""
-    flt = rf.raw
-    parts = [f"{FACETS_WORDS[attr]}：{'、'.join(rf.labels[attr])}" for attr in FACETS_WORDS if rf.labels.get(attr)]
-    if rf.labels.get("strategies"):
-        parts[0] += f"（{BASIS_WORDS['zh']['plan']}）"
-    covering = [rf.vocab.strategies[c][0] for c in rf.chosen.get("corridors", ()) if c in rf.vocab.covering]
-    if covering:
-        parts.append(f"注：{'、'.join(covering)}{BASIS_WORDS['zh']['covers_all']}")
-    drawn = [rf.vocab.strategies[c][0] for c in rf.chosen.get("corridors", ()) if c in rf.vocab.unconfirmed]
-    if drawn:
-        parts.append(f"注：{'、'.join(drawn)}{BASIS_WORDS['zh']['unconfirmed']}")
-    if flt.statuses:
-        parts.append("状态：" + "、".join(STATUS_LABELS.get(s, s) for s in flt.statuses))
-    if flt.kinds:
-        parts.append("类别：" + "、".join(flt.kinds))
-    if flt.min_investment is not None:
-        parts.append(f"总投资 ≥ {flt.min_investment} 亿元")
-    if flt.max_investment is not None:
-        parts.append(f"总投资 ≤ {flt.max_investment} 亿元")
-    if flt.q:
-        parts.append(f"关键词：“{flt.q}”")
-    if flt.needs_review:
-        parts.append("仅待核实位置")
-    if flt.as_of is not None:
-        parts.append(f"截至 {flt.as_of.isoformat()}（北京时间当日结束时）的项目库")
-    if flt.progress_classes:
-        parts.append(f"进度评价（{progress_month_words(rf)}）：{'、'.join(flt.progress_classes)}"
-                     f"（{rf.progress_rule.describe()}）")
-    return "；".join(parts) if parts else "全部项目（未筛选）"
+@dataclass(frozen=True)
+class FilterWords:
+    """The words one language says a filter in: describe() walks the filter once and fills these."""
 
-
-def progress_month_words(rf: ResolvedFilter) -> str:
-    if rf.progress_month is None:
-        return "尚无调度数据"
-    return f"{rf.progress_month[0]}年1-{rf.progress_month[1]}月"
+    facets: Mapping[str, str]  # filter attribute → what it is called
+    item: str  # "{key}{values}" joined by the language's colon
+    sep: str  # between values
+    join: str  # between parts
+    plan: str  # after the strategies part (Chinese: they are the plans' ties)
+    covers: str
+    unconfirmed: str
+    statuses: str
+    kinds: str
+    min_investment: str
+    max_investment: str
+    q: str
+    review: str
+    as_of: str
+    progress: str
+    month: str
+    no_month: str
+    everything: str
 
 
 FACETS_WORDS = {"strategies": "区域战略", "corridors": "走廊/区域（规划所列或位置落在）", "districts": "区县",
                 "zones": "开发区", "chains": "产业链"}
-# The same, for the English interface; names stay as recorded (data is not translated).
+# The same for the English interface; names stay as recorded (data is not translated).
 FACETS_WORDS_EN = {"strategies": "regional strategy (stated by a plan)",
                    "corridors": "corridor / region (stated by a plan or by location)", "districts": "district",
                    "zones": "development zone", "chains": "industry chain"}
-STATUS_WORDS_EN = {"谋划": "planned", "前期": "preparation", "在建": "under construction", "竣工": "completed",
-                   "投产": "in operation", "unknown": "not stated"}
+FILTER_WORDS = {
+    "zh": FilterWords(
+        facets=FACETS_WORDS, item="{key}：{values}", sep="、", join="；", plan=f"（{BASIS_WORDS['zh']['plan']}）",
+        covers=f"注：{{names}}{BASIS_WORDS['zh']['covers_all']}",
+        unconfirmed=f"注：{{names}}{BASIS_WORDS['zh']['unconfirmed']}", statuses="状态：{values}",
+        kinds="类别：{values}", min_investment="总投资 ≥ {v} 亿元", max_investment="总投资 ≤ {v} 亿元",
+        q="关键词：“{q}”", review="仅待核实位置", as_of="截至 {day}（北京时间当日结束时）的项目库",
+        progress="进度评价（{month}）：{values}（{rule}）", month="{y}年1-{m}月", no_month="尚无调度数据",
+        everything="全部项目（未筛选）"),
+    "en": FilterWords(
+        facets=FACETS_WORDS_EN, item="{key}: {values}", sep=", ", join="; ", plan="",
+        covers=f"note: {{names}} {BASIS_WORDS['en']['covers_all']}",
+        unconfirmed=f"note: {{names}}: {BASIS_WORDS['en']['unconfirmed']}", statuses="status: {values}",
+        kinds="kind: {values}", min_investment="total investment ≥ {v} 亿元",
+        max_investment="total investment ≤ {v} 亿元", q="search: “{q}”", review="only locations to verify",
+        as_of="the registry as of the end of {day} (Beijing time)", progress="progress ({month}): {values}",
+        month="{y}-{m:02d}", no_month="no monthly figures yet", everything="all projects (no filter)"),
+}
 
 
-def describe_en(rf: ResolvedFilter) -> str:
-    """The filter in words for the English interface (describe() is the Chinese, printed in exports)."""
-    flt = rf.raw
-    parts = [f"{FACETS_WORDS_EN[attr]}: {', '.join(rf.labels[attr])}" for attr in FACETS_WORDS_EN
-             if rf.labels.get(attr)]
-    covering = [rf.vocab.strategies[c][0] for c in rf.chosen.get("corridors", ()) if c in rf.vocab.covering]
-    if covering:
-        parts.append(f"note: {', '.join(covering)} {BASIS_WORDS['en']['covers_all']}")
-    drawn = [rf.vocab.strategies[c][0] for c in rf.chosen.get("corridors", ()) if c in rf.vocab.unconfirmed]
-    if drawn:
-        parts.append(f"note: {', '.join(drawn)}: {BASIS_WORDS['en']['unconfirmed']}")
+def describe(rf: ResolvedFilter, lang: str = "zh") -> str:
+    """The filter in words, as pages print it and exports' 口径说明 (Chinese) state it. Strategies are the
+    plans' ties; corridors include location ties and, for a region holding all of Taiyuan, say that they
+    narrow nothing within the city. Names are as recorded; fixed words (statuses, classes) are translated."""
+    words = FILTER_WORDS[lang if lang in FILTER_WORDS else "zh"]
+    flt, vocab = rf.raw, rf.vocab
+    parts = [words.item.format(key=words.facets[attr], values=words.sep.join(rf.labels[attr]))
+             + (words.plan if attr == "strategies" else "") for attr in words.facets if rf.labels.get(attr)]
+    corridors = rf.chosen.get("corridors", ())
+    for template, marked in ((words.covers, vocab.covering), (words.unconfirmed, vocab.unconfirmed)):
+        names = [vocab.name("strategies", c) for c in corridors if c in marked]
+        if names:
+            parts.append(template.format(names=words.sep.join(names)))
     if flt.statuses:
-        parts.append("status: " + ", ".join(STATUS_WORDS_EN.get(s, s) for s in flt.statuses))
+        parts.append(words.statuses.format(values=words.sep.join(vocab.word("statuses", s, lang) for s in flt.statuses)))
     if flt.kinds:
-        parts.append("kind: " + ", ".join(flt.kinds))
+        parts.append(words.kinds.format(values=words.sep.join(flt.kinds)))
     if flt.min_investment is not None:
-        parts.append(f"total investment ≥ {flt.min_investment} 亿元")
+        parts.append(words.min_investment.format(v=flt.min_investment))
     if flt.max_investment is not None:
-        parts.append(f"total investment ≤ {flt.max_investment} 亿元")
+        parts.append(words.max_investment.format(v=flt.max_investment))
     if flt.q:
-        parts.append(f"search: “{flt.q}”")
+        parts.append(words.q.format(q=flt.q))
     if flt.needs_review:
-        parts.append("only locations to verify")
+        parts.append(words.review)
     if flt.as_of is not None:
-        parts.append(f"the registry as of the end of {flt.as_of.isoformat()} (Beijing time)")
+        parts.append(words.as_of.format(day=flt.as_of.isoformat()))
     if flt.progress_classes:
-        month = "no monthly figures yet" if rf.progress_month is None else monthly.month_text(rf.progress_month)
-        parts.append(f"progress ({month}): " + ", ".join(PROGRESS_WORDS_EN[c] for c in flt.progress_classes))
-    return "; ".join(parts) if parts else "all projects (no filter)"
+        month = words.no_month if rf.progress_month is None else \
+            words.month.format(y=rf.progress_month[0], m=rf.progress_month[1])
+        rule = rf.progress_rule.describe_en() if lang == "en" else rf.progress_rule.describe()
+        parts.append(words.progress.format(month=month, rule=rule, values=words.sep.join(
+            vocab.word("progress_classes", c, lang) for c in flt.progress_classes)))
+    return words.join.join(parts) if parts else words.everything
+
+
+def progress_month_words(rf: ResolvedFilter) -> str:
+    words = FILTER_WORDS["zh"]
+    if rf.progress_month is None:
+        return words.no_month
+    return words.month.format(y=rf.progress_month[0], m=rf.progress_month[1])

@@ -8,16 +8,18 @@ import json
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session, object_session
+from sqlalchemy.orm import object_session
 
 from registry.errors import Problem
 from registry.fields import ROW_FIELDS, Field
-from registry.models import PRECISIONS, AdminUnit, IndustryChain, Project, Strategy, Zone
+from registry.models import PRECISIONS, Project
 from registry.plans import plan_title
 from registry.progress.classify import Rule
+
+if TYPE_CHECKING:  # the vocabulary reads memberships, which read ProjectRow
+    from registry.vocabulary import Vocabulary
 
 # --- Inbound: a project as it enters, and where it is placed -----------------------------------------
 
@@ -248,17 +250,9 @@ class ProjectRow:
         return data
 
 
-class Names:
-    """Code → display name for districts, zones, chains and strategies (small tables, read once)."""
-
-    def __init__(self, session: Session) -> None:
-        self.districts = dict(session.execute(select(AdminUnit.adcode, AdminUnit.name)).all())
-        self.zones = dict(session.execute(select(Zone.code, Zone.name)).all())
-        self.chains = dict(session.execute(select(IndustryChain.code, IndustryChain.name)).all())
-        self.strategies = dict(session.execute(select(Strategy.code, Strategy.name)).all())
-
-
-def project_row(project: Project, names: Names) -> ProjectRow:
+def project_row(project: Project, vocab: Vocabulary) -> ProjectRow:
+    districts, zones = vocab.names("districts"), vocab.names("zones")
+    chains, strategies = vocab.names("chains"), vocab.names("strategies")
     locations = tuple(
         LocationRow(
             geometry=json.loads(loc.geometry) if loc.geometry else None,
@@ -267,10 +261,10 @@ def project_row(project: Project, names: Names) -> ProjectRow:
             input_crs=loc.input_crs,
             place_text=loc.place_text,
             districts=tuple(
-                DistrictShare(d.adcode, names.districts.get(d.adcode), d.share) for d in loc.districts
+                DistrictShare(d.adcode, districts.get(d.adcode), d.share) for d in loc.districts
             ),
             zone_code=loc.zone_code,
-            zone=names.zones.get(loc.zone_code) if loc.zone_code else None,
+            zone=zones.get(loc.zone_code) if loc.zone_code else None,
             precision=loc.precision,
             precision_label=PRECISIONS.get(loc.precision, str(loc.precision)),
             method=loc.method,
@@ -287,14 +281,14 @@ def project_row(project: Project, names: Names) -> ProjectRow:
     return ProjectRow(
         **copied,
         chain_codes=chain_codes,
-        chains=tuple(names.chains.get(c, c) for c in chain_codes),
+        chains=tuple(chains.get(c, c) for c in chain_codes),
         strategy_codes=tuple(plan_links),
-        strategies=tuple(names.strategies.get(c, c) for c in plan_links),
+        strategies=tuple(strategies.get(c, c) for c in plan_links),
         place_strategy_codes=tuple(place_links),
         district_code=project.district_code,
-        district=names.districts.get(project.district_code) if project.district_code else None,
+        district=districts.get(project.district_code) if project.district_code else None,
         zone_code=project.zone_code,
-        zone=names.zones.get(project.zone_code) if project.zone_code else None,
+        zone=zones.get(project.zone_code) if project.zone_code else None,
         lon=project.lon,
         lat=project.lat,
         precision=project.precision,

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from registry.errors import BadFilterValue
 from registry.models import STATUSES, Project, ProjectChain, ProjectStrategy
-from registry.records import Names
+from registry.vocabulary import Vocabulary
 
 # Column key (as in textout.LIST_COLUMNS and ?sort=) → what it sorts by.
 SORT_KEYS = ("code", "name", "total_investment", "status", "district", "zone", "strategies", "chains",
@@ -47,12 +47,12 @@ def parse_sort(sort: str | None) -> tuple[str, bool]:
 
 def column_values(session: Session, key: str) -> dict[int, SortValue | None]:
     """Project id → the sort value of its cell in column `key` (None for an empty cell)."""
-    names = Names(session)
+    vocab = Vocabulary.load(session)
     if key in ("strategies", "chains"):
         link = (select(ProjectStrategy.project_id, ProjectStrategy.strategy_code)
                 .where(ProjectStrategy.basis == "plan") if key == "strategies"
                 else select(ProjectChain.project_id, ProjectChain.chain_code))
-        labels = names.strategies if key == "strategies" else names.chains
+        labels = vocab.names(key)
         joined: dict[int, list[str]] = {}
         for pid, code in sorted(session.execute(link).all(), key=lambda r: (r[0], r[1])):
             joined.setdefault(int(pid), []).append(labels.get(code, code))
@@ -61,18 +61,18 @@ def column_values(session: Session, key: str) -> dict[int, SortValue | None]:
               "status": Project.status, "district": Project.district_code, "zone": Project.zone_code,
               "precision": Project.precision}[key]
     pairs = session.execute(select(Project.id, column)).all()
-    return {int(pid): sort_value(key, value, names) for pid, value in pairs}
+    return {int(pid): sort_value(key, value, vocab) for pid, value in pairs}
 
 
-def sort_value(key: str, value: object, names: Names) -> SortValue | None:
+def sort_value(key: str, value: object, vocab: Vocabulary) -> SortValue | None:
     if value is None:
         return None
     if key == "status":  # the life cycle's order, unknown last
         return STATUSES.index(str(value)) if value in STATUSES else len(STATUSES)
     if key == "district":
-        return pinyin_key(names.districts.get(str(value), str(value)))
+        return pinyin_key(vocab.name("districts", str(value)))
     if key == "zone":
-        return pinyin_key(names.zones.get(str(value), str(value)))
+        return pinyin_key(vocab.name("zones", str(value)))
     if key == "name":
         return pinyin_key(str(value))
     if key == "total_investment":

@@ -64,7 +64,14 @@ def bump(connection: Connection) -> None:
 def uncommitted(session: Session) -> bool:
     """This transaction has written rows the stamp does not count yet (its own, or an as-of rewind's on the same
     connection, registry/asof.py): a stamp-keyed cache must neither answer it nor keep what it computes."""
-    return bool(session.info.get(_DIRTY)) or bool(session.info.get(AS_OF)) or _changes_data(session)
+    return bool(session.info.get(_DIRTY)) or bool(session.info.get(AS_OF)) or _changes_data(session) \
+        or not counted(session)
+
+
+def counted(session: Session) -> bool:
+    """This session's commits bump the stamp (its factory ran install()). A plain Session's writes leave the
+    stamp as it was, so for it the stamp says nothing about what it reads (tests' rolled-back sessions)."""
+    return _after_flush in list(session.dispatch.after_flush)
 
 
 def _changes_data(session: Session) -> bool:

@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session, aliased
 
 from registry.models import Location, LocationDistrict, Project, ProjectChain, ProjectStrategy
 from registry.money import wan_to_yi
-from registry.queries import ResolvedFilter, Totals, conditions, facet_labels, totals
+from registry.queries import ResolvedFilter, Totals, conditions, totals
 
 RAW_AMOUNT = Project.__table__.c.total_investment  # integer 万元: sums stay exact on both databases
 
@@ -107,7 +107,7 @@ def dimension(session: Session, rf: ResolvedFilter, key: str) -> Chart:
         "zones": select(Project.zone_code, Project.id).where(Project.zone_code.is_not(None)),
         "statuses": select(Project.status, Project.id),
     }
-    labels = facet_labels(rf.vocab)[key]
+    labels = rf.vocab.names(key)
     rows = _aggregate(session, links[key], where)
     bars = sorted((Bar(code, labels.get(code, code), n, wan_to_yi(wan), n - known, _link_params(rf, param, code))
                    for code, n, wan, known in rows), key=lambda b: (-b.count, b.code))
@@ -125,12 +125,9 @@ def dimension(session: Session, rf: ResolvedFilter, key: str) -> Chart:
 
 def _parents(rf: ResolvedFilter, key: str) -> set[str]:
     """Codes that have children in this dimension's tree (filtering by one also matches its children)."""
-    vocab = rf.vocab
-    trees: dict[str, list[str | None]] = {
-        "chains": [v[1] for v in vocab.chains.values()], "strategies": [v[2] for v in vocab.strategies.values()],
-        "zones": [v[2] for v in vocab.zones.values()],
-    }
-    return {p for p in trees.get(key, []) if p}
+    if key not in ("chains", "strategies", "zones"):
+        return set()
+    return {t.parent for t in rf.vocab.table(key).values() if t.parent}
 
 
 def bands(session: Session, rf: ResolvedFilter) -> Chart:

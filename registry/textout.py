@@ -9,20 +9,17 @@ from typing import Any
 
 from registry.fields import BY_KEY, LIST_VIEW
 from registry.records import ProjectRow
+from registry.vocabulary import status_word
 
 # Column key → Chinese header; the same columns the list page and exports lead with (registry/fields.py).
 LIST_COLUMNS: tuple[tuple[str, str], ...] = tuple((key, BY_KEY[key].zh) for key in LIST_VIEW)
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
 
-# Stored codes a person reads in words, as on the web pages and in the spreadsheets.
-STATUS_WORDS = {"unknown": "未注明"}
-
-
 def cell(row: ProjectRow, key: str) -> str:
     value: Any = getattr(row, key)
     if key == "status":
-        return STATUS_WORDS.get(value, value)
+        return status_word(str(value))
     if key == "precision_label":  # models.PRECISIONS holds "中文 english": the table speaks Chinese
         return str(value).split(" ", 1)[0]
     if value is None:

@@ -16,17 +16,16 @@ from registry.crs import to_wgs84
 from registry.errors import InvalidRecord, Problem
 from registry.fields import STORED
 from registry.models import (
-    IndustryChain,
     Location,
     LocationDistrict,
     Project,
     ProjectChain,
     ProjectStrategy,
     Source,
-    Strategy,
 )
 from registry.records import ApplyReport, PlacementSpec, Placer, ProjectInput
 from registry.validate import str_list, validate_project
+from registry.vocabulary import Vocabulary
 
 
 def stated_placement(item: ProjectInput) -> PlacementSpec:
@@ -57,8 +56,8 @@ def stated_placement(item: ProjectInput) -> PlacementSpec:
 
 def check_references(session: Session, raws: Sequence[tuple[int | None, dict[str, Any]]]) -> list[Problem]:
     """Chain and strategy codes must exist in the reference tables (checked on every row, valid or not)."""
-    chains = set(session.scalars(select(IndustryChain.code)))
-    strategies = set(session.scalars(select(Strategy.code)))
+    vocab = Vocabulary.load(session)
+    chains, strategies = vocab.chains, vocab.strategies
     problems: list[Problem] = []
     for row, raw in raws:
         item_chains = str_list(raw, "chains", row, [])

@@ -5,6 +5,7 @@ print view's PDF) go to $TMPDIR/kpr-meeting-shots/, replaced on each run; each t
 from __future__ import annotations
 
 import io
+import itertools
 import re
 import tempfile
 from collections.abc import Iterator
@@ -146,7 +147,7 @@ def test_choropleth_has_a_key_with_breaks_units_and_missing_amounts(guarded: tup
     steps = key.locator("li.kpr-break").all_inner_texts()[1:]
     bounds = [[int(n.replace(",", "")) for n in re.findall(r"[\d,]+", text)] for text in steps]
     assert steps and all(len(b) in (1, 2) for b in bounds), steps
-    assert bounds[0][0] == 1 and all(b[0] == a[-1] + 1 for a, b in zip(bounds, bounds[1:], strict=False)), steps
+    assert bounds[0][0] == 1 and all(b[0] == a[-1] + 1 for a, b in itertools.pairwise(bounds)), steps
     page.locator(".leaflet-control-layers-base label", has_text="不着色").locator("input").check()
     assert key.is_hidden()
 

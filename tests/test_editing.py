@@ -161,6 +161,14 @@ def test_place_by_point_leaves_the_review_queue(site: Site) -> None:
     assert entries[0]["kind"] == "place" and entries[0]["field"] == "placement"
 
 
+def test_place_by_area_reads_a_district_as_the_filter_does(site: Site) -> None:
+    client = site.client("editor")
+    fields = form_fields(client.get("/projects/T-2").get_data(as_text=True), "place-form")
+    preview = client.post("/projects/T-2/place/preview", data=fields | {"mode": "area", "district_code": "小店"})
+    assert preview.status_code == 200, preview.get_data(as_text=True)
+    assert preview.get_json()["district_code"] == "140105" and preview.get_json()["district"] == "小店区"
+
+
 def test_place_by_drawn_line_keeps_every_district(site: Site) -> None:
     client = site.client("editor")
     fields = form_fields(client.get("/projects/T-3").get_data(as_text=True), "place-form")

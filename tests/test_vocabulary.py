@@ -15,13 +15,19 @@ import pytest
 import yaml
 from click.testing import CliRunner
 from flask.testing import FlaskClient
-from sqlalchemy import MetaData, select
+from sqlalchemy import MetaData, event, select
+from sqlalchemy.orm import Session
 
 from registry import migrate
 from registry.cli import main
-from registry.db import make_engine
-from registry.models import Location, Project, ProjectStrategy
+from registry.db import make_engine, session_scope
+from registry.importer.run import import_file
+from registry.models import Location, Project, ProjectStrategy, Zone
+from registry.queries import ProjectFilter, fetch_rows, resolve
+from registry.upsert import stated_placement
+from registry.vocabulary import Term, Vocabulary, value_words
 from tests.conftest import settings_for
+from tests.exchange_helpers import seed_toy, write_csv
 from web import create_app
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -253,3 +259,86 @@ def test_corridors_no_source_confirms_say_so(client: FlaskClient) -> None:
         assert option and "范围未确认" in option.group(1), code
     option = re.search(r'<option value="fenhe"[^>]*>([^<]*)</option>', select_html.group(0))
     assert option and "范围未确认" not in option.group(1)
+
+
+# --- one vocabulary, one lookup rule (issue 15) ------------------------------------------------------------
+
+@pytest.fixture
+def toy(db_session: Session) -> Session:
+    seed_toy(db_session)
+    return db_session
+
+
+def test_an_import_reads_a_district_as_the_filter_does(toy: Session, tmp_path: Path) -> None:
+    path = write_csv(tmp_path / "a.csv", [["项目名称", "区县"], ["小店新项目", "小店"]])
+    report = import_file(toy, path, placer=stated_placement)
+    assert report.applied and len(report.created) == 1, report.problems
+    project = toy.scalar(select(Project).where(Project.name == "小店新项目"))
+    assert project is not None and project.district_code == "140105"
+    rf = resolve(toy, ProjectFilter.from_params({"district": ["小店"]}))
+    assert rf.districts == ("140105",) and rf.labels["districts"] == ("小店区",)
+    assert project.code in [row.code for row in fetch_rows(toy, rf)]
+
+
+def test_the_filter_district_short_form_through_the_cli(seeded_url: str) -> None:
+    short = json.loads(run(seeded_url, "projects", "--district", "小店", "--format", "json"))["projects"]
+    by_code = json.loads(run(seeded_url, "projects", "--district", "140105", "--format", "json"))["projects"]
+    assert short and [r["code"] for r in short] == [r["code"] for r in by_code]
+    assert "区县：小店区" in run(seeded_url, "projects", "--district", "小店")
+
+
+@pytest.mark.parametrize(("kind", "text", "code"), [
+    ("districts", "140105", "140105"), ("districts", "小店区", "140105"), ("districts", "小店", "140105"),
+    ("districts", " 小 店 ", "140105"), ("zones", "综改区", "zgq"), ("zones", "ＺＧＱ", "zgq"),
+    ("zones", "学府", "xuefu"), ("strategies", "京津冀", "jjj"), ("corridors", "太忻", "tai_xin"),
+    ("chains", "信创", "it-xc"), ("statuses", "未注明", "unknown"), ("statuses", "不详", "unknown"),
+    ("statuses", "under construction", "在建"), ("progress_classes", "behind", "滞后"),
+])
+def test_one_rule_for_every_kind(toy: Session, kind: str, text: str, code: str) -> None:
+    assert Vocabulary.read(toy).lookup(kind, text).code == code
+
+
+def test_a_miss_says_which_codes_or_what_was_meant() -> None:
+    vocab = Vocabulary(zones={"a": Term("a", "晋阳湖片区"), "b": Term("b", "晋阳古城片区"), "c": Term("c", "学府园区")})
+    several = vocab.lookup("zones", "晋阳")
+    assert several.code is None and several.ambiguous and several.candidates == (("a", "晋阳湖片区"), ("b", "晋阳古城片区"))
+    unknown = vocab.lookup("zones", "学府区")
+    assert unknown.code is None and not unknown.ambiguous and ("c", "学府园区") in unknown.close
+    assert vocab.lookup("zones", "晋阳湖").code == "a"  # one label starts with it
+
+
+def test_the_vocabulary_is_read_once_per_data_stamp(seeded_url: str) -> None:
+    with session_scope(settings_for(seeded_url)) as session:
+        first = Vocabulary.load(session)
+        statements: list[str] = []
+
+        def count(*args: Any) -> None:
+            statements.append(args[2])
+        engine = session.get_bind().engine
+        event.listen(engine, "before_cursor_execute", count)
+        try:
+            assert Vocabulary.load(session) is first
+        finally:
+            event.remove(engine, "before_cursor_execute", count)
+        assert len(statements) == 1  # the stamp, not the five reference tables
+        assert first.name("districts", "140105") == "小店区"
+
+
+def test_a_session_with_unsaved_writes_reads_its_own_vocabulary(toy: Session) -> None:
+    toy.add(Zone(code="new_park", name="新设园区", aliases=[]))
+    toy.flush()
+    assert Vocabulary.load(toy).resolve("zones", "新设园区") == "new_park"
+
+
+def test_fixed_words_come_from_one_source() -> None:
+    from registry.maps.labels import map_labels
+    from web.i18n import PRECISION_WORDS, STATUS_WORDS
+
+    for lang in ("zh", "en"):
+        words = value_words(lang)
+        assert STATUS_WORDS[lang] == words["statuses"]
+        assert {str(k): v for k, v in PRECISION_WORDS[lang].items()} == words["precisions"]
+        labels = map_labels(lang)
+        assert all(labels[f"status_{k}"] == v for k, v in words["statuses"].items())
+        assert all(labels[f"class_{k}"] == v for k, v in words["progress_classes"].items())
+    assert value_words("zh")["statuses"]["unknown"] == "未注明" and value_words("en")["statuses"]["在建"] == "under construction"

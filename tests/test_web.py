@@ -26,9 +26,10 @@ from registry.cli import main as cli_main
 from registry.db import make_engine, make_session_factory, session_scope
 from registry.models import Project
 from registry.placement import default_placer
-from registry.queries import ProjectFilter, Vocabulary, canonical, resolve
+from registry.queries import ProjectFilter, canonical, resolve
 from registry.textout import LIST_COLUMNS
 from registry.upsert import apply_project_dicts
+from registry.vocabulary import Vocabulary
 from tests.conftest import settings_for
 from web import create_app
 
@@ -185,13 +186,13 @@ def _unique(names: Sequence[str]) -> list[str]:
 
 def _choices(session: Session) -> Choices:
     vocab = Vocabulary.load(session)
-    parents = sorted({p for _, _, p, _ in vocab.strategies.values() if p})
+    parents = sorted({s.parent for s in vocab.strategies.values() if s.parent})
     return Choices(
-        strategies=[*vocab.strategies, *_unique([s[0] for s in vocab.strategies.values()])],
-        parents=parents + [vocab.strategies[p][0] for p in parents],
-        districts=[*vocab.districts, *vocab.districts.values(), "小店"],
-        zones=[*vocab.zones, *_unique([z[0] for z in vocab.zones.values()])],  # most zones hold no project
-        chains=[*vocab.chains, *_unique([c[0] for c in vocab.chains.values()])],
+        strategies=[*vocab.strategies, *_unique([s.name for s in vocab.strategies.values()])],
+        parents=parents + [vocab.name("strategies", p) for p in parents],
+        districts=[*vocab.districts, *vocab.names("districts").values(), "小店"],
+        zones=[*vocab.zones, *_unique([z.name for z in vocab.zones.values()])],  # most zones hold no project
+        chains=[*vocab.chains, *_unique([c.name for c in vocab.chains.values()])],
         kinds=sorted({k for k in session.scalars(select(Project.kind)) if k}) + ["无此类别"],
     )
 

@@ -26,9 +26,9 @@ from registry.models import CONSTRUCTION_TYPES, STATUSES, Project, ProjectMilest
 from registry.progress.editing import MONTHS, closed_months, save_progress, stored_months
 from registry.progress.editing import UNITS as PROGRESS_UNITS
 from registry.progress.recorded import MILESTONE_LABELS, MILESTONES
-from registry.queries import Vocabulary
-from registry.records import Names, project_row
+from registry.records import project_row
 from registry.revert import revert
+from registry.vocabulary import Vocabulary
 from web.auth import can, current_record, require
 from web.i18n import METHOD_WORDS, MILESTONE_WORDS_EN, PRECISION_WORDS, STATUS_WORDS, STRINGS, current_lang
 from web.i18n_pages import CONSTRUCTION_WORDS_EN
@@ -50,8 +50,8 @@ def geocoder() -> Geocoder:
 
 def _names() -> dict[str, str]:
     """Code → name for districts, zones and corridors, for previews people read."""
-    names = Names(get_session())
-    return {**names.districts, **names.zones, **names.strategies}
+    vocab = Vocabulary.load(get_session())
+    return {**vocab.names("districts"), **vocab.names("zones"), **vocab.names("strategies")}
 
 
 def _actor(comment: object = None) -> Actor:
@@ -74,10 +74,7 @@ def _version() -> int:
 
 def _tree(vocab: Vocabulary, kind: str) -> list[tuple[str, str, int]]:
     """(code, name, depth) in tree order, for the chain and strategy pickers."""
-    if kind == "chains":
-        nodes = {code: (name, parent) for code, (name, parent, _level) in vocab.chains.items()}
-    else:
-        nodes = {code: (name, parent) for code, (name, _aliases, parent, _kind) in vocab.strategies.items()}
+    nodes = {code: (term.name, term.parent) for code, term in vocab.table(kind).items()}
     children: dict[str | None, list[str]] = {}
     for code, (_name, parent) in nodes.items():
         children.setdefault(parent if parent in nodes else None, []).append(code)
@@ -95,7 +92,7 @@ def _form_values(project: Project | None) -> dict[str, Any]:
     if project is None:
         return {key: "" for key in FORM_FIELDS} | {"investment_unit": "亿元", "chains": [], "strategies": [],
                                                    "status": "unknown"}
-    row = project_row(project, Names(get_session()))
+    row = project_row(project, Vocabulary.load(get_session()))
     return {
         "code": row.code, "name": row.name, "aliases": "\n".join(row.aliases), "kind": row.kind or "",
         "status": row.status, "construction_type": row.construction_type or "",
@@ -199,9 +196,21 @@ def _archive(code: str, archived: bool) -> Any:
     return redirect(url_for("kpr.project_page", code=code))
 
 
-def _place_request() -> placing.PlaceRequest:
+def _place_form() -> dict[str, Any]:
+    """The placement form (or JSON). An area names its district or zone as a filter or an import does:
+    code, name or short form (registry/vocabulary.py); what names nothing is left for placing to refuse."""
     data = request.get_json(silent=True) if request.is_json else None
-    return placing.parse_request(dict(data or request.form))
+    form = dict(data or request.form)
+    vocab = Vocabulary.load(get_session())
+    for key, kind in (("district_code", "districts"), ("zone_code", "zones")):
+        text = str(form.get(key) or "").strip()
+        if text:
+            form[key] = vocab.resolve(kind, text) or text
+    return form
+
+
+def _place_request() -> placing.PlaceRequest:
+    return placing.parse_request(_place_form())
 
 
 @bp.post("/projects/<code>/place/preview")
@@ -220,8 +229,7 @@ def place_preview(code: str) -> Response:
 @require("editor")
 def place_project(code: str) -> Any:
     session = get_session()
-    data = request.get_json(silent=True) if request.is_json else None
-    form = dict(data or request.form)
+    form = _place_form()
     raw_version = str(form.get("version", ""))
     if not raw_version.isdigit():
         raise InvalidRecord(f"缺少或无效的版本号 version={raw_version!r}")

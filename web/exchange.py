@@ -36,7 +36,8 @@ from registry.importer.run import import_file
 from registry.importer.template import write_template
 from registry.printout import export_filename
 from registry.progress.files import write_template as write_progress_template
-from registry.queries import Vocabulary, iter_rows, resolve
+from registry.queries import iter_rows, resolve
+from registry.vocabulary import Vocabulary
 from web import jobs, progress_upload
 from web.auth import current_record, require
 from web.request_filter import request_filter

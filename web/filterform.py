@@ -13,7 +13,7 @@ from werkzeug.datastructures import MultiDict
 
 from registry.errors import BadFilterValue
 from registry.progress.monthly import month_text, months_with_figures
-from registry.queries import STATUS_LABELS, FacetValue, ResolvedFilter, canonical
+from registry.queries import FacetValue, ResolvedFilter, canonical
 
 T = TypeVar("T")
 
@@ -149,25 +149,14 @@ def build(rf: ResolvedFilter, facets: Mapping[str, Sequence[FacetValue]], keep: 
 
 
 def _label(rf: ResolvedFilter, key: str, code: str) -> str:
-    vocab = rf.vocab
-    if key in ("strategies", "corridors"):
-        return vocab.strategies[code][0] if code in vocab.strategies else code
-    if key == "districts":
-        return vocab.districts.get(code, code)
-    if key == "zones":
-        return vocab.zones[code][0] if code in vocab.zones else code
-    if key == "chains":
-        return vocab.chains[code][0] if code in vocab.chains else code
-    if key == "statuses":
-        return STATUS_LABELS.get(code, code)
-    return code
+    return rf.vocab.name(key, code)
 
 
 def _field(rf: ResolvedFilter, facets: Mapping[str, Sequence[FacetValue]], key: str, param: str,
            chosen: tuple[str, ...]) -> Field:
     values: list[tuple[str, str, int | None]]
     if key == "corridors":
-        values = [(code, s[0], None) for code, s in rf.vocab.strategies.items() if s[3] in ("corridor", "region")]
+        values = [(code, s.name, None) for code, s in rf.vocab.strategies.items() if s.kind in ("corridor", "region")]
     else:
         values = [(v.code, v.label, v.count) for v in facets.get(key, ())]
     first = chosen[0] if chosen else None

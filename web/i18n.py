@@ -17,13 +17,13 @@ from registry.importer.report import ImportReport
 from registry.maps.labels import map_labels
 from registry.maps.palette import PROGRESS_COLOURS
 from registry.memberships import BASIS_WORDS, PlaceLink, place_label, place_links
-from registry.models import PRECISIONS
 from registry.problemwords import in_chinese
 from registry.progress import recorded
 from registry.progress.classify import Rule
-from registry.queries import PROGRESS_WORDS_EN, ProjectFilter, Vocabulary, describe_en, resolve
+from registry.queries import ProjectFilter, describe, resolve
 from registry.records import ProjectRow
 from registry.users import ROLE_LABELS
+from registry.vocabulary import Vocabulary, progress_word, value_words
 from web.filterform import Chip
 from web.i18n_pages import (
     CONSTRUCTION_WORDS_EN,
@@ -122,12 +122,10 @@ STRINGS: dict[str, dict[str, str]] = {
 for _lang, _words in (*PAGE_STRINGS.items(), *PROGRESS_STRINGS.items()):
     STRINGS[_lang].update(_words)
 
-# Statuses as stored → as shown; the Chinese ones are the plans' own words, "unknown" is not.
-STATUS_WORDS = {
-    "zh": {"unknown": "未注明"},
-    "en": {"谋划": "planned", "前期": "preparation", "在建": "under construction", "竣工": "completed",
-           "投产": "in operation", "unknown": "not stated"},
-}
+# Statuses as stored → as shown (the Chinese ones are the plans' own words, "unknown" is not), and location
+# precisions: one source with the map and the CLI (registry/vocabulary.py).
+STATUS_WORDS = {lang: value_words(lang)["statuses"] for lang in LANGS}
+PRECISION_WORDS = {lang: {int(k): v for k, v in value_words(lang)["precisions"].items()} for lang in LANGS}
 
 # How a location was found: the Chinese words are historyview.METHOD_LABELS (one list for history and detail).
 METHOD_WORDS = {
@@ -137,11 +135,6 @@ METHOD_WORDS = {
            "village": "village name (its township)", "none": "none"},
 }
 
-# Location precision: models.PRECISIONS holds "中文 english" in one string; each interface shows its half.
-PRECISION_WORDS = {
-    "zh": {k: v.split(" ", 1)[0] for k, v in PRECISIONS.items()},
-    "en": {k: v.split(" ", 1)[-1] for k, v in PRECISIONS.items()},
-}
 # List column headers (else textout.LIST_COLUMNS' own Chinese titles): the strategy column holds plan ties only.
 COLUMN_WORDS = {
     "zh": {"strategies": "区域战略（规划所列）"},
@@ -197,7 +190,7 @@ def _inject() -> dict[str, object]:
                             "list_sep": STRINGS[lang]["list_sep"],
                             "precisions": {str(k): v for k, v in PRECISION_WORDS[lang].items()}},
             "progress_rule": _rule_words(lang),
-            "progress_label": lambda c: PROGRESS_WORDS_EN.get(c, c) if lang == "en" else c,
+            "progress_label": lambda c: progress_word(c, lang),
             "progress_colour": lambda c: PROGRESS_COLOURS.get(c, "#9e9e9e"),
             "month_span": lambda year, month: month_span(year, month, lang),
             "progress_summary": lambda report: progress_summary(report, lang)}
@@ -251,8 +244,8 @@ def chip_text(chip: Chip, lang: str) -> str:
     number, words or flag the user typed."""
     if chip.param == "status":
         return STATUS_WORDS[lang].get(chip.value, chip.value)
-    if chip.param == "progress_class" and lang == "en":
-        return PROGRESS_WORDS_EN.get(chip.value, chip.value)
+    if chip.param == "progress_class":
+        return progress_word(chip.value, lang)
     template = STRINGS[lang].get("chip_" + chip.param)
     return template.replace("{v}", chip.value) if template else chip.label
 
@@ -270,7 +263,7 @@ def _filter_words(params: list[tuple[str, str]], vocab: Vocabulary, given: str) 
         rf = resolve(get_session(), ProjectFilter.from_params(_multi(params)), vocab)
     except InvalidFilter:  # the view already reported the bad value; keep its words
         return given
-    return describe_en(rf)
+    return describe(rf, "en")
 
 
 def _multi(params: list[tuple[str, str]]) -> dict[str, list[str]]:
@@ -304,7 +297,7 @@ _CJK = re.compile(r"[\u3400-\u9fff]")
 def _place_links(row: ProjectRow) -> list[PlaceLink]:
     """A project's location ties (basis 'place') for its page, each saying whether a source confirms it."""
     vocab = Vocabulary.load(get_session())
-    return place_links(row, {c: v[0] for c, v in vocab.strategies.items()}, vocab.members)
+    return place_links(row, vocab.names("strategies"), vocab.members)
 
 
 @bp.app_template_filter("yi")

@@ -60,7 +60,7 @@ def _shade() -> str:
 
 def _shown_corridors(rf: ResolvedFilter) -> tuple[str, ...]:
     """Corridor overlays on at start: those filtered by, and a filtered strategy's own corridors and regions."""
-    related = (c for c in rf.strategies if rf.vocab.strategies[c][3] in ("corridor", "region"))
+    related = (c for c in rf.strategies if rf.vocab.strategies[c].kind in ("corridor", "region"))
     return tuple(dict.fromkeys((*rf.corridors, *related)))
 
 

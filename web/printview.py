@@ -18,7 +18,7 @@ from registry.printout import (
     summarise,
     title_for,
 )
-from registry.queries import ResolvedFilter, describe, describe_en, iter_rows, resolve, totals
+from registry.queries import ResolvedFilter, describe, iter_rows, resolve, totals
 from web.i18n import current_lang
 from web.request_filter import request_filter
 from web.session import get_session
@@ -74,7 +74,7 @@ def _title(rf: ResolvedFilter) -> str:
     """The Chinese title the Excel 打印 sheet shares, or its English twin."""
     if current_lang() != "en":
         return title_for(describe(rf))
-    return f"Taiyuan key projects ({describe_en(rf)})"
+    return f"Taiyuan key projects ({describe(rf, 'en')})"
 
 
 def _stamp(moment: datetime) -> str:

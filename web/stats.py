@@ -8,7 +8,7 @@ from flask import Blueprint, Response, jsonify, render_template, request, url_fo
 from registry.errors import NotFound
 from registry.printout import export_filename
 from registry.progress.dashboard import Completion, progress_board
-from registry.queries import ResolvedFilter, describe, describe_en, resolve
+from registry.queries import ResolvedFilter, describe, resolve
 from registry.stats import Bar, Chart, dashboard
 from web.charts import render_completion_svg, render_svg
 from web.i18n import STRINGS, current_lang
@@ -56,7 +56,7 @@ def stats_page() -> str:
                   for key, rows in progress.completion.items()]
     now_qs = urlencode([p for p in rf.raw.to_params() if p[0] != "as_of"])
     return render_template("stats.html", board=board, charts=charts,
-                           filter_words=describe_en(rf) if current_lang() == "en" else describe(rf),
+                           filter_words=describe(rf, current_lang()),
                            totals=board.totals, qs=qs, params=rf.raw.to_params(), as_of=rf.raw.as_of,
                            now_qs=now_qs, progress=progress,
                            completion=completion, class_href=lambda c: _class_href(rf, c))

@@ -24,10 +24,11 @@ from registry.maps.labels import map_labels
 from registry.maps.page import MapOptions, Source, build_map, json_for_script, render_parts
 from registry.models import Project
 from registry.printout import beijing
-from registry.queries import PROGRESS_WORDS_EN, Vocabulary, describe, fetch_rows, iter_rows, resolve
-from registry.records import Names, ProgressRow, ProjectRow, project_row
+from registry.queries import describe, fetch_rows, iter_rows, resolve
+from registry.records import ProgressRow, ProjectRow, project_row
 from registry.sorting import parse_sort
 from registry.textout import LIST_COLUMNS
+from registry.vocabulary import Vocabulary, progress_word
 from web import assets, filterform, maps
 from web.auth import can
 from web.i18n import STRINGS, current_lang
@@ -116,7 +117,7 @@ def _project_or_404(code: str) -> Project:
 @bp.get("/projects/<code>")
 def project_page(code: str) -> str:
     session = get_session()
-    row = project_row(_project_or_404(code), Names(session))
+    row = project_row(_project_or_404(code), Vocabulary.load(session))
     crs = "gcj02" if current_app.config["KPR_SETTINGS"].tiles_crs == "gcj02" else "wgs84"
     labels = map_labels(current_lang())
     data = location_data(row, load_anchors(session), row.name, crs=crs)
@@ -144,11 +145,10 @@ def _progress_years(row: ProjectRow) -> list[tuple[int, str, list[ProgressRow]]]
     years = sorted({p.year for p in row.progress}, reverse=True)
     lang = current_lang()
     words = STRINGS[lang]
-    label = (lambda c: PROGRESS_WORDS_EN.get(c, c)) if lang == "en" else str
-    return [(year, render_progress_svg(year_rows(row.progress, year), year, words, label),
+    return [(year, render_progress_svg(year_rows(row.progress, year), year, words, lambda c: progress_word(c, lang)),
              year_rows(row.progress, year)) for year in years]
 
 
 @bp.get("/projects/<code>.json")
 def project_json(code: str) -> Response:
-    return jsonify(project_row(_project_or_404(code), Names(get_session())).to_dict())
+    return jsonify(project_row(_project_or_404(code), Vocabulary.load(get_session())).to_dict())

@@ -18,7 +18,8 @@ from registry.importer.limits import Limits
 from registry.importer.report import write_report_xlsx
 from registry.importer.run import import_file
 from registry.importer.template import write_template
-from registry.queries import SORTABLE, Vocabulary, iter_rows, resolve
+from registry.queries import SORTABLE, iter_rows, resolve
+from registry.vocabulary import Vocabulary
 
 PROGRESS_FROM = 2000  # rows; smaller jobs finish before a bar would help
 T = TypeVar("T")

@@ -4,39 +4,18 @@ A column turns a ProjectRow into one cell value (text, number, bool or None). Ch
 are shown by name when the name is unique, else by code, so the importer maps every cell back exactly."""
 from __future__ import annotations
 
-from collections import Counter
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
 from registry.fields import EXPORTED, Field
 from registry.historyview import METHOD_LABELS
-from registry.memberships import Members, place_label, place_links
-from registry.queries import Vocabulary
+from registry.memberships import place_label, place_links
 from registry.records import LocationRow, ProjectRow
+from registry.vocabulary import Vocabulary, status_word
 
 Cell = str | int | float | Decimal | bool | None
 LIST_SEPARATOR = "、"
-
-
-class Labels:
-    """Code → the label a spreadsheet shows (the name if no other entry shares it, else the code)."""
-
-    def __init__(self, vocab: Vocabulary | None) -> None:
-        self.chains = _unique_names({c: v[0] for c, v in vocab.chains.items()} if vocab else {})
-        self.strategies = _unique_names({c: v[0] for c, v in vocab.strategies.items()} if vocab else {})
-        self.zones = _unique_names({c: v[0] for c, v in vocab.zones.items()} if vocab else {})
-        self.districts = _unique_names(dict(vocab.districts) if vocab else {})
-        self.members: Members = vocab.members if vocab else {}
-
-    @staticmethod
-    def pick(table: Mapping[str, str], code: str | None) -> str | None:
-        return None if code is None else table.get(code, code)
-
-
-def _unique_names(names: Mapping[str, str]) -> dict[str, str]:
-    counts = Counter(names.values())
-    return {code: (name if counts[name] == 1 and name not in names else code) for code, name in names.items()}
 
 
 @dataclass(frozen=True)
@@ -45,7 +24,7 @@ class Column:
     header: str
     kind: str  # text | list | money | int | float | bool
     width: int
-    get: Callable[[ProjectRow, Labels], Cell]
+    get: Callable[[ProjectRow, Vocabulary], Cell]
     importable: bool = True
     note: str = ""
 
@@ -55,49 +34,53 @@ def chinese_part(label: str) -> str:
     return label.split(" ", 1)[0]
 
 
-def _status(row: ProjectRow, _labels: Labels) -> Cell:
-    return "未注明" if row.status == "unknown" else row.status  # read back as unknown by the importer
+def _status(row: ProjectRow, _vocab: Vocabulary) -> Cell:
+    return status_word(row.status)  # 未注明 for unknown: the importer reads it back as unknown
 
 
-def _attr(key: str) -> Callable[[ProjectRow, Labels], Cell]:
-    def get(row: ProjectRow, _labels: Labels) -> Cell:
+def _attr(key: str) -> Callable[[ProjectRow, Vocabulary], Cell]:
+    def get(row: ProjectRow, _vocab: Vocabulary) -> Cell:
         value = getattr(row, key)
         return LIST_SEPARATOR.join(value) if isinstance(value, tuple) else value
     return get
 
 
-def _joined(codes: Callable[[ProjectRow], tuple[str, ...]], table: str) -> Callable[[ProjectRow, Labels], Cell]:
-    def get(row: ProjectRow, labels: Labels) -> Cell:
-        names = getattr(labels, table)
+def _joined(codes: Callable[[ProjectRow], tuple[str, ...]], kind: str) -> Callable[[ProjectRow, Vocabulary], Cell]:
+    def get(row: ProjectRow, vocab: Vocabulary) -> Cell:
+        names = vocab.sheet_names(kind)
         return LIST_SEPARATOR.join(names.get(c, c) for c in codes(row)) or None
     return get
 
 
-def _place_strategies(row: ProjectRow, labels: Labels) -> Cell:
+def _sheet_name(kind: str, code: str | None, vocab: Vocabulary) -> Cell:
+    return None if code is None else vocab.sheet_names(kind).get(code, code)
+
+
+def _place_strategies(row: ProjectRow, vocab: Vocabulary) -> Cell:
     """Corridors and regions the project lies in (basis 'place'), unconfirmed ones marked; read-only."""
-    links = place_links(row, labels.strategies, labels.members)
+    links = place_links(row, vocab.sheet_names("strategies"), vocab.members)
     return LIST_SEPARATOR.join(place_label(link) for link in links) or None
 
 
-def _crs(row: ProjectRow, _labels: Labels) -> Cell:
+def _crs(row: ProjectRow, _vocab: Vocabulary) -> Cell:
     return "wgs84" if row.lon is not None else None
 
 
-def _sources(row: ProjectRow, _labels: Labels) -> Cell:
+def _sources(row: ProjectRow, _vocab: Vocabulary) -> Cell:
     parts = [s.label + (f" 第{s.line}行" if s.line is not None else "") for s in row.sources]
     return LIST_SEPARATOR.join(parts) or None
 
 
 # Columns whose cell is not simply the ProjectRow attribute of the same name.
-_GETTERS: dict[str, Callable[[ProjectRow, Labels], Cell]] = {
+_GETTERS: dict[str, Callable[[ProjectRow, Vocabulary], Cell]] = {
     "status": _status,
     "chains": _joined(lambda r: r.chain_codes, "chains"),
     "strategies": _joined(lambda r: r.strategy_codes, "strategies"),
     "place_strategies": _place_strategies,
-    "district": lambda r, lb: Labels.pick(lb.districts, r.district_code),
-    "zone": lambda r, lb: Labels.pick(lb.zones, r.zone_code),
+    "district": lambda r, v: _sheet_name("districts", r.district_code, v),
+    "zone": lambda r, v: _sheet_name("zones", r.zone_code, v),
     "crs": _crs,
-    "precision_label": lambda r, _labels: chinese_part(r.precision_label),
+    "precision_label": lambda r, _vocab: chinese_part(r.precision_label),
     "sources": _sources,
 }
 

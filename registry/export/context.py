@@ -7,12 +7,12 @@ from datetime import UTC, datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from registry.export.columns import Labels
 from registry.maps.anchors import Anchors, load_anchors
 from registry.models import DataVersion
 from registry.printout import beijing
 from registry.progress.classify import Rule
 from registry.queries import ResolvedFilter, Totals, describe, totals
+from registry.vocabulary import Vocabulary
 
 
 @dataclass(frozen=True)
@@ -21,7 +21,7 @@ class ExportContext:
     exported_at: datetime = field(default_factory=lambda: datetime.now(UTC))
     data_version: str = "n/a"
     totals: Totals | None = None
-    labels: Labels = field(default_factory=lambda: Labels(None))
+    vocab: Vocabulary = field(default_factory=Vocabulary)  # names cells show (empty: codes)
     row_limit: int | None = None  # at most this many rows are written; the notes say so when more matched
     anchors: Anchors | None = None  # district/zone representative points for projects without a site
     progress_month: tuple[int, int] | None = None  # the 调度 sheet's month: the filter's (newest with figures)
@@ -61,5 +61,5 @@ def build_context(session: Session, rf: ResolvedFilter, row_limit: int | None = 
     zone anchors are computed only for the GIS formats (or when the format is not yet known)."""
     anchors = load_anchors(session) if fmt is None or fmt in GEO_FORMATS else None
     return ExportContext(filter_words=describe(rf), data_version=data_version(session),
-                         totals=totals(session, rf), labels=Labels(rf.vocab), row_limit=row_limit,
+                         totals=totals(session, rf), vocab=rf.vocab, row_limit=row_limit,
                          anchors=anchors, progress_month=rf.progress_month, progress_rule=rf.progress_rule.describe())

@@ -34,6 +34,6 @@ def write_csv(rows: Iterable[ProjectRow], out: IO[str], context: ExportContext) 
     writer.writerow([c.header for c in PROJECT_COLUMNS])
     count = 0
     for row in rows:
-        writer.writerow([csv_text(c.get(row, context.labels)) for c in PROJECT_COLUMNS])
+        writer.writerow([csv_text(c.get(row, context.vocab)) for c in PROJECT_COLUMNS])
         count += 1
     return count

@@ -23,7 +23,7 @@ def _json_value(value: Cell) -> Any:
 
 
 def properties(row: ProjectRow, context: ExportContext, placed: Placed | None = None) -> dict[str, Any]:
-    props = {c.key: _json_value(c.get(row, context.labels)) for c in PROJECT_COLUMNS}
+    props = {c.key: _json_value(c.get(row, context.vocab)) for c in PROJECT_COLUMNS}
     props["precision"] = row.precision
     props["precision_label"] = row.precision_label
     props["geometry_basis"] = BASIS_LABELS[placed.basis] if placed else None

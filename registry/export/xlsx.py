@@ -81,7 +81,7 @@ def write_xlsx(rows: Iterable[ProjectRow], target: str | IO[bytes], context: Exp
         for row in rows:
             count += 1
             for c, col in enumerate(PROJECT_COLUMNS):
-                _put(projects, count, c, col.get(row, context.labels), col.kind, styles, row.code, col.header)
+                _put(projects, count, c, col.get(row, context.vocab), col.kind, styles, row.code, col.header)
             for loc in row.locations:
                 loc_count += 1
                 for c, lcol in enumerate(LOCATION_COLUMNS):

@@ -15,10 +15,10 @@ from registry.errors import Problem
 from registry.fields import INPUT_OF, PLACE_INPUTS, keys_of_kind
 from registry.importer.headers import HeaderMap, Target
 from registry.importer.read import FormulaCell
-from registry.importer.vocab import Lookup, Vocab
 from registry.money import EXPECTED, UNITS, parse_amount_text
 from registry.textout import FORMULA_PREFIXES
 from registry.validate import CODE_EXPECTED, normalize_code
+from registry.vocabulary import Vocabulary
 
 MAX_DIGITS = 11  # 亿元 below 10¹² — far above any project, far below the database's integer 万元 limit
 LIST_SPLIT = ("、", "；", ";")
@@ -29,6 +29,9 @@ FALSE_WORDS = {"否", "false", "no", "n", "0"}
 DICT_KEYS = INPUT_OF
 LOCATION_KEYS = PLACE_INPUTS
 _LISTS, _YEARS, _FLOATS = keys_of_kind("list"), keys_of_kind("year"), keys_of_kind("float")
+# What a problem calls each coded field (registry/problemwords.py reads these in Chinese).
+KIND_WORDS = {"districts": "district (区县)", "zones": "development zone (开发区)", "chains": "industry chain (产业链)",
+              "strategies": "strategy (区域战略)"}
 
 
 @dataclass
@@ -71,7 +74,7 @@ def _split(text: str) -> tuple[str, ...]:
 
 
 class RowParser:
-    def __init__(self, headers: HeaderMap, vocab: Vocab, max_cell_chars: int, quoted: bool = True) -> None:
+    def __init__(self, headers: HeaderMap, vocab: Vocabulary, max_cell_chars: int, quoted: bool = True) -> None:
         self.quoted = quoted
         self.headers = headers
         self.vocab = vocab
@@ -144,28 +147,29 @@ class RowParser:
         if key in ("aliases", "partners"):
             return _split(text)
         if key in ("chains", "strategies"):
-            table = self.vocab.chains if key == "chains" else self.vocab.strategies
-            return tuple(c for c in (self._code(table, v, number, header, problems) for v in _split(text)) if c)
-        if key == "district":
-            return self._code(self.vocab.districts, text, number, header, problems)
-        if key == "zone":
-            return self._code(self.vocab.zones, text, number, header, problems)
+            return tuple(c for c in (self._code(key, v, number, header, problems) for v in _split(text)) if c)
+        if key in ("district", "zone"):
+            return self._code(key + "s", text, number, header, problems)
         if key == "code":
             try:
                 return normalize_code(text)
             except ValueError as exc:
                 problems.append(Problem(number, header, raw, str(exc), CODE_EXPECTED))
                 return None
-        if key == "status" and text in ("未注明", "未知", "不详"):
-            return "unknown"
+        if key == "status":  # a status the vocabulary knows (未注明 → unknown); else validation says why not
+            return self.vocab.resolve("statuses", text) or text
         return text
 
-    @staticmethod
-    def _code(table: Lookup, value: str, number: int, header: str, problems: list[Problem]) -> str | None:
-        code, why = table.find(value)
-        if code is None:
-            problems.append(Problem(number, header, value, why, table.expected()))
-        return code
+    def _code(self, kind: str, value: str, number: int, header: str, problems: list[Problem]) -> str | None:
+        """The vocabulary's one rule, as filters use it (registry/vocabulary.py); a miss is a problem."""
+        found = self.vocab.lookup(kind, value)
+        if found.code is None:
+            what = KIND_WORDS[kind]
+            why = (f"ambiguous {what}: use one of the codes {', '.join(sorted(c for c, _ in found.candidates))}"
+                   if found.candidates else f"unknown {what}")
+            problems.append(Problem(number, header, value, why,
+                                    f"a code or a name such as {'、'.join(self.vocab.examples(kind, 8))}"))
+        return found.code
 
     @staticmethod
     def _money(raw: Any, scale: int, number: int, header: str, problems: list[Problem]) -> Decimal | None:

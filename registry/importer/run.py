@@ -23,12 +23,11 @@ from registry.importer.limits import DEFAULT_LIMITS, Limits
 from registry.importer.read import open_table
 from registry.importer.report import ImportReport, LikelyDuplicate
 from registry.importer.rows import DICT_KEYS, LOCATION_KEYS, ParsedRow, RowParser
-from registry.importer.vocab import Vocab
 from registry.models import DataVersion, Project
-from registry.queries import Vocabulary
 from registry.records import PlacementSpec, Placer, ProjectInput
 from registry.upsert import apply_project_dicts
 from registry.validate import validate_project
+from registry.vocabulary import Vocabulary
 
 BATCH = 1000
 # String columns with a length limit in the schema (PostgreSQL refuses longer values).
@@ -100,7 +99,7 @@ class _Run:
     def __init__(self, session: Session, report: ImportReport, headers: HeaderMap, placer: Placer,
                  limits: Limits, quoted: bool) -> None:
         self.session, self.report, self.headers, self.placer, self.limits = session, report, headers, placer, limits
-        self.parser = RowParser(headers, Vocab(Vocabulary.load(session)), limits.max_cell_chars, quoted)
+        self.parser = RowParser(headers, Vocabulary.load(session), limits.max_cell_chars, quoted)
         self.names = NameIndex.load(session)
         self.seen: dict[str, int] = {}  # code → first row using it, so a file cannot list a project twice
 

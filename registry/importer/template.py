@@ -5,21 +5,21 @@ from typing import IO
 
 import xlsxwriter
 
-from registry.export.columns import PROJECT_COLUMNS, Labels
+from registry.export.columns import PROJECT_COLUMNS
 from registry.models import CONSTRUCTION_TYPES, STATUSES
-from registry.queries import Vocabulary
+from registry.vocabulary import Vocabulary
 
 TEMPLATE_ROWS = 5000  # drop-downs cover this many data rows
 
 
 def write_template(vocab: Vocabulary | None, target: str | IO[bytes]) -> None:
-    labels = Labels(vocab)
+    vocab = vocab or Vocabulary()
     columns = [c for c in PROJECT_COLUMNS if c.importable]
     choices: dict[str, list[str]] = {
         "status": list(STATUSES), "construction_type": list(CONSTRUCTION_TYPES), "outside_taiyuan": ["是", "否"],
-        "crs": ["wgs84", "gcj02", "bd09"], "district": sorted(labels.districts.values()),
-        "zone": sorted(labels.zones.values()), "chains": sorted(labels.chains.values()),
-        "strategies": sorted(labels.strategies.values()),
+        "crs": ["wgs84", "gcj02", "bd09"], "district": sorted(vocab.sheet_names("districts").values()),
+        "zone": sorted(vocab.sheet_names("zones").values()), "chains": sorted(vocab.sheet_names("chains").values()),
+        "strategies": sorted(vocab.sheet_names("strategies").values()),
     }
     book = xlsxwriter.Workbook(target, {"strings_to_formulas": False, "strings_to_numbers": False})
     try:

@@ -26,7 +26,8 @@ from registry.models import (
 )
 from registry.money import WAN_PER_YI, wan_to_yi
 from registry.progress.classify import CLASSES
-from registry.queries import ResolvedFilter, Vocabulary, conditions, progress_month_words, totals
+from registry.queries import ResolvedFilter, conditions, progress_month_words, totals
+from registry.vocabulary import Term, Vocabulary
 
 GROUP_BY = ("chain", "strategy", "progress")
 # anchor: "d:<adcode>" or "z:<zone code>" when the project is drawn at a district's or zone's representative
@@ -53,30 +54,24 @@ def check_group_by(value: str | None) -> str:
 def _roll_up(vocab: Vocabulary, group_by: str) -> dict[str, str]:
     """Linked code → the group it is drawn in: a chain's 'chain'-level ancestor (a cluster stays itself);
     a corridor's enclosing strategy or region (corridors are overlays, not groups)."""
-    out: dict[str, str] = {}
     if group_by == "progress":
         return {c: c for c in CLASSES}
     if group_by == "chain":
-        for code in vocab.chains:
-            cur = code
-            while vocab.chains[cur][2] == "segment" and vocab.chains[cur][1]:
-                cur = vocab.chains[cur][1]  # type: ignore[assignment]
-            out[code] = cur
-    else:
-        for code in vocab.strategies:
-            cur = code
-            while vocab.strategies[cur][3] == "corridor" and vocab.strategies[cur][2]:
-                cur = vocab.strategies[cur][2]  # type: ignore[assignment]
-            out[code] = cur
-    return out
+        return {code: _climb(vocab.chains, code, "segment") for code in vocab.chains}
+    return {code: _climb(vocab.strategies, code, "corridor") for code in vocab.strategies}
 
 
-def _group_names(vocab: Vocabulary, group_by: str) -> dict[str, str]:
+def _climb(table: Mapping[str, Term], code: str, kind: str) -> str:
+    """Up the tree while the node is of `kind` and has a parent."""
+    while table[code].kind == kind and table[code].parent in table:
+        code = table[code].parent  # type: ignore[assignment]
+    return code
+
+
+def _group_names(vocab: Vocabulary, group_by: str) -> Mapping[str, str]:
     if group_by == "progress":
-        return {c: c for c in CLASSES}
-    if group_by == "chain":
-        return {c: v[0] for c, v in vocab.chains.items()}
-    return {c: v[0] for c, v in vocab.strategies.items()}
+        return vocab.names("progress_classes")
+    return vocab.names("chains" if group_by == "chain" else "strategies")
 
 
 def _links(session: Session, rf: ResolvedFilter, group_by: str) -> dict[int, list[str]]:
@@ -140,8 +135,8 @@ def _anchor_info(key: str, vocab: Vocabulary) -> dict[str, str]:
     """What a badge says and which filter lists its projects."""
     kind, code = key.split(":", 1)
     if kind == "z":
-        return {"kind": "zone", "param": "zone", "value": code, "name": vocab.zones.get(code, (code,))[0]}
-    return {"kind": "district", "param": "district", "value": code, "name": vocab.districts.get(code, code)}
+        return {"kind": "zone", "param": "zone", "value": code, "name": vocab.name("zones", code)}
+    return {"kind": "district", "param": "district", "value": code, "name": vocab.name("districts", code)}
 
 
 def map_data(session: Session, rf: ResolvedFilter, group_by: str, *, crs: str = "wgs84",
@@ -184,7 +179,7 @@ def map_data(session: Session, rf: ResolvedFilter, group_by: str, *, crs: str = 
             unplaced[precision] += 1
             continue
         placed.append((code, name, precision, None if wan is None else wan / WAN_PER_YI, status,
-                       vocab.districts.get(district) if district else None, groups))
+                       vocab.names("districts").get(district) if district else None, groups))
         points.append(where[0])
         anchor_keys.append(where[1])
     order = sorted(counts, key=lambda g: (g == NO_GROUP, -counts[g], g))

@@ -2,8 +2,7 @@
 web/i18n.py; these live in the core because `kpr map` writes the same map without the web app."""
 from __future__ import annotations
 
-from registry.models import PRECISIONS
-from registry.queries import PROGRESS_WORDS_EN, STATUS_LABELS, STATUS_WORDS_EN
+from registry.vocabulary import value_words
 
 MAP_LABELS: dict[str, dict[str, str]] = {
     "zh": {
@@ -67,13 +66,12 @@ MAP_LABELS: dict[str, dict[str, str]] = {
 }
 
 
-# Stored values the popups and legend show in words: status_<status>, precision_<n>, class_<progress class> (PRECISIONS is "中文 english").
+# Stored values the popups and legend show in words: status_<status>, precision_<n>, class_<progress class>,
+# from the one vocabulary (registry/vocabulary.py) the pages use too.
+_PREFIX = {"statuses": "status_", "precisions": "precision_", "progress_classes": "class_"}
 VALUE_WORDS: dict[str, dict[str, str]] = {
-    "zh": {**{f"status_{k}": v for k, v in STATUS_LABELS.items()},
-           **{f"precision_{k}": v.split(" ", 1)[0] for k, v in PRECISIONS.items()}},
-    "en": {**{f"status_{k}": v for k, v in STATUS_WORDS_EN.items()},
-           **{f"precision_{k}": v.split(" ", 1)[-1] for k, v in PRECISIONS.items()},
-           **{f"class_{k}": v for k, v in PROGRESS_WORDS_EN.items()}},
+    lang: {_PREFIX[kind] + code: word for kind, words in value_words(lang).items() for code, word in words.items()}
+    for lang in ("zh", "en")
 }
 
 

@@ -21,7 +21,7 @@ from registry.models import (
     ProjectStrategy,
 )
 from registry.progress.classify import CLASSES
-from registry.queries import ResolvedFilter, conditions, facet_labels, progress_month_words
+from registry.queries import ResolvedFilter, conditions, progress_month_words
 
 STARTED = ("在建", "竣工", "投产")
 FINISHED = ("竣工", "投产")
@@ -133,7 +133,7 @@ def _completion(session: Session, rf: ResolvedFilter, key: str) -> tuple[Complet
         entry[0] += 1
         entry[1] += plan
         entry[2] += done
-    labels = facet_labels(rf.vocab)[key]
+    labels = rf.vocab.names(key)
     param = GROUPS[key][1]
     out = [Completion(code, labels.get(code, code), n, plan, done, _link_params(rf, param, code))
            for code, (n, plan, done) in sums.items()]
