@@ -181,10 +181,10 @@ def main() -> None:
     n = args.n
     lines = [f"## Import of a {n:,}-row CSV (our export of benchmarks/synth.py projects, written in {made:.1f} s)",
              "",
-             "Every check and the geocoder (default placer), into an empty registry with its reference data; "
-             "applied = committed, with the history (one change set) and the data stamp. Anchor: the same CSV "
-             "read with the csv module and its project columns inserted with one executemany INSERT into "
-             "`projects` (no validation, geocoding, locations, links or history).", "",
+             ("Every check and the geocoder (default placer), into an empty registry with its reference data; "
+              "applied = committed, with the history (one change set) and the data stamp. Anchor: the same CSV "
+              "read with the csv module and its project columns inserted with one executemany INSERT into "
+              "`projects` (no validation, geocoding, locations, links or history)."), "",
              "| backend | run | time (s) | rows/s | × anchor time |", "|---|---|---|---|---|"]
     for backend, f in results.items():
         for label, seconds in (("dry run", f.dry_s), ("applied", f.apply_s), ("anchor: bare bulk insert", f.anchor_s)):
