@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import os
 import tempfile
 import time
 from collections.abc import Iterator
@@ -67,9 +68,14 @@ def portfolio_rows(data: Portfolio) -> Iterator[ProjectRow]:
 
 @dataclass
 class Figures:
+    """Wall seconds and this process's CPU seconds (the database server's CPU is not in it) per run."""
+
     dry_s: float = 0.0
     apply_s: float = 0.0
     anchor_s: float = 0.0
+    dry_cpu: float = 0.0
+    apply_cpu: float = 0.0
+    anchor_cpu: float = 0.0
     changes: int = 0
     change_sets: int = 0
 
@@ -78,25 +84,25 @@ def _settings(url: str) -> Settings:
     return replace(Settings.from_env(), database_url=url)
 
 
-def _import(url: str, path: Path, dry_run: bool, n: int) -> tuple[float, int, int]:
-    """One `kpr import` as the CLI runs it (default placer: the geocoder), committed unless dry. → (s, changes,
-    change sets)."""
+def _import(url: str, path: Path, dry_run: bool, n: int) -> tuple[float, float, int, int]:
+    """One `kpr import` as the CLI runs it (default placer: the geocoder), committed unless dry. → (s, CPU s,
+    changes, change sets)."""
     settings = _settings(url)
     engine = make_engine(url)
     try:
         session = make_session_factory(engine)()
         try:
-            start = time.perf_counter()
+            start, cpu = time.perf_counter(), time.process_time()
             report = import_file(session, path, dry_run=dry_run, settings=settings)
             session.commit()
-            elapsed = time.perf_counter() - start
+            elapsed, cpu = time.perf_counter() - start, time.process_time() - cpu
         finally:
             session.close()
         assert len(report.created) == n and not report.problems, (report.summary(), report.problems[:3])
         with engine.connect() as conn:
             changes = int(conn.execute(select(func.count()).select_from(Change)).scalar_one())
             sets = int(conn.execute(select(func.count()).select_from(ChangeSet)).scalar_one())
-        return elapsed, changes, sets
+        return elapsed, cpu, changes, sets
     finally:
         engine.dispose()
 
@@ -108,11 +114,11 @@ _ANCHOR_COLUMNS = {"编号": "code", "项目名称": "name", "类别": "kind", "
 _NUMBERS = {"start_year": int, "end_year": int, "lon": float, "lat": float}
 
 
-def _anchor(url: str, path: Path) -> float:
+def _anchor(url: str, path: Path) -> tuple[float, float]:
     """The floor: read the CSV, executemany INSERT its rows into projects. No checks of any kind."""
     engine = make_engine(url)
     try:
-        start = time.perf_counter()
+        start, cpu = time.perf_counter(), time.process_time()
         with path.open(encoding="utf-8-sig", newline="") as f:
             reader = csv.reader(f)
             header = next(reader)
@@ -127,7 +133,7 @@ def _anchor(url: str, path: Path) -> float:
                 rows.append(row)
         with engine.begin() as conn:
             conn.execute(insert(Project.__table__), rows)
-        return time.perf_counter() - start
+        return time.perf_counter() - start, time.process_time() - cpu
     finally:
         engine.dispose()
 
@@ -136,11 +142,11 @@ def run_backend(backend: str, path: Path, n: int, work: Path, settings: Settings
     figures = Figures()
     with fresh_database(backend, work, "import") as url:
         load_reference(make_engine(url), _settings(url))
-        figures.dry_s, _, _ = _import(url, path, True, n)
-        figures.apply_s, figures.changes, figures.change_sets = _import(url, path, False, n)
+        figures.dry_s, figures.dry_cpu, _, _ = _import(url, path, True, n)
+        figures.apply_s, figures.apply_cpu, figures.changes, figures.change_sets = _import(url, path, False, n)
     with fresh_database(backend, work, "anchor") as url:
         load_reference(make_engine(url), _settings(url))
-        figures.anchor_s = _anchor(url, path)
+        figures.anchor_s, figures.anchor_cpu = _anchor(url, path)
     return figures
 
 
@@ -152,7 +158,7 @@ def profile(path: Path, n: int, work: Path, out: Path) -> None:
         load_reference(make_engine(url), _settings(url))
         profiler = Profiler(interval=0.002)
         profiler.start()
-        seconds, _, _ = _import(url, path, True, n)
+        seconds, _, _, _ = _import(url, path, True, n)
         profiler.stop()
     text = profiler.output_text(unicode=True, color=False, show_all=False)
     out.write_text(f"pyinstrument, dry-run import of {n:,} rows into SQLite: {seconds:.1f} s "
@@ -177,6 +183,7 @@ def main() -> None:
         if args.profile:
             profile(path, args.n, work, args.profile)
             return
+        load = os.getloadavg()[0]
         results = {b: run_backend(b, path, args.n, work, settings) for b in args.backends.split(",")}
     n = args.n
     lines = [f"## Import of a {n:,}-row CSV (our export of benchmarks/synth.py projects, written in {made:.1f} s)",
@@ -185,10 +192,15 @@ def main() -> None:
               "applied = committed, with the history (one change set) and the data stamp. Anchor: the same CSV "
               "read with the csv module and its project columns inserted with one executemany INSERT into "
               "`projects` (no validation, geocoding, locations, links or history)."), "",
-             "| backend | run | time (s) | rows/s | × anchor time |", "|---|---|---|---|---|"]
+             (f"1-minute load average before: {load:.1f} on {os.cpu_count()} CPUs (wall times stretch under load; "
+             "CPU s is this process's own, without the database server's)."), "",
+             "| backend | run | time (s) | rows/s | × anchor time | CPU (s) | rows per CPU s |",
+             "|---|---|---|---|---|---|---|"]
     for backend, f in results.items():
-        for label, seconds in (("dry run", f.dry_s), ("applied", f.apply_s), ("anchor: bare bulk insert", f.anchor_s)):
-            lines.append(f"| {backend} | {label} | {seconds:.1f} | {n / seconds:,.0f} | {seconds / f.anchor_s:.1f} |")
+        for label, seconds, cpu in (("dry run", f.dry_s, f.dry_cpu), ("applied", f.apply_s, f.apply_cpu),
+                                    ("anchor: bare bulk insert", f.anchor_s, f.anchor_cpu)):
+            lines.append(f"| {backend} | {label} | {seconds:.1f} | {n / seconds:,.0f} | {seconds / f.anchor_s:.1f} | "
+                         f"{cpu:.1f} | {n / cpu:,.0f} |")
     lines += ["", "| backend | history rows (changes) | change sets |", "|---|---|---|"]
     lines += [f"| {backend} | {f.changes:,} | {f.change_sets} |" for backend, f in results.items()]
     print("\n".join(lines))

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any, cast
 
-from sqlalchemy import Table, insert
+from sqlalchemy import Table, insert, select
 from sqlalchemy.orm import Session
 
 from registry import history, stamp
@@ -66,16 +66,22 @@ def insert_new(session: Session, items: Sequence[tuple[ProjectInput, PlacementSp
     session.flush()  # pending ORM work first, so ids and foreign keys are in order
     conn = session.connection()
     rows = [_project_row(item, place) for item, place in items]
-    ids = [int(i) for i in conn.execute(
-        insert(_PROJECTS).returning(_PROJECTS.c.id, sort_by_parameter_order=True), rows).scalars()]
+    # Plain executemany (multi-row VALUES batches) and the ids read back by the unique code: RETURNING in
+    # parameter order runs one statement per row on SQLite.
+    conn.execute(insert(_PROJECTS), rows)
+    by_code = {code: pid for code, pid in conn.execute(select(_PROJECTS.c.code, _PROJECTS.c.id).where(
+        _PROJECTS.c.code.in_([row["code"] for row in rows])))}
+    ids = [int(by_code[row["code"]]) for row in rows]
     locations = [{"project_id": pid, "is_primary": True, "geometry": place.geometry, "lon": place.lon,
                   "lat": place.lat, "input_crs": place.input_crs, "place_text": place.place_text,
                   "district_code": place.district_code, "zone_code": place.zone_code, "precision": place.precision,
                   "method": place.method, "evidence": place.evidence, "needs_review": place.needs_review}
                  for pid, (_, place) in zip(ids, items, strict=True)]
-    location_ids = [int(i) for i in conn.execute(
-        insert(_LOCATIONS).returning(_LOCATIONS.c.id, sort_by_parameter_order=True),
-        locations).scalars()]
+    conn.execute(insert(_LOCATIONS), locations)
+    # A new project has exactly one location, its primary.
+    by_project = {pid: lid for pid, lid in conn.execute(select(_LOCATIONS.c.project_id, _LOCATIONS.c.id).where(
+        _LOCATIONS.c.project_id.in_(ids)))}
+    location_ids = [int(by_project[pid]) for pid in ids]
     children: list[tuple[Any, list[dict[str, Any]]]] = [
         (LocationDistrict.__table__, [{"location_id": lid, "adcode": adcode, "share": share}
                                       for lid, (_, place) in zip(location_ids, items, strict=True)
