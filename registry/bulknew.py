@@ -10,12 +10,21 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any, cast
 
-from sqlalchemy import Table, insert, select
+from sqlalchemy import Connection, Table, select
 from sqlalchemy.orm import Session
 
 from registry import history, stamp
 from registry.capacity import parse_capacity
-from registry.models import Change, Location, LocationDistrict, Project, ProjectChain, ProjectStrategy, Source
+from registry.models import (
+    Change,
+    Location,
+    LocationDistrict,
+    Project,
+    ProjectChain,
+    ProjectStrategy,
+    Source,
+    utcnow,
+)
 from registry.upsert import _SCALARS, PlacementSpec
 from registry.validate import ProjectInput
 
@@ -46,7 +55,10 @@ def _links(item: ProjectInput, place: PlacementSpec) -> list[tuple[str, str]]:
 
 def created_document(row: dict[str, Any], item: ProjectInput, place: PlacementSpec) -> dict[str, Any]:
     """history.document() of the project these rows make, without building it."""
+    # Built from JSON-ready values (lists, not tuples), so only amounts need history.jsonable's conversion.
     doc: dict[str, Any] = {attr: row[attr] for attr in history.SCALARS}
+    if doc["total_investment"] is not None:
+        doc["total_investment"] = history.jsonable(doc["total_investment"])
     links = _links(item, place)
     doc["chains"] = sorted(set(item.chains))
     doc["strategies"] = [code for code, basis in links if basis == "plan"]
@@ -56,7 +68,33 @@ def created_document(row: dict[str, Any], item: ProjectInput, place: PlacementSp
     doc["placement"] = placement
     doc["sources"] = [{"document": s.document, "line": s.line, "box": s.box, "excerpt": s.excerpt}
                       for s in item.sources]
-    return history.jsonable(doc)  # type: ignore[no-any-return]
+    return doc
+
+
+def _insert(conn: Connection, table: Table, rows: list[dict[str, Any]]) -> None:
+    """INSERT rows (every one with the same keys) through the driver: COPY on PostgreSQL, executemany of one
+    prepared statement on SQLite. Each value passes through its column type's own bind conversion first
+    (亿元 → 万元, JSON text, SQLite datetimes), so the stored values are the ones a Core insert stores; the
+    per-row parameter handling of Core is what this skips (half of an import's insert time)."""
+    if not rows:
+        return
+    columns = list(rows[0])
+    dialect = conn.dialect
+    processors = [table.c[name].type._cached_bind_processor(dialect) for name in columns]
+    values = [[row[name] if proc is None else proc(row[name]) for name, proc in zip(columns, processors, strict=True)]
+              for row in rows]
+    names = ", ".join(f'"{name}"' for name in columns)
+    driver = conn.connection.driver_connection
+    if dialect.name == "postgresql":
+        with driver.cursor() as cursor, cursor.copy(f'COPY "{table.name}" ({names}) FROM STDIN') as copy:  # type: ignore[union-attr]
+            for value_row in values:
+                copy.write_row(value_row)
+        return
+    cursor = driver.cursor()  # type: ignore[union-attr]
+    try:
+        cursor.executemany(f'INSERT INTO "{table.name}" ({names}) VALUES ({", ".join("?" * len(columns))})', values)
+    finally:
+        cursor.close()
 
 
 def insert_new(session: Session, items: Sequence[tuple[ProjectInput, PlacementSpec]]) -> list[int]:
@@ -68,7 +106,8 @@ def insert_new(session: Session, items: Sequence[tuple[ProjectInput, PlacementSp
     rows = [_project_row(item, place) for item, place in items]
     # Plain executemany (multi-row VALUES batches) and the ids read back by the unique code: RETURNING in
     # parameter order runs one statement per row on SQLite.
-    conn.execute(insert(_PROJECTS), rows)
+    now = utcnow()  # one creation time for the batch
+    _insert(conn, _PROJECTS, [row | {"created_at": now, "updated_at": now} for row in rows])
     by_code = {code: pid for code, pid in conn.execute(select(_PROJECTS.c.code, _PROJECTS.c.id).where(
         _PROJECTS.c.code.in_([row["code"] for row in rows])))}
     ids = [int(by_code[row["code"]]) for row in rows]
@@ -77,7 +116,7 @@ def insert_new(session: Session, items: Sequence[tuple[ProjectInput, PlacementSp
                   "district_code": place.district_code, "zone_code": place.zone_code, "precision": place.precision,
                   "method": place.method, "evidence": place.evidence, "needs_review": place.needs_review}
                  for pid, (_, place) in zip(ids, items, strict=True)]
-    conn.execute(insert(_LOCATIONS), locations)
+    _insert(conn, _LOCATIONS, locations)
     # A new project has exactly one location, its primary.
     by_project = {pid: lid for pid, lid in conn.execute(select(_LOCATIONS.c.project_id, _LOCATIONS.c.id).where(
         _LOCATIONS.c.project_id.in_(ids)))}
@@ -96,16 +135,15 @@ def insert_new(session: Session, items: Sequence[tuple[ProjectInput, PlacementSp
                             for pid, (item, _) in zip(ids, items, strict=True) for s in item.sources]),
     ]
     for table, table_rows in children:
-        if table_rows:
-            conn.execute(insert(table), table_rows)
+        _insert(conn, table, table_rows)
     if history.recording(session):
         change_set = history.current(session) or history.auto_change_set(session)
         if change_set.id is None:
             session.add(change_set)
             session.flush()
-        conn.execute(insert(_CHANGES), [
+        _insert(conn, _CHANGES, [
             {"change_set_id": change_set.id, "project_id": pid, "field": history.CREATED, "old": None,
-             "new": created_document(row, item, place)}
+             "new": created_document(row, item, place), "reverted_by_id": None}
             for pid, row, (item, place) in zip(ids, rows, items, strict=True)])
     stamp.note_written(session, ids)
     return ids

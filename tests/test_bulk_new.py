@@ -4,6 +4,7 @@ change set) and the same data stamp log. Both ways run on the same inputs with t
 from __future__ import annotations
 
 import json
+from datetime import datetime
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -114,6 +115,8 @@ def _write(url: str, geocoder: Geocoder, bulk: bool) -> dict[str, Any]:
         session.commit()
         assert stamp.read(session).counter == before + 1
         ids = {pid: code for pid, code in session.execute(select(Project.id, Project.code))}
+        times = session.execute(select(Project.created_at, Project.updated_at)).all()
+        assert all(isinstance(t, datetime) and t.year >= 2024 for row in times for t in row)
         return _snapshot(session, ids)
 
 
