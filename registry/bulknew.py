@@ -7,10 +7,10 @@ the new project (tests/test_bulk_new.py compares both ways). The data stamp is t
 written, as its after_flush hook would have been."""
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any, cast
 
-from sqlalchemy import Connection, Table, select
+from sqlalchemy import JSON, Connection, Table, select
 from sqlalchemy.orm import Session
 
 from registry import history, stamp
@@ -71,6 +71,16 @@ def created_document(row: dict[str, Any], item: ProjectInput, place: PlacementSp
     return doc
 
 
+def _processor(column: Any, dialect: Any) -> Callable[[Any], Any] | None:
+    """The column type's bind conversion; a JSON column's with its answers for None and [] (most rows' lists)
+    worked out once."""
+    proc: Callable[[Any], Any] | None = column.type._cached_bind_processor(dialect)
+    if proc is None or not isinstance(column.type, JSON):
+        return proc
+    null, empty = proc(None), proc([])
+    return lambda value: null if value is None else (empty if value == [] else proc(value))
+
+
 def _insert(conn: Connection, table: Table, rows: list[dict[str, Any]]) -> None:
     """INSERT rows (every one with the same keys) through the driver: COPY on PostgreSQL, executemany of one
     prepared statement on SQLite. Each value passes through its column type's own bind conversion first
@@ -80,7 +90,7 @@ def _insert(conn: Connection, table: Table, rows: list[dict[str, Any]]) -> None:
         return
     columns = list(rows[0])
     dialect = conn.dialect
-    processors = [table.c[name].type._cached_bind_processor(dialect) for name in columns]
+    processors = [_processor(table.c[name], dialect) for name in columns]
     values = [[row[name] if proc is None else proc(row[name]) for name, proc in zip(columns, processors, strict=True)]
               for row in rows]
     names = ", ".join(f'"{name}"' for name in columns)

@@ -27,6 +27,7 @@ FALSE_WORDS = {"否", "false", "no", "n", "0"}
 DICT_KEYS = {"district": "district_stated", "zone": "zone_stated"}
 TEXT_KEYS = ("code", "name", "kind", "status", "construction_type", "investment_text", "capacity_text",
              "builder", "place_text", "box", "group", "description", "crs")
+_LIST_KEYS = frozenset(("aliases", "partners", "chains", "strategies"))
 LOCATION_KEYS = ("district_stated", "zone_stated", "place_text", "outside_taiyuan", "lon", "lat", "crs")
 
 
@@ -76,12 +77,18 @@ class RowParser:
         self.vocab = vocab
         self.max_cell_chars = max_cell_chars
         self.amount_column = headers.column_of("total_investment")
+        # (index, target, header, dict key) per mapped column, worked out once rather than per cell.
+        self.plan = [(index, target, headers.header_for(target.key), DICT_KEYS.get(target.key, target.key))
+                     for index, target in headers.columns.items()]
 
     def parse(self, number: int, cells: list[Any]) -> ParsedRow:
         row = ParsedRow(number)
-        for index, target in self.headers.columns.items():
-            raw = cells[index] if index < len(cells) else None
-            header = self.headers.header_for(target.key)
+        width = len(cells)
+        for index, target, header, dict_key in self.plan:
+            raw = cells[index] if index < width else None
+            if raw is None or raw == "":  # most cells of a wide sheet: nothing to check
+                row.values[dict_key] = () if target.key in _LIST_KEYS else None
+                continue
             if isinstance(raw, FormulaCell):
                 row.problems.append(Problem(number, header, str(raw), "formula cell: formulas are never evaluated",
                                             "a plain value (type the value, or start the text with ')"))
@@ -99,7 +106,7 @@ class RowParser:
             except (ValueError, TypeError, ArithmeticError, InvalidOperation) as exc:
                 row.problems.append(Problem(number, header, raw, f"unreadable value ({exc})", "a plain value"))
                 continue
-            row.values[DICT_KEYS.get(target.key, target.key)] = value
+            row.values[dict_key] = value
         amount_column = self.amount_column
         if amount_column is not None and row.values.get("total_investment") is not None \
                 and not row.values.get("investment_text"):
@@ -116,7 +123,7 @@ class RowParser:
     def _convert(self, target: Target, raw: Any, number: int, header: str, problems: list[Problem]) -> Any:
         key = target.key
         if raw is None or (isinstance(raw, str) and not raw.strip()):
-            return () if key in ("aliases", "partners", "chains", "strategies") else None
+            return () if key in _LIST_KEYS else None
         if key == "total_investment":
             return self._money(raw, target.scale, number, header, problems)
         if key in ("start_year", "end_year"):
