@@ -15,6 +15,7 @@ from __future__ import annotations
 import argparse
 import csv
 import os
+import sys
 import tempfile
 import time
 from collections.abc import Iterator
@@ -138,15 +139,23 @@ def _anchor(url: str, path: Path) -> tuple[float, float]:
         engine.dispose()
 
 
+def _say(text: str) -> None:
+    """Progress on stderr, so a long run shows its figures as they come."""
+    print(text, file=sys.stderr, flush=True)
+
+
 def run_backend(backend: str, path: Path, n: int, work: Path, settings: Settings) -> Figures:
     figures = Figures()
     with fresh_database(backend, work, "import") as url:
         load_reference(make_engine(url), _settings(url))
         figures.dry_s, figures.dry_cpu, _, _ = _import(url, path, True, n)
+        _say(f"{backend} dry run: {figures.dry_s:.1f} s, CPU {figures.dry_cpu:.1f} s")
         figures.apply_s, figures.apply_cpu, figures.changes, figures.change_sets = _import(url, path, False, n)
+        _say(f"{backend} applied: {figures.apply_s:.1f} s, CPU {figures.apply_cpu:.1f} s")
     with fresh_database(backend, work, "anchor") as url:
         load_reference(make_engine(url), _settings(url))
         figures.anchor_s, figures.anchor_cpu = _anchor(url, path)
+        _say(f"{backend} anchor: {figures.anchor_s:.1f} s, CPU {figures.anchor_cpu:.1f} s")
     return figures
 
 
