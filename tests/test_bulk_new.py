@@ -4,9 +4,9 @@ change set) and the same data stamp log. Both ways run on the same inputs with t
 from __future__ import annotations
 
 import json
-from datetime import datetime
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import datetime
 from typing import Any
 
 import pytest
