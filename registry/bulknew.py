@@ -1,5 +1,6 @@
-"""New projects written in bulk: one multi-row INSERT per table per batch instead of an ORM object graph per
-project (issue 16: the ORM unit of work and the history hook cost ~70 % of an import).
+"""New projects written in bulk: one COPY (PostgreSQL) or executemany (SQLite) per table per batch instead of an
+ORM object graph per project (issue 16: the ORM unit of work and the history hook cost ~70 % of an import,
+benchmarks/results/import_profile_before.txt).
 
 The rows written are the ones `upsert._apply` would have given a new Project, and the history row is the one
 the before_flush hook (registry/history.py) would have recorded: a `_created` change holding `document()` of
@@ -10,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Any, cast
 
-from sqlalchemy import JSON, Connection, Table, select
+from sqlalchemy import JSON, Connection, Table, inspect, select
 from sqlalchemy.orm import Session
 
 from registry import history, stamp
@@ -114,8 +115,7 @@ def insert_new(session: Session, items: Sequence[tuple[ProjectInput, PlacementSp
     session.flush()  # pending ORM work first, so ids and foreign keys are in order
     conn = session.connection()
     rows = [_project_row(item, place) for item, place in items]
-    # Plain executemany (multi-row VALUES batches) and the ids read back by the unique code: RETURNING in
-    # parameter order runs one statement per row on SQLite.
+    # Ids read back by the unique code (RETURNING in parameter order runs one statement per row on SQLite).
     now = utcnow()  # one creation time for the batch
     _insert(conn, _PROJECTS, [row | {"created_at": now, "updated_at": now} for row in rows])
     by_code = {code: pid for code, pid in conn.execute(select(_PROJECTS.c.code, _PROJECTS.c.id).where(
@@ -148,7 +148,7 @@ def insert_new(session: Session, items: Sequence[tuple[ProjectInput, PlacementSp
         _insert(conn, table, table_rows)
     if history.recording(session):
         change_set = history.current(session) or history.auto_change_set(session)
-        if change_set.id is None:
+        if not inspect(change_set).persistent:  # stored only once it records something, as the hook does
             session.add(change_set)
             session.flush()
         _insert(conn, _CHANGES, [
