@@ -37,6 +37,7 @@ ARGS: dict[str, list[str]] = {
     "bench_queries": ["--sizes", "1000,10000,100000", "--backends", "sqlite,postgresql", "--repeat", "15"],
     "bench_load": ["--size", "100000", "--clients", "50", "--duration", "60", "--backends", "sqlite,postgresql"],
     "bench_refresh": ["--n", "100000", "--repeat", "5"],
+    "bench_import": ["--n", "100000"],
 }
 # --quick: every scenario at 10,000 projects (or a tenth of its work), for a check after each change.
 QUICK_ARGS: dict[str, list[str]] = {
@@ -49,6 +50,7 @@ QUICK_ARGS: dict[str, list[str]] = {
     "bench_load": ["--size", "10000", "--clients", "20", "--duration", "10", "--backends", "sqlite,postgresql"],
     "bench_startup": ["--repeat", "3"],
     "bench_refresh": ["--n", "10000", "--repeat", "3"],
+    "bench_import": ["--n", "10000"],
 }
 TIMEOUT_S = 600
 

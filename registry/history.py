@@ -42,6 +42,7 @@ CREATED = "_created"  # one row for a new project: `new` holds its whole first s
 PLACEMENT_ATTRS = ("lon", "lat", "geometry", "input_crs", "place_text", "district_code", "zone_code",
                    "precision", "method", "evidence", "needs_review")
 _SET_KEY, _SEEN_KEY = "kpr_change_set", "kpr_changes"
+_RECORDING = "kpr_history"  # key in Session.info: this session's factory records history (install())
 
 
 def begin(session: Session, kind: str, *, user: UserRecord | None = None, comment: str | None = None,
@@ -151,7 +152,13 @@ def _touched_projects(session: Session) -> list[Project]:
     return list(found.values())
 
 
-def _auto_change_set(session: Session) -> ChangeSet:
+def recording(session: Session) -> bool:
+    """Whether this session records history (made by a factory history.install() was given): writers that
+    bypass the flush (registry/bulknew.py) record their own rows only then, as the hook would."""
+    return bool(session.info.get(_RECORDING))
+
+
+def auto_change_set(session: Session) -> ChangeSet:
     """Writes outside an explicit change set (scripts, ingest-plan) are still recorded, as `system`."""
     return begin(session, "system", comment=" ".join(sys.argv[:3])[:200] or None)
 
@@ -172,7 +179,7 @@ def _record(session: Session, _context: Any, _instances: Any) -> None:
     progress = recorded.flushed_changes(session)
     if not projects and not progress:
         return
-    change_set = current(session) or _auto_change_set(session)
+    change_set = current(session) or auto_change_set(session)
     seen: dict[tuple[int, str], Change] = session.info.setdefault(_SEEN_KEY, {})
     deleted = set(map(id, session.deleted))
     for project, field, old, new in progress:
@@ -201,6 +208,7 @@ def _forget(session: Session, *_: Any) -> None:
 
 def install(factory: sessionmaker[Session]) -> None:
     """Record history for every session this factory makes (idempotent)."""
+    factory.configure(info={**factory.kw.get("info", {}), _RECORDING: True})
     for name, listener in (("before_flush", _record), ("after_commit", _forget), ("after_rollback", _forget)):
         event.listen(factory, name, listener)  # each factory is new: no id()-keyed contains() guard
 

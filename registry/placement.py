@@ -10,4 +10,4 @@ from registry.records import Placer
 
 def default_placer(session: Session, settings: Settings) -> Placer:
     """The geocoder over the configured geodata: coordinates win, then place words, then the name."""
-    return Geocoder.from_settings(settings).place_project
+    return Geocoder.from_settings(settings)  # callable, and places many at once (place_many)

@@ -104,6 +104,17 @@ def _note_touched(session: Session) -> None:
         touched.add(project_id)
 
 
+def note_written(session: Session, project_ids: list[int]) -> None:
+    """Rows of these projects were written on the session's connection without a flush (registry/bulknew.py):
+    count them as the after_flush hook counts flushed rows, so the commit bumps the stamp and logs them."""
+    if not project_ids:
+        return
+    session.info[_DIRTY] = True
+    touched = session.info.setdefault(_TOUCHED, set())
+    if touched is not None:
+        touched.update(project_ids)
+
+
 def _after_flush(session: Session, _context: UOWTransaction) -> None:
     # After a flush the session still lists what it flushed as new/dirty/deleted (with their ids).
     if _changes_data(session):

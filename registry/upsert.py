@@ -78,6 +78,7 @@ def apply_project_dicts(
     placer: Placer | None = None,
     skip_invalid: bool = False,
     protected: Mapping[str, frozenset[str]] | None = None,
+    bulk_new: bool = False,
 ) -> ApplyReport:
     """Validate every dict; all-or-nothing unless skip_invalid (then bad rows are listed, good ones applied)."""
     raws = list(enumerate(dicts, start=1))
@@ -94,17 +95,24 @@ def apply_project_dicts(
     if problems and not skip_invalid:
         raise InvalidRecord("; ".join(str(p) for p in problems))
     report = upsert_projects(session, [item for row, item in valid if row not in bad_rows], placer=placer,
-                             protected=protected)
+                             protected=protected, bulk_new=bulk_new)
     report.skipped = problems
     return report
 
 
+def place_all(placer: Placer, items: Sequence[ProjectInput]) -> list[PlacementSpec]:
+    """Every item's placement, in one call when the placer places many at once (the geocoder does)."""
+    many = getattr(placer, "place_many", None)
+    return list(many(items)) if many is not None else [placer(item) for item in items]
+
+
 def upsert_projects(
     session: Session, items: Sequence[ProjectInput], *, placer: Placer | None = None,
-    protected: Mapping[str, frozenset[str]] | None = None,
+    protected: Mapping[str, frozenset[str]] | None = None, bulk_new: bool = False,
 ) -> ApplyReport:
     """Create or update; `protected` names, per code, fields a person edited that this source must not undo
-    (history field names: name, status, placement, chains …)."""
+    (history field names: name, status, placement, chains …). `bulk_new`: new projects are inserted in bulk
+    (registry/bulknew.py: the same rows and history, without an ORM object per row)."""
     placer = placer or stated_placement
     existing = {
         p.code: p
@@ -116,18 +124,27 @@ def upsert_projects(
         )
     }
     report = ApplyReport()
-    for item in items:
+    places = place_all(placer, items)
+    fresh: list[tuple[ProjectInput, PlacementSpec]] = []
+    for item, place in zip(items, places, strict=True):
         project = existing.get(item.code)
-        if project is None:
+        if project is None and bulk_new:
+            fresh.append((item, place))
+            report.created.append(item.code)
+        elif project is None:
             project = Project(code=item.code, aliases=[], partners=[], status="unknown")
             session.add(project)
-            _apply(project, item, placer(item))
+            _apply(project, item, place)
             report.created.append(item.code)
-        elif _apply(project, item, placer(item), keep=(protected or {}).get(item.code, frozenset())):
+        elif _apply(project, item, place, keep=(protected or {}).get(item.code, frozenset())):
             report.updated.append(item.code)
         else:
             report.unchanged.append(item.code)
     session.flush()
+    if fresh:
+        from registry.bulknew import insert_new  # imports this module
+
+        insert_new(session, fresh)
     return report
 
 

@@ -14,9 +14,11 @@ from registry.geocode.gazetteer import Entry, Gazetteer, Match, normalise
 from registry.geocode.sites import Site, load_sites
 from registry.geocode.villages import Village, load_villages
 from registry.geodata import load_admin_units, load_strategies, load_zones
-from registry.locate import DistrictIndex
+from registry.locate import DistrictIndex, Located
 from registry.placecheck import crs_problems
 from registry.records import Placement, PlacementSpec, ProjectInput
+
+TEXT_CACHE = 200_000  # texts kept placed; a larger import starts the cache again
 
 
 @dataclass(frozen=True)
@@ -45,6 +47,9 @@ class Geocoder:
         where = index.locate([p[1] for p in pointed], [p[2] for p in pointed]) if pointed else None
         self.town_point_ok = {v.code: where is not None and str(where.district[i]) == v.county
                               for i, (v, _lon, _lat) in enumerate(pointed)}
+        # Text → placement: a text always places the same way (the layers never change after __init__), and an
+        # import repeats the same place words on many rows.
+        self._texts: dict[str, Placement] = {}
 
     @classmethod
     def from_settings(cls, settings: Settings) -> Geocoder:
@@ -68,6 +73,14 @@ class Geocoder:
 
     # -- text ---------------------------------------------------------------------------------------
     def geocode_text(self, text: str) -> Placement:
+        found = self._texts.get(text)
+        if found is None:
+            if len(self._texts) >= TEXT_CACHE:
+                self._texts.clear()
+            found = self._texts[text] = self._geocode_text(text)
+        return found
+
+    def _geocode_text(self, text: str) -> Placement:
         clean = normalise(text)
         matches = self._villages_of_ours(self.gazetteer.scan(clean))
         named_sites = list(dict.fromkeys(m.entry.code for m in matches if m.entry.kind == "site"))
@@ -197,18 +210,15 @@ class Geocoder:
     # -- points -------------------------------------------------------------------------------------
     def geocode_point(self, lon: float, lat: float, input_crs: str = "wgs84", text: str | None = None,
                       stated_district: str | None = None) -> Placement:
-        try:
-            system = crs.normalize_crs(input_crs)
-        except ValueError as exc:
-            raise InvalidRecord(str(exc)) from None
-        problems = crs.check_lonlat(lon, lat, region=None)
-        if problems:
-            raise InvalidRecord("; ".join(problems))
-        w_lon, w_lat = crs.to_wgs84(float(lon), float(lat), system)
-        w_lon, w_lat = round(float(w_lon), 7), round(float(w_lat), 7)
-        found = self.index.locate([w_lon], [w_lat])
-        district = str(found.district[0]) or None
-        zone = str(found.zone[0]) or None
+        system, w_lon, w_lat = _to_wgs84(lon, lat, input_crs)
+        return self._point(lon, lat, system, w_lon, w_lat, self.index.locate([w_lon], [w_lat]), 0, text,
+                           stated_district)
+
+    def _point(self, lon: float, lat: float, system: str, w_lon: float, w_lat: float, found: Located, i: int,
+               text: str | None, stated_district: str | None) -> Placement:
+        """The placement of point i of `found` (index.locate of the WGS-84 points)."""
+        district = str(found.district[i]) or None
+        zone = str(found.zone[i]) or None
         taiyuan = bool(district and district.startswith("1401"))
         evidence = f"坐标（{system} → WGS-84 {w_lon:.6f}, {w_lat:.6f}）落在 {self._name(district) or '已知区县之外'}"
         if zone:
@@ -222,7 +232,7 @@ class Geocoder:
             conflicts += crs_problems(self.index, float(lon), float(lat), system, expected[0])
         return Placement(
             district_code=district, district=self._name(district), zone_code=zone, zone=self._name(zone),
-            corridors=tuple(found.corridor_codes(0)), lon=w_lon, lat=w_lat,
+            corridors=tuple(found.corridor_codes(i)), lon=w_lon, lat=w_lat,
             precision=1 if taiyuan else 6, method="given_coordinates", evidence=evidence,
             needs_review=bool(conflicts) or district is None, districts=(district,) if district else (),
             outside_taiyuan=not taiyuan, input_crs=system, conflicts=tuple(conflicts),
@@ -231,13 +241,25 @@ class Geocoder:
     # -- projects -----------------------------------------------------------------------------------
     def place_project(self, item: ProjectInput) -> PlacementSpec:
         """Where a project is: its coordinates when given, else its place words and name."""
-        text = " ".join(t for t in (item.place_text, item.name) if t)
-        if item.lon is not None and item.lat is not None:
-            placement = self.geocode_point(item.lon, item.lat, item.crs or "wgs84", text, item.district_stated)
-        else:
-            placement = self.geocode_text(text)
-            placement = self._with_stated(item, placement)
-        return to_spec(placement, item.place_text)
+        return self.place_many([item])[0]
+
+    __call__ = place_project  # a Placer (registry/upsert.py) that also places many at once
+
+    def place_many(self, items: Sequence[ProjectInput]) -> list[PlacementSpec]:
+        """place_project of each item; the given points are located in one vectorised call."""
+        points = [(i, item, *_to_wgs84(item.lon, item.lat, item.crs or "wgs84")) for i, item in enumerate(items)
+                  if item.lon is not None and item.lat is not None]
+        found = self.index.locate([p[3] for p in points], [p[4] for p in points]) if points else None
+        out: list[PlacementSpec | None] = [None] * len(items)
+        for k, (i, item, system, w_lon, w_lat) in enumerate(points):
+            assert found is not None and item.lon is not None and item.lat is not None
+            placement = self._point(item.lon, item.lat, system, w_lon, w_lat, found, k, _text_of(item),
+                                    item.district_stated)
+            out[i] = to_spec(placement, item.place_text)
+        for i, item in enumerate(items):
+            if out[i] is None:
+                out[i] = to_spec(self._with_stated(item, self.geocode_text(_text_of(item))), item.place_text)
+        return [spec for spec in out if spec is not None]
 
     def _with_stated(self, item: ProjectInput, placement: Placement) -> Placement:
         """The parser's explicit statements (district/zone named for the site, outside Taiyuan) take part:
@@ -301,6 +323,23 @@ class Geocoder:
 
     def _name(self, code: str | None) -> str | None:
         return self.names.get(code, code) if code else None
+
+
+def _text_of(item: ProjectInput) -> str:
+    return " ".join(t for t in (item.place_text, item.name) if t)
+
+
+def _to_wgs84(lon: float, lat: float, input_crs: str) -> tuple[str, float, float]:
+    """(system, WGS-84 lon, lat rounded to 1 cm); InvalidRecord for an unknown system or a bad pair."""
+    try:
+        system = crs.normalize_crs(input_crs)
+    except ValueError as exc:
+        raise InvalidRecord(str(exc)) from None
+    problems = crs.check_lonlat(lon, lat, region=None)
+    if problems:
+        raise InvalidRecord("; ".join(problems))
+    w_lon, w_lat = crs.to_wgs84(float(lon), float(lat), system)
+    return system, round(float(w_lon), 7), round(float(w_lat), 7)
 
 
 def _depth(code: str, parents: Mapping[str, str | None]) -> int:

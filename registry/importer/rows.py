@@ -80,12 +80,18 @@ class RowParser:
         self.vocab = vocab
         self.max_cell_chars = max_cell_chars
         self.amount_column = headers.column_of("total_investment")
+        # (index, target, header, dict key) per mapped column, worked out once rather than per cell.
+        self.plan = [(index, target, headers.header_for(target.key), DICT_KEYS.get(target.key, target.key))
+                     for index, target in headers.columns.items()]
 
     def parse(self, number: int, cells: list[Any]) -> ParsedRow:
         row = ParsedRow(number)
-        for index, target in self.headers.columns.items():
-            raw = cells[index] if index < len(cells) else None
-            header = self.headers.header_for(target.key)
+        width = len(cells)
+        for index, target, header, dict_key in self.plan:
+            raw = cells[index] if index < width else None
+            if raw is None or raw == "":  # most cells of a wide sheet: nothing to check
+                row.values[dict_key] = () if target.key in _LISTS else None
+                continue
             if isinstance(raw, FormulaCell):
                 row.problems.append(Problem(number, header, str(raw), "formula cell: formulas are never evaluated",
                                             "a plain value (type the value, or start the text with ')"))
@@ -103,7 +109,7 @@ class RowParser:
             except (ValueError, TypeError, ArithmeticError, InvalidOperation) as exc:
                 row.problems.append(Problem(number, header, raw, f"unreadable value ({exc})", "a plain value"))
                 continue
-            row.values[DICT_KEYS.get(target.key, target.key)] = value
+            row.values[dict_key] = value
         amount_column = self.amount_column
         if amount_column is not None and row.values.get("total_investment") is not None \
                 and not row.values.get("investment_text"):

@@ -5,7 +5,7 @@ problem (or on --dry-run), so a failed import changes nothing. Rows are streamed
 is cleared after each, so memory stays bounded for very large files."""
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from itertools import islice
 from pathlib import Path
 from typing import Any
@@ -25,7 +25,7 @@ from registry.importer.report import ImportReport, LikelyDuplicate
 from registry.importer.rows import DICT_KEYS, LOCATION_KEYS, ParsedRow, RowParser
 from registry.models import DataVersion, Project
 from registry.records import PlacementSpec, Placer, ProjectInput
-from registry.upsert import apply_project_dicts
+from registry.upsert import apply_project_dicts, place_all
 from registry.validate import validate_project
 from registry.vocabulary import Vocabulary
 
@@ -179,10 +179,8 @@ class _Run:
         return ok
 
     def _apply(self, dicts: list[dict[str, Any]], numbers: list[int], keep: dict[str, PlacementSpec]) -> None:
-        def place(item: ProjectInput) -> PlacementSpec:
-            return keep.get(item.code) or self.placer(item)
-
-        result = apply_project_dicts(self.session, dicts, placer=place, skip_invalid=True)
+        result = apply_project_dicts(self.session, dicts, placer=_KeepOrPlace(keep, self.placer), skip_invalid=True,
+                                     bulk_new=True)
         for p in result.skipped:
             number = numbers[p.row - 1] if p.row else None
             key = p.field.split("[")[0]
@@ -191,6 +189,21 @@ class _Run:
         self.report.created += result.created
         self.report.updated += result.updated
         self.report.unchanged += result.unchanged
+
+
+class _KeepOrPlace:
+    """The kept placement of a row that leaves its location as exported, else the placer's (many at once)."""
+
+    def __init__(self, keep: dict[str, PlacementSpec], placer: Placer) -> None:
+        self.keep, self.placer = keep, placer
+
+    def __call__(self, item: ProjectInput) -> PlacementSpec:
+        return self.keep.get(item.code) or self.placer(item)
+
+    def place_many(self, items: Sequence[ProjectInput]) -> list[PlacementSpec]:
+        todo = [item for item in items if item.code not in self.keep]
+        placed = dict(zip((id(item) for item in todo), place_all(self.placer, todo), strict=True))
+        return [self.keep.get(item.code) or placed[id(item)] for item in items]
 
 
 def _same(key: str, new: Any, old: Any) -> bool:
