@@ -427,12 +427,12 @@ def fetch_rows(session: Session, rf: ResolvedFilter, *, sort: str | None = None,
         position = {int(pid): i for i, pid in enumerate(ids)}
         names = Names(session)
         projects = session.scalars(_with_children(select(Project).where(Project.id.in_(list(position)))))
-        return [project_row(p, names) for p in sorted(projects, key=lambda p: position[p.id])]
+        return [project_row(p, names, rf.progress_rule) for p in sorted(projects, key=lambda p: position[p.id])]
     stmt = _with_children(select_projects(rf, sort)).offset(offset)
     if limit is not None:
         stmt = stmt.limit(limit)
     names = Names(session)
-    return [project_row(p, names) for p in session.scalars(stmt)]
+    return [project_row(p, names, rf.progress_rule) for p in session.scalars(stmt)]
 
 
 def iter_rows(session: Session, rf: ResolvedFilter, *, sort: str | None = None,
@@ -446,7 +446,7 @@ def iter_rows(session: Session, rf: ResolvedFilter, *, sort: str | None = None,
         part = ids[start:start + chunk]
         by_id = {p.id: p for p in session.scalars(_with_children(select(Project).where(Project.id.in_(part))))}
         for pid in part:
-            yield project_row(by_id[pid], names)
+            yield project_row(by_id[pid], names, rf.progress_rule)
         session.expunge_all()
 
 

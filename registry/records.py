@@ -135,7 +135,8 @@ class Names:
         self.strategies = dict(session.execute(select(Strategy.code, Strategy.name)).all())
 
 
-def project_row(project: Project, names: Names) -> ProjectRow:
+def project_row(project: Project, names: Names, rule: Rule | None = None) -> ProjectRow:
+    """`rule`: pass it when building many rows (reading it from the environment per row costs more than the row)."""
     locations = tuple(
         LocationRow(
             geometry=json.loads(loc.geometry) if loc.geometry else None,
@@ -197,7 +198,7 @@ def project_row(project: Project, names: Names) -> ProjectRow:
                       for s in project.sources),
         version=project.version,
         needs_review=any(loc.needs_review for loc in project.locations),
-        progress=progress_rows(project),
+        progress=progress_rows(project, rule),
     )
 
 
