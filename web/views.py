@@ -4,6 +4,7 @@ from __future__ import annotations
 import io
 import json
 import re
+from collections.abc import Callable
 from typing import Any
 from urllib.parse import urlencode
 
@@ -72,8 +73,19 @@ def _list_context(session: Session, args: MultiDict[str, str]) -> dict[str, Any]
         "rows": rows, "totals": found.totals(), "facets": facets, "filter_words": describe(rf),
         "params": form.params, "form": form, "keep": keep, "page": page, "page_size": PAGE_SIZE, "sort": sort,
         "columns": LIST_COLUMNS, "group_by": group_by, "vocab": rf.vocab, "form_action": url_for("kpr.projects_page"),
-        "progress_month": rf.progress_month,
+        "progress_month": rf.progress_month, "project_href": _project_href(),
     }
+
+
+# Characters a URL path segment keeps as they are: a code of only these needs no url_for of its own.
+_PLAIN_CODE = re.compile(r"[A-Za-z0-9._~-]+")
+
+
+def _project_href() -> Callable[[str], str]:
+    """url_for('kpr.project_page', code=…) for the page's 50 rows, building the URL once, not per row."""
+    marker = "KPRCODE"
+    prefix = url_for("kpr.project_page", code=marker).removesuffix(marker)
+    return lambda code: prefix + code if _PLAIN_CODE.fullmatch(code) else url_for("kpr.project_page", code=code)
 
 
 @bp.get("/projects")

@@ -6,8 +6,10 @@ investment ÷ year-to-date plan, where the plan is the annual plan spread evenly
 正常. No annual plan (or a zero one) or no completed figure is 未填报. Compared exactly, in integers."""
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import lru_cache
 
 from registry.config import Settings
 
@@ -22,8 +24,9 @@ class Rule:
 
     @classmethod
     def from_settings(cls, settings: Settings | None = None) -> Rule:
-        s = settings or Settings.from_env()
-        return cls(ahead=s.progress_ahead, behind=s.progress_behind)
+        if settings is None:
+            return _rule_from_env(os.environ.get("KPR_PROGRESS_AHEAD"), os.environ.get("KPR_PROGRESS_BEHIND"))
+        return cls(ahead=settings.progress_ahead, behind=settings.progress_behind)
 
     def describe(self) -> str:
         """The rule in words, for every page and sheet that shows a class."""
@@ -44,3 +47,11 @@ class Rule:
         if done < self.behind * due:
             return BEHIND
         return NORMAL
+
+
+@lru_cache(maxsize=16)
+def _rule_from_env(ahead: str | None, behind: str | None) -> Rule:
+    """The rule the environment gives, read in full (Settings.from_env) only when these two variables change:
+    every list request needs the rule, and reading all settings cost more than the rest of its row work."""
+    s = Settings.from_env()
+    return Rule(ahead=s.progress_ahead, behind=s.progress_behind)
