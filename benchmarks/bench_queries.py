@@ -101,10 +101,11 @@ def server(argv: Sequence[str], port: int, env: Mapping[str, str] | None = None,
     proc = subprocess.Popen(list(argv), cwd=REPO, env={**os.environ, **(env or {})}, stdout=log,
                             stderr=subprocess.STDOUT, start_new_session=True)
     try:
-        deadline = time.monotonic() + 60
+        # The ready request builds the facet index at 100k projects: minutes on a loaded 2-core machine.
+        deadline = time.monotonic() + 600
         while True:
             try:
-                if httpx.get(f"http://127.0.0.1:{port}{ready_path}", timeout=30).status_code < 500:
+                if httpx.get(f"http://127.0.0.1:{port}{ready_path}", timeout=300).status_code < 500:
                     break
             except httpx.HTTPError:
                 pass
@@ -279,7 +280,8 @@ def main() -> None:
         for size in sizes:
             for backend in backends:
                 results.append(measure(size, backend, Path(tmp), args.repeat, args.workers))
-                print(f"measured {size:,} on {backend}", file=sys.stderr, flush=True)
+                # Each result as soon as it is measured: a later failure does not lose it.
+                print(f"measured {size:,} on {backend}\n{report(results[-1:], args)}", file=sys.stderr, flush=True)
     print(report(results, args))
 
 
