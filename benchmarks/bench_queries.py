@@ -221,7 +221,7 @@ def report(results: Sequence[Measured], args: argparse.Namespace) -> str:
              f"{args.repeat} requests per filter, {len(CASES)} filters)\n"),
              ("One client, requests in sequence; milliseconds from request to last byte. Datasette (same SQLite "
              "file, table page with 3 column facets, 50 rows) is the anchor; ratio = Datasette p95 / ours p95 "
-             "(>1: ours faster). Target: p95 ≤ 50 ms at 100k on both databases.\n"),
+             "(>1: ours faster). Target (issue 16): p95 ≤ 30 ms at 100k on both databases.\n"),
              ("The list page answers from an in-memory facet index rebuilt when the data changes; the first request "
               "after a change pays its build (column 'index build', per server worker), excluded from the "
               "percentiles.\n"),
