@@ -193,6 +193,8 @@ def measure(backend: str, args: argparse.Namespace, workdir: Path) -> list[MixRe
                 timeout = 120 if mix == "pages" else 900
                 tally, seconds, peak = run_mix(base, proc.pid, urls, clients, args.duration, timeout)
                 out.append(MixResult(backend, mix, clients, urls, seconds, tally, peak))
+                # Each mix's table as soon as it is measured: a later failure or interruption does not lose it.
+                print(report(out[-1:], args), file=sys.stderr, flush=True)
                 print(f"{backend} {mix}: {sum(map(len, tally.latencies.values()))} answers in {seconds:.0f} s",
                       file=sys.stderr, flush=True)
     return out
