@@ -169,12 +169,15 @@ def warm_up(base: str, pid: int, args: argparse.Namespace) -> None:
     worker takes a connection is not ours to choose, so the pages mix runs in rounds of --warmup seconds
     until a round has no answer slower than WARM_MS (no worker still building), at most 10 rounds."""
     urls = available(base, MIXES["pages"])
+    before = float("inf")
     for _ in range(10):
         tally, _, _ = run_mix(base, pid, urls, args.clients, args.warmup, 300)
         slowest = max((ms for values in tally.latencies.values() for ms in values), default=0.0)
         print(f"warm-up round: slowest answer {slowest:.0f} ms", file=sys.stderr, flush=True)
-        if slowest < WARM_MS and not tally.errors:
+        # Fast enough, or no faster than the round before: queueing under load, not a build, is left.
+        if not tally.errors and (slowest < WARM_MS or slowest > 0.8 * before):
             return
+        before = slowest
 
 
 def measure(backend: str, args: argparse.Namespace, workdir: Path) -> list[MixResult]:
