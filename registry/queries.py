@@ -341,11 +341,11 @@ def fetch_rows(session: Session, rf: ResolvedFilter, *, sort: str | None = None,
     if ids is not None:
         position = {int(pid): i for i, pid in enumerate(ids)}
         projects = session.scalars(_with_children(select(Project).where(Project.id.in_(list(position)))))
-        return [project_row(p, rf.vocab) for p in sorted(projects, key=lambda p: position[p.id])]
+        return [project_row(p, rf.vocab, rf.progress_rule) for p in sorted(projects, key=lambda p: position[p.id])]
     stmt = _with_children(select_projects(rf, sort)).offset(offset)
     if limit is not None:
         stmt = stmt.limit(limit)
-    return [project_row(p, rf.vocab) for p in session.scalars(stmt)]
+    return [project_row(p, rf.vocab, rf.progress_rule) for p in session.scalars(stmt)]
 
 
 def iter_rows(session: Session, rf: ResolvedFilter, *, sort: str | None = None,
@@ -358,7 +358,7 @@ def iter_rows(session: Session, rf: ResolvedFilter, *, sort: str | None = None,
         part = ids[start:start + chunk]
         by_id = {p.id: p for p in session.scalars(_with_children(select(Project).where(Project.id.in_(part))))}
         for pid in part:
-            yield project_row(by_id[pid], rf.vocab)
+            yield project_row(by_id[pid], rf.vocab, rf.progress_rule)
         session.expunge_all()
 
 

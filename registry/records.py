@@ -250,7 +250,8 @@ class ProjectRow:
         return data
 
 
-def project_row(project: Project, vocab: Vocabulary) -> ProjectRow:
+def project_row(project: Project, vocab: Vocabulary, rule: Rule | None = None) -> ProjectRow:
+    """`rule`: pass it when building many rows (working it out per row costs more than the row)."""
     districts, zones = vocab.names("districts"), vocab.names("zones")
     chains, strategies = vocab.names("chains"), vocab.names("strategies")
     locations = tuple(
@@ -297,7 +298,7 @@ def project_row(project: Project, vocab: Vocabulary) -> ProjectRow:
         sources=tuple(SourceRef(s.document, s.line, s.box, s.excerpt, plan_title(s.document))
                       for s in project.sources),
         needs_review=any(loc.needs_review for loc in project.locations),
-        progress=progress_rows(project),
+        progress=progress_rows(project, rule),
     )
 
 

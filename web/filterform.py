@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from functools import cached_property
 from typing import TypeVar
 from urllib.parse import urlencode
 
@@ -21,6 +22,7 @@ Params = list[tuple[str, str]]
 # Facet key → URL parameter, in the order the form shows them.
 FIELDS = (("strategies", "strategy"), ("districts", "district"), ("zones", "zone"), ("chains", "chain"),
           ("statuses", "status"), ("kinds", "kind"), ("corridors", "corridor"), ("progress_classes", "progress_class"))
+PARAM_OF = dict(FIELDS)
 
 
 @dataclass(frozen=True)
@@ -65,13 +67,19 @@ class FilterForm:
     progress_shown: str = ""  # the month the classes refer to, asked or newest
 
     def is_chosen(self, key: str, code: str) -> bool:
-        return (dict(FIELDS)[key], code) in self.params
+        return (PARAM_OF[key], code) in self.params
+
+    @cached_property
+    def _params_query(self) -> str:
+        return query(self.params)
 
     def toggle(self, key: str, code: str, keep: Params | None = None) -> str:
-        """The query for clicking a facet value: add it, or remove it when it is already chosen."""
-        pair = (dict(FIELDS)[key], code)
-        rest = [p for p in self.params if p != pair]
-        return query(rest + list(keep or []) if pair in self.params else [*self.params, pair, *(keep or [])])
+        """The query for clicking a facet value: add it, or remove it when it is already chosen. A list page
+        has ~100 facet links: the page's own parameters are encoded once, not once per link."""
+        pair = (PARAM_OF[key], code)
+        if pair in self.params:
+            return query([p for p in self.params if p != pair] + list(keep or []))
+        return "&".join(part for part in (self._params_query, query([pair, *(keep or [])])) if part)
 
 
 def query(params: Sequence[tuple[str, str]]) -> str:

@@ -4,6 +4,7 @@ from __future__ import annotations
 import io
 import json
 import re
+from collections.abc import Callable
 from typing import Any
 from urllib.parse import urlencode
 
@@ -32,6 +33,7 @@ from registry.vocabulary import Vocabulary, progress_word
 from web import assets, filterform, maps
 from web.auth import can
 from web.i18n import STRINGS, current_lang
+from web.listcache import ListStatic
 from web.progress_chart import render_progress_svg, year_rows
 from web.request_filter import request_filter
 from web.session import as_of_day, cache, get_session
@@ -49,27 +51,42 @@ def _page(args: MultiDict[str, str]) -> int:
 
 def _list_context(session: Session, args: MultiDict[str, str]) -> dict[str, Any]:
     """Everything the list page shows for these query arguments; BadFilterValue names a value it cannot use."""
-    rf = resolve(session, request_filter(args))
+    index = cache("kpr_facet_index").get(session)
+    # Vocabulary, months and shown rows are the same for every request at this stamp (web/listcache.py).
+    static = cache("kpr_list_static").get(None, index.stamp, lambda: ListStatic(session))
+    rf = resolve(session, request_filter(args), static.vocab)
     sort = (args.get("sort") or "code").strip() or "code"
     parse_sort(sort)
     group_by = maps.check_group_by(args.get("group_by"))
     page = _page(args)
-    found = cache("kpr_facet_index").get(session).evaluate(rf)
+    found = index.evaluate(rf)
     offset = (page - 1) * PAGE_SIZE
     page_ids = found.page_ids(sort, offset, PAGE_SIZE, session)
     if page_ids is not None:  # the index knows the order: load just this page's rows
-        rows = fetch_rows(session, rf, sort=sort, ids=[int(i) for i in page_ids])
+        rows = static.rows([int(i) for i in page_ids], rf.progress_rule,
+                           lambda ids: fetch_rows(session, rf, sort=sort, ids=ids))
     else:
         rows = fetch_rows(session, rf, sort=sort, limit=PAGE_SIZE, offset=offset)
     facets = found.facets()
     keep = [(k, v) for k, v in (("sort", sort), ("group_by", group_by)) if v not in ("code", "chain")]
-    form = filterform.build(rf, facets, keep, filterform.progress_months(session))
+    form = filterform.build(rf, facets, keep, static.months)
     return {
         "rows": rows, "totals": found.totals(), "facets": facets, "filter_words": describe(rf),
         "params": form.params, "form": form, "keep": keep, "page": page, "page_size": PAGE_SIZE, "sort": sort,
         "columns": LIST_COLUMNS, "group_by": group_by, "vocab": rf.vocab, "form_action": url_for("kpr.projects_page"),
-        "progress_month": rf.progress_month,
+        "progress_month": rf.progress_month, "project_href": _project_href(),
     }
+
+
+# Characters a URL path segment keeps as they are: a code of only these needs no url_for of its own.
+_PLAIN_CODE = re.compile(r"[A-Za-z0-9._~-]+")
+
+
+def _project_href() -> Callable[[str], str]:
+    """url_for('kpr.project_page', code=…) for the page's 50 rows, building the URL once, not per row."""
+    marker = "KPRCODE"
+    prefix = url_for("kpr.project_page", code=marker).removesuffix(marker)
+    return lambda code: prefix + code if _PLAIN_CODE.fullmatch(code) else url_for("kpr.project_page", code=code)
 
 
 @bp.get("/projects")

@@ -51,3 +51,4 @@ class Rule:
         if done < self.behind * due:
             return BEHIND
         return NORMAL
+
