@@ -10,8 +10,8 @@ from collections.abc import Callable, Sequence
 from sqlalchemy.orm import Session
 
 from registry.progress.classify import Rule
-from registry.vocabulary import Vocabulary
 from registry.records import ProjectRow
+from registry.vocabulary import Vocabulary
 from web import filterform
 
 ROWS_KEPT = 2000  # ~40 pages of rows per worker; a row is a few kB
