@@ -65,7 +65,7 @@ def test_libreoffice_reads_the_export(db_session: Session, tmp_path: Path) -> No
         assert cells["code"] == row.code and cells["name"] == row.name  # formula-like names stay text
         amount = cells["total_investment"].replace(",", "")
         assert (Decimal(amount) if amount else None) == row.total_investment
-        expected = next(c for c in PROJECT_COLUMNS if c.key == "builder").get(row, context.labels)
+        expected = next(c for c in PROJECT_COLUMNS if c.key == "builder").get(row, context.vocab)
         assert cells["builder"] == (expected or "")
 
 
