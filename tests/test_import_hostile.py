@@ -11,7 +11,7 @@ from click.testing import CliRunner
 from sqlalchemy.orm import Session
 
 from registry.cli import main
-from registry.importer.errors import FileTooLarge, ImportRefused
+from registry.errors import FileTooLarge, ImportRefused
 from registry.importer.limits import Limits
 from registry.importer.precheck import check_upload, check_upload_size, count_sheet_rows
 from registry.importer.run import import_file

@@ -11,8 +11,8 @@ from sqlalchemy.orm import Session
 from registry import migrate
 from registry.cli import main
 from registry.db import make_engine
+from registry.errors import ImportRefused
 from registry.export import build_context, export_rows
-from registry.importer.errors import ImportRefused
 from registry.importer.precheck import check_upload
 from registry.importer.run import import_file
 from registry.queries import ProjectFilter, iter_rows, resolve

@@ -25,10 +25,9 @@ from flask import (
 from werkzeug.wrappers import Response as WerkzeugResponse
 
 from registry import history
-from registry.errors import NotFound
+from registry.errors import FileTooLarge, ImportRefused, NotFound
 from registry.export import MIMETYPES, build_context, export_rows
 from registry.historyview import change_rows
-from registry.importer.errors import FileTooLarge, ImportRefused
 from registry.importer.limits import Limits
 from registry.importer.precheck import check_upload, check_upload_size
 from registry.importer.report import ImportReport, write_report_xlsx

@@ -17,7 +17,7 @@ from typing import Any
 from flask import Response, current_app, redirect, render_template, request, send_file, url_for
 from werkzeug.wrappers import Response as WerkzeugResponse
 
-from registry.importer.errors import ImportRefused
+from registry.errors import ImportRefused
 from registry.importer.limits import Limits
 from registry.progress.files import write_report
 from registry.progress.run import ProgressReport, import_progress

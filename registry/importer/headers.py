@@ -6,8 +6,8 @@ import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from registry.errors import ImportRefused
 from registry.fields import FIELDS, Field
-from registry.importer.errors import ImportRefused
 
 
 @dataclass(frozen=True)

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
 
-from registry.importer.errors import FileTooLarge
+from registry.errors import FileTooLarge
 from registry.importer.limits import DEFAULT_LIMITS, Limits
 
 CHUNK = 1 << 16

@@ -18,8 +18,7 @@ from typing import Any
 
 from openpyxl.cell.read_only import EMPTY_CELL
 
-from registry.errors import KprError
-from registry.importer.errors import FileTooLarge, ImportRefused
+from registry.errors import FileTooLarge, ImportRefused, KprError
 from registry.importer.limits import DEFAULT_LIMITS, Limits
 from registry.importer.precheck import count_csv_records, count_sheet_rows
 

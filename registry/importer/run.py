@@ -15,8 +15,7 @@ from sqlalchemy.orm import Session
 from registry import history
 from registry.config import Settings
 from registry.crs import normalize_crs
-from registry.errors import Problem
-from registry.importer.errors import FileTooLarge
+from registry.errors import FileTooLarge, Problem
 from registry.importer.existing import Existing, NameIndex, load_existing, new_code
 from registry.importer.headers import HeaderMap, map_headers
 from registry.importer.limits import DEFAULT_LIMITS, Limits
