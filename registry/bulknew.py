@@ -14,7 +14,7 @@ from typing import Any, cast
 from sqlalchemy import JSON, Connection, Table, inspect, select
 from sqlalchemy.orm import Session
 
-from registry import history, stamp
+from registry import history, plannerstats, stamp
 from registry.capacity import parse_capacity
 from registry.fields import STORED
 from registry.models import (
@@ -158,4 +158,5 @@ def insert_new(session: Session, items: Sequence[tuple[ProjectInput, PlacementSp
              "new": created_document(row, item, place), "reverted_by_id": None}
             for pid, row, (item, place) in zip(ids, rows, items, strict=True)])
     stamp.note_written(session, ids)
+    plannerstats.note_rows_written(session, len(ids))
     return ids

@@ -134,3 +134,20 @@ def test_geocoder_places_many_as_one_by_one(geocoder: Geocoder) -> None:
 
     items = [item for item, _ in (validate_project(d) for d in DICTS) if item is not None]
     assert geocoder.place_many(items) == [geocoder.place_project(item) for item in items]
+
+
+@pytest.mark.parametrize("backend", ["postgresql"], indirect=True)
+def test_a_large_load_refreshes_the_planner_statistics(databases: Databases, backend: str,
+                                                          geocoder: Geocoder) -> None:
+    """PostgreSQL: a load of thousands of new projects in one transaction refreshes the planner's statistics
+    while the rows are still uncommitted. Without it the planner took the growing table for empty and the
+    import's lookups by code scanned every row against the batch's thousand codes (a 100,000-row dry run took
+    304 s instead of 37 s)."""
+    many = [{"code": f"BULK-{i:05d}", "name": f"批量项目{i}", "place_text": "小店区"} for i in range(3000)]
+    with _session(databases.new_url(backend)) as session:
+        history.begin(session, "import", file_name="many.csv")
+        report = apply_project_dicts(session, many, placer=geocoder, bulk_new=True)
+        assert len(report.created) == 3000
+        estimated = session.execute(text("SELECT reltuples FROM pg_class WHERE relname = 'projects'")).scalar_one()
+        assert estimated >= 2000  # the planner's row count for the table, uncommitted rows counted
+        session.rollback()
