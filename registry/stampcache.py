@@ -52,6 +52,11 @@ class StampedCache(Generic[V]):
                     self._entries.popitem(last=False)
         return value
 
+    def entry(self, key: Hashable) -> tuple[Stamp, V] | None:
+        """The stamp and value held for `key`, without building (for tests and diagnostics)."""
+        with self._lock:
+            return self._entries.get(key)
+
     def stamps(self) -> dict[Hashable, Stamp]:
         """Which stamp each entry was built from (for tests and diagnostics)."""
         with self._lock:

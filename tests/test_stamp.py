@@ -220,6 +220,35 @@ def test_a_cache_never_replaces_a_newer_entry_with_an_older_one() -> None:
     assert cache.stamps() == {"k": Stamp("e2", 0)}
 
 
+def test_the_list_keeps_other_rows_across_an_edit_and_shows_the_edit(toy_url: str,
+                                                                     factory: sessionmaker[Session]) -> None:
+    """After an edit the list's per-stamp cache keeps the vocabulary and the other projects' rows (the first list
+    request after an edit stays under 100 ms at 100,000 projects) and re-reads the edited one; after a write the
+    stamp log cannot attribute, everything is read again."""
+    app = create_app(settings_for(toy_url))
+    client = app.test_client()
+    assert "测试项目S-1" in client.get("/projects").get_data(as_text=True)
+    lists = app.extensions["kpr_list_static"]
+    before = lists.entry(None)[1]
+    with factory() as session:
+        ids = {code: pid for code, pid in session.execute(select(Project.code, Project.id))}
+        edited = session.get(Project, ids["S-1"])
+        edited.name = "改过的名字"
+        session.commit()
+    page = client.get("/projects").get_data(as_text=True)
+    assert "改过的名字" in page and "测试项目S-1" not in page
+    after = lists.entry(None)[1]
+    assert after is not before and after.vocab is before.vocab
+    rule = next(iter(before._rows))[1]
+    assert after.rows([ids["S-0"]], rule, lambda missing: pytest.fail(f"re-read {missing}")) == \
+        before.rows([ids["S-0"]], rule, lambda missing: pytest.fail(f"re-read {missing}"))
+    with factory() as session:  # bulk DML: which projects is not known, so nothing is kept
+        session.execute(update(Project).where(Project.code == "S-0").values(name="批量改名"))
+        session.commit()
+    assert "批量改名" in client.get("/projects").get_data(as_text=True)
+    assert lists.entry(None)[1].vocab is not before.vocab
+
+
 def _client(url: str, **overrides: Any) -> FlaskClient:
     return create_app(settings_for(url, **overrides)).test_client()
 

@@ -1,6 +1,9 @@
 """What every list request at one data stamp would otherwise read again: the filter vocabulary, the months
 with progress figures, and the rows of pages already shown. Held in the app's stamped cache
-(web/session.cache("kpr_list_static")): a new stamp starts an empty one, an as-of read gets its own."""
+(web/session.cache("kpr_list_static")): a new stamp gets a new one, an as-of read gets its own. After commits
+the stamp log attributes to projects (an edit, a monthly report), the new one keeps the vocabulary and the
+other projects' rows: a row shows only its own project's data and the vocabulary's names, and a change to the
+vocabulary's tables is never attributable (registry/stamp.py), so nothing kept can be stale."""
 from __future__ import annotations
 
 import threading
@@ -9,6 +12,7 @@ from collections.abc import Callable, Sequence
 
 from sqlalchemy.orm import Session
 
+from registry import stamp
 from registry.progress.classify import Rule
 from registry.records import ProjectRow
 from registry.vocabulary import Vocabulary
@@ -18,11 +22,23 @@ ROWS_KEPT = 2000  # ~40 pages of rows per worker; a row is a few kB
 
 
 class ListStatic:
-    def __init__(self, session: Session) -> None:
-        self.vocab = Vocabulary.load(session)
+    def __init__(self, session: Session, data_stamp: stamp.Stamp, vocab: Vocabulary | None = None) -> None:
+        self.stamp = data_stamp
+        self.vocab = vocab or Vocabulary.load(session)
         self.months = filterform.progress_months(session)
         self._rows: OrderedDict[tuple[int, Rule], ProjectRow] = OrderedDict()
         self._lock = threading.Lock()
+
+    def refreshed(self, session: Session, current: stamp.Stamp) -> ListStatic | None:
+        """This one brought up to `current`: the rows of projects written since dropped, the rest kept. None
+        when the stamp log cannot say which projects were written (then the caller builds a new one)."""
+        changed = stamp.changed_projects(session, self.stamp, current)
+        if changed is None:
+            return None
+        fresh = ListStatic(session, current, self.vocab)
+        with self._lock:
+            fresh._rows = OrderedDict((key, row) for key, row in self._rows.items() if key[0] not in changed)
+        return fresh
 
     def rows(self, ids: Sequence[int], rule: Rule,
              fetch: Callable[[list[int]], list[ProjectRow]]) -> list[ProjectRow]:

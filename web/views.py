@@ -53,7 +53,8 @@ def _list_context(session: Session, args: MultiDict[str, str]) -> dict[str, Any]
     """Everything the list page shows for these query arguments; BadFilterValue names a value it cannot use."""
     index = cache("kpr_facet_index").get(session)
     # Vocabulary, months and shown rows are the same for every request at this stamp (web/listcache.py).
-    static = cache("kpr_list_static").get(None, index.stamp, lambda: ListStatic(session))
+    static = cache("kpr_list_static").get(None, index.stamp, lambda: ListStatic(session, index.stamp),
+                                          refresh=lambda older: older.refreshed(session, index.stamp))
     rf = resolve(session, request_filter(args), static.vocab)
     sort = (args.get("sort") or "code").strip() or "code"
     parse_sort(sort)
