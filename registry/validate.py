@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import unicodedata
 from decimal import Decimal
+from functools import cache
 from typing import Any
 
 from registry.crs import normalize_crs
@@ -134,6 +135,7 @@ def _parent(raw: dict[str, Any], row: int | None, problems: list[Problem]) -> st
         return None
 
 
+@cache  # the field table is fixed: worked out once per kind, not per row (it was a tenth of validation)
 def _generic(kind: str) -> tuple[str, ...]:
     return tuple(key for key in inputs_of_kind(kind) if key not in _BY_HAND)
 

@@ -249,6 +249,28 @@ def test_the_list_keeps_other_rows_across_an_edit_and_shows_the_edit(toy_url: st
     assert lists.entry(None)[1].vocab is not before.vocab
 
 
+def test_a_json_page_is_built_once_per_stamp_and_an_edit_shows_at_once(toy_url: str,
+                                                                      factory: sessionmaker[Session]) -> None:
+    app = create_app(settings_for(toy_url))
+    client = app.test_client()
+    first = client.get("/projects.json", query_string={"limit": "2"})
+    assert first.status_code == 200 and first.get_json()["count"] == TOY_PROJECTS
+    assert first.headers["Link"].endswith("limit=2&offset=2>; rel=\"next\"")
+    pages = app.extensions["kpr_json_pages"]
+    held = {key: entry for key in pages.stamps() if (entry := pages.entry(key))}
+    again = client.get("/projects.json", query_string={"limit": "2"})
+    assert again.get_data() == first.get_data() and again.headers["ETag"] == first.headers["ETag"]
+    assert {key: pages.entry(key) for key in held} == held  # answered from the cache, not rebuilt
+    assert client.get("/projects.json", query_string={"limit": "2"},
+                      headers={"If-None-Match": first.headers["ETag"]}).status_code == 304
+    with factory() as session:
+        edited = session.scalars(select(Project).where(Project.code == "S-0")).one()
+        edited.name = "新名字"
+        session.commit()
+    names = [p["name"] for p in client.get("/projects.json", query_string={"limit": "2"}).get_json()["projects"]]
+    assert "新名字" in names
+
+
 def _client(url: str, **overrides: Any) -> FlaskClient:
     return create_app(settings_for(url, **overrides)).test_client()
 

@@ -25,6 +25,7 @@ def create_app(settings: Settings | None = None, test_config: dict[str, Any] | N
     # Every cache is keyed on the data stamp and owns its lock; made here so each app has its own.
     app.extensions["kpr_facet_index"] = IndexCache()
     app.extensions["kpr_map_data"] = StampedCache(size=16)  # /map/data.json bodies, per filter
+    app.extensions["kpr_json_pages"] = StampedCache(size=64)  # /projects.json bodies, per filter and page
     app.extensions["kpr_map_base"] = StampedCache(size=4)  # /map/base.json, per CRS
     app.extensions["kpr_list_static"] = StampedCache(size=1)  # vocabulary, months, shown rows (web/listcache.py)
 

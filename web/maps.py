@@ -4,11 +4,9 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlencode
 
-import brotli
 from flask import Blueprint, Response, current_app, render_template, request, url_for
 from werkzeug.wrappers import Response as WerkzeugResponse
 
@@ -24,6 +22,7 @@ from registry.queries import ResolvedFilter, describe, facets, resolve, totals
 from registry.stampcache import StampedCache
 from web import filterform
 from web.assets import asset_url
+from web.compression import Packed, packed_response
 from web.i18n import current_lang
 from web.request_filter import request_filter
 from web.session import cache as stamped_cache
@@ -112,32 +111,7 @@ def data_json() -> WerkzeugResponse:
         return Packed.of(json.dumps(payload, ensure_ascii=False, separators=(",", ":")).encode())
 
     cache: StampedCache[Packed] = stamped_cache("kpr_map_data")
-    return _packed_response(cache.get((cache_key(rf), group_by, crs), stamp.read(session), build))
-
-
-@dataclass(frozen=True)
-class Packed:
-    """A large JSON body compressed once when it is cached, not on every response: brotli over 10 MB costs
-    more than building it from the cache, and sync workers would queue behind it."""
-
-    raw: bytes
-    br: bytes
-    etag: str
-
-    @classmethod
-    def of(cls, raw: bytes) -> Packed:
-        return cls(raw, brotli.compress(raw, quality=5), hashlib.sha1(raw).hexdigest())
-
-
-def _packed_response(packed: Packed) -> WerkzeugResponse:
-    wants_br = "br" in (request.headers.get("Accept-Encoding") or "")
-    resp = Response(packed.br if wants_br else packed.raw, mimetype="application/json")
-    if wants_br:
-        resp.headers["Content-Encoding"] = "br"  # Flask-Compress leaves an encoded body alone
-    resp.vary.add("Accept-Encoding")
-    resp.set_etag(packed.etag + ("-br" if wants_br else ""))
-    resp.cache_control.max_age = 0
-    return resp.make_conditional(request)
+    return packed_response(cache.get((cache_key(rf), group_by, crs), stamp.read(session), build))
 
 
 @bp.get("/map/base.json")

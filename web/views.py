@@ -4,34 +4,39 @@ from __future__ import annotations
 import io
 import json
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from functools import partial
 from typing import Any
 from urllib.parse import urlencode
 
 from flask import Blueprint, Response, current_app, jsonify, render_template, request, url_for
 from sqlalchemy.orm import Session
 from werkzeug.datastructures import MultiDict
+from werkzeug.wrappers import Response as WerkzeugResponse
 
 from registry.asof import cutoff
 from registry.editing import get_project
 from registry.errors import BadFilterValue
 from registry.export import build_context, export_rows
 from registry.export.jsonpage import json_page, paging_from_params
+from registry.facetindex import FacetIndex
 from registry.family import family
 from registry.historyview import history_rows
 from registry.maps.anchors import load_anchors
+from registry.maps.data import cache_key
 from registry.maps.detail import location_data
 from registry.maps.labels import map_labels
 from registry.maps.page import MapOptions, Source, build_map, json_for_script, render_parts
 from registry.models import Project
 from registry.printout import beijing
-from registry.queries import describe, fetch_rows, iter_rows, resolve
+from registry.queries import ResolvedFilter, describe, fetch_rows, iter_rows, resolve
 from registry.records import ProgressRow, ProjectRow, project_row
 from registry.sorting import parse_sort
 from registry.textout import LIST_COLUMNS
 from registry.vocabulary import Vocabulary, progress_word
 from web import assets, filterform, maps
 from web.auth import can
+from web.compression import Packed, packed_response
 from web.i18n import STRINGS, current_lang
 from web.listcache import ListStatic
 from web.progress_chart import render_progress_svg, year_rows
@@ -49,12 +54,18 @@ def _page(args: MultiDict[str, str]) -> int:
     return int(raw)
 
 
-def _list_context(session: Session, args: MultiDict[str, str]) -> dict[str, Any]:
-    """Everything the list page shows for these query arguments; BadFilterValue names a value it cannot use."""
+def _index_and_static(session: Session) -> tuple[FacetIndex, ListStatic]:
+    """The facet index of the request's snapshot, and what every list request at its stamp shares (vocabulary,
+    months, rows already shown: web/listcache.py)."""
     index = cache("kpr_facet_index").get(session)
-    # Vocabulary, months and shown rows are the same for every request at this stamp (web/listcache.py).
     static = cache("kpr_list_static").get(None, index.stamp, lambda: ListStatic(session, index.stamp),
                                           refresh=lambda older: older.refreshed(session, index.stamp))
+    return index, static
+
+
+def _list_context(session: Session, args: MultiDict[str, str]) -> dict[str, Any]:
+    """Everything the list page shows for these query arguments; BadFilterValue names a value it cannot use."""
+    index, static = _index_and_static(session)
     rf = resolve(session, request_filter(args), static.vocab)
     sort = (args.get("sort") or "code").strip() or "code"
     parse_sort(sort)
@@ -100,17 +111,45 @@ def projects_page() -> str | tuple[str, int]:
     return (html, 400) if errors else html
 
 
+JSON_ROWS_KEPT = 200  # /projects.json pages up to this size share the list's per-stamp row cache
+
+
+def _fetch_ids(session: Session, rf: ResolvedFilter, sort: str | None, ids: list[int]) -> list[ProjectRow]:
+    return fetch_rows(session, rf, sort=sort, ids=ids)
+
+
 @bp.get("/projects.json")
-def projects_json() -> Response:
-    """One page (limit ≤ MAX_LIMIT, offset) in the shape `kpr projects --format json` prints."""
+def projects_json() -> WerkzeugResponse:
+    """One page (limit ≤ MAX_LIMIT, offset) in the shape `kpr projects --format json` prints. Built once per
+    resolved filter, page and data stamp, from the facet index: count, totals and rows of one snapshot."""
     session = get_session()
-    rf = resolve(session, request_filter())
+    index, static = _index_and_static(session)
+    rf = resolve(session, request_filter(), static.vocab)
     paging = paging_from_params(request.args.get("limit"), request.args.get("offset"))
-    data = json_page(session, rf, paging, request.args.get("sort"))
-    resp = jsonify(data)
-    following = data["next"]
+    sort = request.args.get("sort")
+    parse_sort(sort or "code")
+    args = [(k, v) for k, v in request.args.items(multi=True) if k != "offset" and v != ""]
+
+    def build() -> tuple[Packed, int | None]:
+        found = index.evaluate(rf)
+
+        def rows(count: int) -> Sequence[ProjectRow]:
+            ids = None if paging.offset >= count else found.page_ids(sort, paging.offset, paging.limit or count,
+                                                                     session)
+            if ids is None:
+                return []
+            fetch = partial(_fetch_ids, session, rf, sort)
+            if len(ids) > JSON_ROWS_KEPT:  # a large page would push the list's shown rows out of the cache
+                return fetch([int(i) for i in ids])
+            return static.rows([int(i) for i in ids], rf.progress_rule, fetch)
+
+        data = json_page(session, rf, paging, sort, sums=found.totals(), rows=rows)
+        return Packed.of(f"{current_app.json.dumps(data)}\n".encode()), data["next"]
+
+    key = (cache_key(rf), paging, sort or "code")
+    packed, following = cache("kpr_json_pages").get(key, index.stamp, build)
+    resp = packed_response(packed)
     if following is not None:
-        args = [(k, v) for k, v in request.args.items(multi=True) if k != "offset" and v != ""]
         link = url_for("kpr.projects_json") + "?" + urlencode([*args, ("offset", str(following))])
         resp.headers["Link"] = f'<{link}>; rel="next"'
     return resp

@@ -6,14 +6,14 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import IO, Any
 
 from sqlalchemy.orm import Session
 
 from registry.errors import BadFilterValue
-from registry.queries import ResolvedFilter, describe, fetch_rows, iter_rows, totals
+from registry.queries import ResolvedFilter, Totals, describe, fetch_rows, iter_rows, totals
 from registry.records import ProjectRow
 
 MAX_LIMIT = 1000  # rows per web page: one request stays small however large the registry grows
@@ -42,9 +42,10 @@ def paging_from_params(limit: str | None, offset: str | None) -> Paging:
     return Paging(size, start)
 
 
-def envelope(session: Session, rf: ResolvedFilter, paging: Paging) -> dict[str, Any]:
-    """Everything but the rows: the same keys, in the same order, from the CLI and the web."""
-    sums = totals(session, rf)
+def envelope(session: Session, rf: ResolvedFilter, paging: Paging, sums: Totals | None = None) -> dict[str, Any]:
+    """Everything but the rows: the same keys, in the same order, from the CLI and the web. `sums`: the
+    filter's totals when the caller has them already (the web's facet index), else they are counted here."""
+    sums = sums or totals(session, rf)
     end = None if paging.limit is None else paging.offset + paging.limit
     return {"filter": describe(rf), "count": sums.count, "total_investment": float(sums.investment_sum),
             "without_amount": sums.without_amount, "limit": paging.limit, "offset": paging.offset,
@@ -61,9 +62,14 @@ def page_rows(session: Session, rf: ResolvedFilter, paging: Paging, sort: str | 
     return fetch_rows(session, rf, sort=sort, limit=paging.limit, offset=paging.offset)
 
 
-def json_page(session: Session, rf: ResolvedFilter, paging: Paging, sort: str | None) -> dict[str, Any]:
-    data = envelope(session, rf, paging)
-    data["projects"] = [row.to_dict() for row in page_rows(session, rf, paging, sort, data["count"])]
+def json_page(session: Session, rf: ResolvedFilter, paging: Paging, sort: str | None, *,
+              sums: Totals | None = None,
+              rows: Callable[[int], Iterable[ProjectRow]] | None = None) -> dict[str, Any]:
+    """`sums` and `rows(count)` (the page's rows, given the filter's count) let the web answer from its facet
+    index; without them both come from SQL."""
+    data = envelope(session, rf, paging, sums)
+    page = rows(data["count"]) if rows else page_rows(session, rf, paging, sort, data["count"])
+    data["projects"] = [row.to_dict() for row in page]
     return data
 
 
