@@ -35,7 +35,7 @@ ARGS: dict[str, list[str]] = {
     "bench_export": ["--n", "50000"],  # 100k takes ~5 min here (pandas.to_excel)
     "bench_map": ["--n", "100000", "--anchor-n", "10000"],
     "bench_queries": ["--sizes", "1000,10000,100000", "--backends", "sqlite,postgresql", "--repeat", "15"],
-    "bench_load": ["--size", "100000", "--clients", "50", "--duration", "60", "--backends", "sqlite,postgresql"],
+    "bench_load": ["--size", "100000", "--clients", "50", "--duration", "30", "--backends", "sqlite,postgresql"],
     "bench_refresh": ["--n", "100000", "--repeat", "5"],
     "bench_import": ["--n", "100000"],
 }
