@@ -394,3 +394,15 @@ class IndexCache:
         current = stamp.read(session)
         return self._cache.get(None, current, lambda: FacetIndex(session, current),
                                refresh=lambda older: older.refreshed(session, current))
+
+    def current(self, session: Session) -> FacetIndex | None:
+        """The index of this snapshot when one is held or can be refreshed from the stamp log; None rather
+        than a full build (for a page whose SQL answer costs less than a build: ~0.5 s against 3 s at 100k)."""
+        now = stamp.read(session)
+        held = self._cache.entry(None)
+        if held is None or held[0].epoch != now.epoch or held[0].counter > now.counter:
+            return None
+        if held[0] == now:
+            return held[1]
+        refreshed = held[1].refreshed(session, now)
+        return None if refreshed is None else self._cache.get(None, now, lambda: refreshed)

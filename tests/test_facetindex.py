@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from benchmarks import synth
@@ -162,3 +162,32 @@ def test_after_a_few_edits_the_index_refreshes_only_those_rows_and_answers_like_
     with factory() as session:
         assert cache.get(session).refreshed_from is None
     engine.dispose()
+
+
+def test_current_gives_a_held_or_refreshed_index_and_never_builds(fresh_url: str) -> None:
+    """What the map page asks: an index for its snapshot only when that costs a refresh, never a full build."""
+    migrate.upgrade(fresh_url)
+    synth.load(fresh_url, 60, seed=3)
+    engine = make_engine(fresh_url)
+    factory = make_session_factory(engine)
+    cache = IndexCache()
+    try:
+        with factory() as session:
+            assert cache.current(session) is None  # nothing held: the caller answers from SQL
+            held = cache.get(session)
+            assert cache.current(session) is held
+        with factory() as session:  # an ORM edit the stamp log attributes: refreshed, not rebuilt
+            project = session.scalars(select(Project).order_by(Project.id).limit(1)).one()
+            project.name = "改名后的项目"
+            session.commit()
+        with factory() as session:
+            refreshed = cache.current(session)
+            assert refreshed is not None and refreshed.refreshed_from == held.stamp
+            assert refreshed.stamp == stamp.read(session)
+        with factory() as session:  # bulk DML: which rows is not known, a refresh cannot answer
+            session.execute(update(Project).values(description="批量"))
+            session.commit()
+        with factory() as session:
+            assert cache.current(session) is None
+    finally:
+        engine.dispose()

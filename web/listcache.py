@@ -13,10 +13,12 @@ from collections.abc import Callable, Sequence
 from sqlalchemy.orm import Session
 
 from registry import stamp
+from registry.facetindex import FacetIndex
 from registry.progress.classify import Rule
 from registry.records import ProjectRow
 from registry.vocabulary import Vocabulary
 from web import filterform
+from web.session import cache
 
 ROWS_KEPT = 2000  # ~40 pages of rows per worker; a row is a few kB
 
@@ -58,3 +60,12 @@ class ListStatic:
                 while len(self._rows) > ROWS_KEPT:
                     self._rows.popitem(last=False)
         return [found[pid] for pid in ids]
+
+
+def index_and_static(session: Session) -> tuple[FacetIndex, ListStatic]:
+    """The facet index of the request's snapshot, and what every list request at its stamp shares (the list,
+    its JSON twin and the map page answer their counts, totals and facets from these)."""
+    index = cache("kpr_facet_index").get(session)
+    static = cache("kpr_list_static").get(None, index.stamp, lambda: ListStatic(session, index.stamp),
+                                          refresh=lambda older: older.refreshed(session, index.stamp))
+    return index, static

@@ -19,7 +19,6 @@ from registry.editing import get_project
 from registry.errors import BadFilterValue
 from registry.export import build_context, export_rows
 from registry.export.jsonpage import json_page, paging_from_params
-from registry.facetindex import FacetIndex
 from registry.family import family
 from registry.historyview import history_rows
 from registry.maps.anchors import load_anchors
@@ -38,7 +37,7 @@ from web import assets, filterform, maps
 from web.auth import can
 from web.compression import Packed, packed_response
 from web.i18n import STRINGS, current_lang
-from web.listcache import ListStatic
+from web.listcache import index_and_static
 from web.progress_chart import render_progress_svg, year_rows
 from web.request_filter import request_filter
 from web.session import as_of_day, cache, get_session
@@ -54,18 +53,9 @@ def _page(args: MultiDict[str, str]) -> int:
     return int(raw)
 
 
-def _index_and_static(session: Session) -> tuple[FacetIndex, ListStatic]:
-    """The facet index of the request's snapshot, and what every list request at its stamp shares (vocabulary,
-    months, rows already shown: web/listcache.py)."""
-    index = cache("kpr_facet_index").get(session)
-    static = cache("kpr_list_static").get(None, index.stamp, lambda: ListStatic(session, index.stamp),
-                                          refresh=lambda older: older.refreshed(session, index.stamp))
-    return index, static
-
-
 def _list_context(session: Session, args: MultiDict[str, str]) -> dict[str, Any]:
     """Everything the list page shows for these query arguments; BadFilterValue names a value it cannot use."""
-    index, static = _index_and_static(session)
+    index, static = index_and_static(session)
     rf = resolve(session, request_filter(args), static.vocab)
     sort = (args.get("sort") or "code").strip() or "code"
     parse_sort(sort)
@@ -123,7 +113,7 @@ def projects_json() -> WerkzeugResponse:
     """One page (limit ≤ MAX_LIMIT, offset) in the shape `kpr projects --format json` prints. Built once per
     resolved filter, page and data stamp, from the facet index: count, totals and rows of one snapshot."""
     session = get_session()
-    index, static = _index_and_static(session)
+    index, static = index_and_static(session)
     rf = resolve(session, request_filter(), static.vocab)
     paging = paging_from_params(request.args.get("limit"), request.args.get("offset"))
     sort = request.args.get("sort")

@@ -163,6 +163,7 @@ def map_data(session: Session, rf: ResolvedFilter, group_by: str, *, crs: str = 
     unplaced: dict[int, int] = defaultdict(int)
     amounts: dict[int, int | None] = {}
     none = [NO_GROUP]
+    district_names = vocab.names("districts")  # once, not per row: names() builds its mapping on each call
     for pid, code, name, lon, lat, precision, wan, status, district, zone in session.connection().execute(stmt):
         linked = links.get(pid)
         if not linked:
@@ -179,7 +180,7 @@ def map_data(session: Session, rf: ResolvedFilter, group_by: str, *, crs: str = 
             unplaced[precision] += 1
             continue
         placed.append((code, name, precision, None if wan is None else wan / WAN_PER_YI, status,
-                       vocab.names("districts").get(district) if district else None, groups))
+                       district_names.get(district) if district else None, groups))
         points.append(where[0])
         anchor_keys.append(where[1])
     order = sorted(counts, key=lambda g: (g == NO_GROUP, -counts[g], g))
