@@ -258,3 +258,21 @@ def test_failed_logins_slow_down_and_are_logged(fresh_url: str, tmp_path: Path,
     assert statuses == [401, 401, 401, 429]
     assert "failed login for 'editor'" in caplog.text and "wrong password" not in caplog.text
     login(site.client(), "editor") if False else None
+
+
+def test_the_list_page_header_is_each_users_own_while_its_list_is_shared(site: Site) -> None:
+    """The list's main part is rendered once per data stamp, language and query; the header (account name,
+    role, CSRF token, the editor's links) is rendered for every request."""
+    viewer, editor = site.client("viewer"), site.client("editor")
+    seen = viewer.get("/projects?district=小店区").get_data(as_text=True)
+    assert 'data-testid="account">viewer' in seen and 'data-testid="new-project"' not in seen
+    pages = site.app.extensions["kpr_list_pages"]
+    held = {key: pages.entry(key) for key in pages.stamps()}
+    page = editor.get("/projects?district=小店区").get_data(as_text=True)
+    assert 'data-testid="account">editor' in page and 'data-testid="new-project"' in page
+    assert csrf_from(page) != csrf_from(seen)
+    assert {key: pages.entry(key) for key in held} == held  # the list itself came from the cache
+    assert page.split("<main>")[1] == seen.split("<main>")[1]
+    english = editor.get("/projects?district=小店区&lang=en").get_data(as_text=True)
+    assert "Project list" in english or 'lang="en"' in english
+    assert english.split("<main>")[1] != seen.split("<main>")[1]

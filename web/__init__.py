@@ -26,6 +26,7 @@ def create_app(settings: Settings | None = None, test_config: dict[str, Any] | N
     app.extensions["kpr_facet_index"] = IndexCache()
     app.extensions["kpr_map_data"] = StampedCache(size=16)  # /map/data.json bodies, per filter
     app.extensions["kpr_json_pages"] = StampedCache(size=64)  # /projects.json bodies, per filter and page
+    app.extensions["kpr_list_pages"] = StampedCache(size=256)  # the list page's main part, per query
     app.extensions["kpr_map_base"] = StampedCache(size=4)  # /map/base.json, per CRS
     app.extensions["kpr_list_static"] = StampedCache(size=1)  # vocabulary, months, shown rows (web/listcache.py)
 
