@@ -393,7 +393,7 @@ class IndexCache:
     def get(self, session: Session) -> FacetIndex:
         current = stamp.read(session)
         return self._cache.get(None, current, lambda: FacetIndex(session, current),
-                               refresh=lambda older: older.refreshed(session, current))
+                               refresh=lambda older, _: older.refreshed(session, current))
 
     def current(self, session: Session) -> FacetIndex | None:
         """The index of this snapshot when one is held or can be refreshed from the stamp log; None rather

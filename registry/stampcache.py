@@ -29,9 +29,10 @@ class StampedCache(Generic[V]):
         self._lock = threading.Lock()
 
     def get(self, key: Hashable, current: Stamp, build: Callable[[], V],
-            refresh: Callable[[V], V | None] | None = None) -> V:
+            refresh: Callable[[V, Stamp], V | None] | None = None) -> V:
         """The entry for `current`, built if missing. With `refresh`, an entry from an older stamp of the same
-        epoch is first offered to it (bring the old value up to date cheaply); None from it means build."""
+        epoch is first offered to it with that stamp (bring the old value up to date cheaply, or keep it when
+        nothing it depends on changed); None from it means build."""
         with self._lock:
             entry = self._entries.get(key)
             if entry is not None and entry[0] == current:
@@ -40,7 +41,7 @@ class StampedCache(Generic[V]):
         value: V | None = None
         if refresh is not None and entry is not None and is_newer(current, entry[0]) \
                 and entry[0].epoch == current.epoch:
-            value = refresh(entry[1])
+            value = refresh(entry[1], entry[0])
         if value is None:
             value = build()
         with self._lock:

@@ -143,7 +143,8 @@ class Vocabulary:
             current = stamp.read(session)
         except stamp.StampMissing:  # not made by `kpr db upgrade`: nothing to key a cache on
             return cls.read(session)
-        found: Vocabulary = _CACHE.get(str(session.get_bind().engine.url), current, lambda: cls.read(session))
+        found: Vocabulary = _CACHE.get(str(session.get_bind().engine.url), current, lambda: cls.read(session),
+                                       refresh=lambda older, since: _kept(session, older, since, current))
         return found
 
     @classmethod
@@ -291,3 +292,9 @@ class Vocabulary:
 _EMPTY: Mapping[str, str] = MappingProxyType({})
 # Keyed by database URL: two databases (tests, a backup restored beside) never share an entry.
 _CACHE: StampedCache[Any] = StampedCache(size=8)
+
+
+def _kept(session: Session, older: Vocabulary, since: stamp.Stamp, current: stamp.Stamp) -> Vocabulary | None:
+    """The vocabulary read at `since`, still right at `current` when every commit between wrote only projects'
+    rows (the stamp log names them; a write to a vocabulary table is never attributed to projects)."""
+    return older if stamp.changed_projects(session, since, current) is not None else None

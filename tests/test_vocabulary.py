@@ -324,6 +324,27 @@ def test_the_vocabulary_is_read_once_per_data_stamp(seeded_url: str) -> None:
         assert first.name("districts", "140105") == "小店区"
 
 
+def test_the_vocabulary_outlives_project_edits_but_not_its_own_tables(fresh_url: str) -> None:
+    """A commit that wrote only projects' rows keeps the vocabulary read before it (the first list request
+    after an edit does not read five tables again); a write to a vocabulary table reads them again."""
+    migrate.upgrade(fresh_url)
+    settings = settings_for(fresh_url)
+    with session_scope(settings) as session:
+        session.add(Zone(code="old_park", name="旧园区", aliases=[]))
+        session.add(Project(code="V-1", name="词表测试项目"))
+    with session_scope(settings) as session:
+        first = Vocabulary.load(session)
+    with session_scope(settings) as session:
+        project = session.scalars(select(Project).where(Project.code == "V-1")).one()
+        project.name = "改过名的项目"
+    with session_scope(settings) as session:
+        assert Vocabulary.load(session) is first
+        session.add(Zone(code="new_park", name="新设园区", aliases=[]))
+    with session_scope(settings) as session:
+        again = Vocabulary.load(session)
+        assert again is not first and again.resolve("zones", "新设园区") == "new_park"
+
+
 def test_a_session_with_unsaved_writes_reads_its_own_vocabulary(toy: Session) -> None:
     toy.add(Zone(code="new_park", name="新设园区", aliases=[]))
     toy.flush()

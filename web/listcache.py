@@ -1,9 +1,10 @@
 """What every list request at one data stamp would otherwise read again: the filter vocabulary, the months
 with progress figures, and the rows of pages already shown. Held in the app's stamped cache
 (web/session.cache("kpr_list_static")): a new stamp gets a new one, an as-of read gets its own. After commits
-the stamp log attributes to projects (an edit, a monthly report), the new one keeps the vocabulary and the
-other projects' rows: a row shows only its own project's data and the vocabulary's names, and a change to the
-vocabulary's tables is never attributable (registry/stamp.py), so nothing kept can be stale."""
+the stamp log attributes to projects (an edit, a monthly report), the new one keeps the other projects' rows:
+a row shows only its own project's data and the vocabulary's names, and the vocabulary is the same object
+(Vocabulary.load keeps it across such commits: a change to its tables is never attributable), so nothing kept
+can be stale."""
 from __future__ import annotations
 
 import threading
@@ -24,9 +25,9 @@ ROWS_KEPT = 2000  # ~40 pages of rows per worker; a row is a few kB
 
 
 class ListStatic:
-    def __init__(self, session: Session, data_stamp: stamp.Stamp, vocab: Vocabulary | None = None) -> None:
+    def __init__(self, session: Session, data_stamp: stamp.Stamp) -> None:
         self.stamp = data_stamp
-        self.vocab = vocab or Vocabulary.load(session)
+        self.vocab = Vocabulary.load(session)  # its own per-stamp cache, kept across project-only commits
         self.months = filterform.progress_months(session)
         self._rows: OrderedDict[tuple[int, Rule], ProjectRow] = OrderedDict()
         self._lock = threading.Lock()
@@ -37,7 +38,7 @@ class ListStatic:
         changed = stamp.changed_projects(session, self.stamp, current)
         if changed is None:
             return None
-        fresh = ListStatic(session, current, self.vocab)
+        fresh = ListStatic(session, current)
         with self._lock:
             fresh._rows = OrderedDict((key, row) for key, row in self._rows.items() if key[0] not in changed)
         return fresh
@@ -67,5 +68,5 @@ def index_and_static(session: Session) -> tuple[FacetIndex, ListStatic]:
     its JSON twin and the map page answer their counts, totals and facets from these)."""
     index = cache("kpr_facet_index").get(session)
     static = cache("kpr_list_static").get(None, index.stamp, lambda: ListStatic(session, index.stamp),
-                                          refresh=lambda older: older.refreshed(session, index.stamp))
+                                          refresh=lambda older, _: older.refreshed(session, index.stamp))
     return index, static
