@@ -3,7 +3,8 @@ from __future__ import annotations
 
 import pytest
 from sqlalchemy import select, update
-from sqlalchemy.orm import Session
+from sqlalchemy.engine import Engine
+from sqlalchemy.orm import Session, sessionmaker
 
 from benchmarks import synth
 from registry import migrate, stamp
@@ -99,17 +100,20 @@ def _same_answers(session: Session, refreshed: FacetIndex) -> None:
         assert mine is not None and theirs is not None and mine.tolist() == theirs.tolist(), sort
 
 
+def _synthetic(url: str, n: int, seed: int) -> tuple[Engine, sessionmaker[Session]]:
+    """A migrated database with `n` synthetic projects, and a recording session factory on it."""
+    migrate.upgrade(url)
+    synth.load(url, n, seed=seed)
+    engine = make_engine(url)
+    return engine, make_session_factory(engine)
+
+
 def test_after_a_few_edits_the_index_refreshes_only_those_rows_and_answers_like_a_rebuild(fresh_url: str) -> None:
     from datetime import UTC, datetime
 
-    from sqlalchemy import update
-
     from registry.models import Location, ProjectChain, Zone
 
-    migrate.upgrade(fresh_url)
-    synth.load(fresh_url, 400, seed=11)
-    engine = make_engine(fresh_url)
-    factory = make_session_factory(engine)
+    engine, factory = _synthetic(fresh_url, 400, seed=11)
     cache = IndexCache()
     with factory() as session:
         first = cache.get(session)
@@ -166,10 +170,7 @@ def test_after_a_few_edits_the_index_refreshes_only_those_rows_and_answers_like_
 
 def test_current_gives_a_held_or_refreshed_index_and_never_builds(fresh_url: str) -> None:
     """What the map page asks: an index for its snapshot only when that costs a refresh, never a full build."""
-    migrate.upgrade(fresh_url)
-    synth.load(fresh_url, 60, seed=3)
-    engine = make_engine(fresh_url)
-    factory = make_session_factory(engine)
+    engine, factory = _synthetic(fresh_url, 60, seed=3)
     cache = IndexCache()
     try:
         with factory() as session:
