@@ -18,6 +18,7 @@ import tempfile
 import time
 import uuid
 from collections.abc import Iterator, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -140,19 +141,26 @@ def datasette_argv(path: Path, port: int) -> list[str]:
 WARM_MS = 1000  # a warm-up round with an answer slower than this still had a worker building its facet index
 
 
+def _get_ms(base_url: str, url: str) -> float:
+    with httpx.Client(base_url=base_url, timeout=300) as client:
+        start = time.perf_counter()
+        client.get(url).raise_for_status()
+        return (time.perf_counter() - start) * 1000
+
+
+def warm_up(base_url: str, urls: Sequence[str], parallel: int) -> None:
+    """Rounds of every URL asked `parallel` times at once (a sync worker serves one request at a time, so each
+    worker gets some), until a round has no answer slower than WARM_MS: every worker has built what it builds on
+    its first request. At most 10 rounds."""
+    with ThreadPoolExecutor(max_workers=parallel) as pool:
+        for _ in range(10):
+            slowest = max(pool.map(lambda url: _get_ms(base_url, url), [u for u in urls for _ in range(parallel)]))
+            if slowest < WARM_MS:
+                return
+
+
 def timed_gets(client: httpx.Client, urls: Sequence[str], repeat: int) -> dict[str, list[float]]:
-    """Milliseconds per URL: warm-up rounds over the mix until one has no answer slower than WARM_MS (every
-    server worker has built what it builds on its first request; which worker takes a request is not ours to
-    choose, so one round may miss one), at most 10; then `repeat` rounds over the whole mix."""
-    for _ in range(10):
-        slowest = 0.0
-        for url in urls:
-            start = time.perf_counter()
-            response = client.get(url)
-            slowest = max(slowest, (time.perf_counter() - start) * 1000)
-            response.raise_for_status()
-        if slowest < WARM_MS:
-            break
+    """Milliseconds per URL: `repeat` rounds over the whole mix, one request at a time (after warm_up)."""
     times: dict[str, list[float]] = {url: [] for url in urls}
     for _ in range(repeat):
         for url in urls:
@@ -193,6 +201,7 @@ def measure(size: int, backend: str, workdir: Path, repeat: int, workers: int) -
         with server(gunicorn_argv(port, workers), port, {"KPR_DATABASE_URL": url}, "/projects?district=小店区"), \
                 httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=120) as client:
             urls = [f"/projects?{urlencode(case.ours)}" for case in CASES]
+            warm_up(f"http://127.0.0.1:{port}", urls, workers)
             got = timed_gets(client, urls, repeat)
             per_case = {case.name: got[url] for case, url in zip(CASES, urls)}
         anchor = None
@@ -202,6 +211,7 @@ def measure(size: int, backend: str, workdir: Path, repeat: int, workers: int) -
             with server(datasette_argv(path, port), port, ready_path="/-/versions.json"), \
                     httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=120) as client:
                 urls = [f"/{path.stem}/projects?{urlencode([*case.datasette, *DS_FACETS])}" for case in CASES]
+                warm_up(f"http://127.0.0.1:{port}", urls, 2)
                 got = timed_gets(client, urls, repeat)
                 anchor = {case.name: got[url] for case, url in zip(CASES, urls)}
         return Measured(size, backend, load_s, per_case, anchor, index_build_s)
