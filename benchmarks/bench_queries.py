@@ -245,7 +245,9 @@ def report(results: Sequence[Measured], args: argparse.Namespace) -> str:
              "(>1: ours faster). Target (issue 16): p95 ≤ 30 ms at 100k on both databases.\n"),
              ("The list page answers from an in-memory facet index rebuilt when the data changes; the first request "
               "after a change pays its build (column 'index build', per server worker), excluded from the "
-              "percentiles.\n"),
+              "percentiles. Its main part (rows, facets, totals) is kept per data stamp, language and query: the "
+              "first request for a query after a change renders it (10–13 ms of CPU at 100,000), the repeated "
+              "requests measured here are answered from that cache (benchmarks/results/round3_profiles.md).\n"),
              "| projects | database | load (s) | index build (s) | p50 | p95 | p99 | Datasette p50 | Datasette p95 | ratio (p95) |",
              "|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|"]
     for m in results:
