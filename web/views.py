@@ -1,7 +1,6 @@
 """Pages and their data twins. Every list view goes through the same ProjectFilter as the CLI."""
 from __future__ import annotations
 
-import io
 import json
 import re
 from collections.abc import Callable, Sequence
@@ -18,7 +17,6 @@ from werkzeug.wrappers import Response as WerkzeugResponse
 from registry.asof import cutoff
 from registry.editing import get_project
 from registry.errors import BadFilterValue
-from registry.export import build_context, export_rows
 from registry.export.jsonpage import json_page, paging_from_params
 from registry.family import family
 from registry.historyview import history_rows
@@ -29,7 +27,7 @@ from registry.maps.labels import map_labels
 from registry.maps.page import MapOptions, Source, build_map, json_for_script, render_parts
 from registry.models import Project
 from registry.printout import beijing
-from registry.queries import ResolvedFilter, describe, fetch_rows, iter_rows, resolve
+from registry.queries import ResolvedFilter, describe, fetch_rows, resolve
 from registry.records import ProgressRow, ProjectRow, project_row
 from registry.sorting import parse_sort
 from registry.textout import LIST_COLUMNS
@@ -154,17 +152,6 @@ def projects_json() -> WerkzeugResponse:
         link = url_for("kpr.projects_json") + "?" + urlencode([*args, ("offset", str(following))])
         resp.headers["Link"] = f'<{link}>; rel="next"'
     return resp
-
-
-@bp.get("/projects.csv")
-def projects_csv() -> Response:
-    """The same columns as the .xlsx 项目 sheet and `kpr export x.csv` (registry/export/csv.py)."""
-    session = get_session()
-    rf = resolve(session, request_filter())
-    buffer = io.StringIO()
-    export_rows(iter_rows(session, rf, sort=request.args.get("sort")), buffer, "csv", build_context(session, rf, fmt="csv"))
-    return Response(buffer.getvalue(), mimetype="text/csv; charset=utf-8",
-                    headers={"Content-Disposition": "attachment; filename=kpr-projects.csv"})
 
 
 def _project_or_404(code: str) -> Project:
