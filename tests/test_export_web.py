@@ -1,6 +1,7 @@
 """Web twins (.xlsx, .geojson, template) and the upload page, which is off unless enabled."""
 from __future__ import annotations
 
+import csv
 import io
 from pathlib import Path
 
@@ -18,6 +19,16 @@ from web import create_app
 @pytest.fixture
 def client(seeded_url: str) -> FlaskClient:
     return create_app(settings_for(seeded_url)).test_client()
+
+
+def test_the_csv_download_says_its_type_once_and_names_its_filter(client: FlaskClient) -> None:
+    count = client.get("/projects.json?district=小店区").get_json()["count"]
+    resp = client.get("/projects.csv?district=小店区")
+    assert resp.status_code == 200
+    assert resp.headers["Content-Type"] == "text/csv; charset=utf-8"
+    assert "%E5%B0%8F%E5%BA%97%E5%8C%BA" in resp.headers["Content-Disposition"]  # 小店区 in the file name
+    rows = list(csv.reader(io.StringIO(resp.get_data().decode("utf-8-sig"))))
+    assert len(rows) - 1 == count
 
 
 def test_xlsx_and_geojson_twins_match_the_json_count(client: FlaskClient) -> None:

@@ -56,7 +56,9 @@ def _send(write: Callable[[IO[bytes]], Any], fmt: str, name: str) -> Response:
         out.close()
         raise
     out.seek(0)
-    return send_file(out, mimetype=MIMETYPES.get(fmt, fmt), as_attachment=True, download_name=name)
+    # The bare type: Werkzeug adds "; charset=utf-8" to text types itself (CSV would say it twice).
+    mimetype = MIMETYPES.get(fmt, fmt).split(";")[0]
+    return send_file(out, mimetype=mimetype, as_attachment=True, download_name=name)
 
 
 def _export(fmt: str) -> Response:
