@@ -72,7 +72,7 @@ def _export(fmt: str) -> Response:
 @bp.get("/projects.csv")
 def projects_csv() -> Response:
     """The same columns as the .xlsx 项目 sheet and `kpr export x.csv`, through a temporary file like the other
-    downloads (it was built in memory: ~100 MB for 100,000 projects in each worker that served one)."""
+    downloads (it was built in memory: for 100,000 projects a 46 MiB string and 39 MiB of bytes per response)."""
     return _export("csv")
 
 

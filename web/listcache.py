@@ -64,8 +64,8 @@ class ListStatic:
 
 
 def index_and_static(session: Session) -> tuple[FacetIndex, ListStatic]:
-    """The facet index of the request's snapshot, and what every list request at its stamp shares (the list,
-    its JSON twin and the map page answer their counts, totals and facets from these)."""
+    """The facet index of the request's snapshot, and what every list request at its stamp shares (the list
+    page and its JSON twin answer their counts, totals, facets and rows from these)."""
     index = cache("kpr_facet_index").get(session)
     static = cache("kpr_list_static").get(None, index.stamp, lambda: ListStatic(session, index.stamp),
                                           refresh=lambda older, _: older.refreshed(session, index.stamp))
