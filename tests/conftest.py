@@ -177,3 +177,23 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
     if report.skipped and os.environ.get("CI", "").lower() == "true" and not hasattr(report, "wasxfail"):
         report.outcome = "failed"
         report.longrepr = f"skipped under CI (a dependency or file is missing): {report.longrepr}"
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption("--backend", choices=BACKENDS, default=None,
+                     help="run only the tests of one database (make test-fast: sqlite); default both")
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """--backend sqlite leaves out every test parametrized on PostgreSQL (and the other way round)."""
+    only = config.getoption("--backend")
+    if not only:
+        return
+    other = {b for b in BACKENDS if b != only}
+    kept, left = [], []
+    for item in items:
+        params = getattr(getattr(item, "callspec", None), "params", {})
+        (left if other & {v for v in params.values() if isinstance(v, str)} else kept).append(item)
+    if left:
+        config.hook.pytest_deselected(items=left)
+        items[:] = kept

@@ -199,6 +199,7 @@ def test_backup_while_another_connection_keeps_committing_is_one_moment(
     assert one_moment(target) >= at_start
 
 
+@pytest.mark.slow
 def test_sqlite_backup_reads_one_snapshot_without_restarting(
         databases: Databases, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     # Commits by others between steps restart an online backup unless it holds one read transaction; under

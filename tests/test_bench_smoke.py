@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 import yaml
 from sqlalchemy import func, select
 
@@ -17,6 +18,7 @@ N = 200
 REPO = Path(__file__).resolve().parents[1]
 
 
+@pytest.mark.slow
 def test_synth_loads_and_queries(fresh_url: str) -> None:
     migrate.upgrade(fresh_url)
     report = synth.load(fresh_url, N)
@@ -70,6 +72,7 @@ def test_seeded_database_has_no_synthetic_projects(seeded_url: str) -> None:
         engine.dispose()
 
 
+@pytest.mark.slow
 def test_bench_run_keeps_results_json_and_generates_the_markdown_from_it(tmp_path: Path) -> None:
     """`python -m benchmarks.run --quick --only bench_startup`: results.json holds the printed tables as data
     (columns with units, our rows and the anchor's), and the markdown is generated from that file alone."""

@@ -54,6 +54,7 @@ def test_unknown_filter_value_is_a_clear_error(seeded_url: str) -> None:
     assert "火星区" in result.output and "expected" in result.output
 
 
+@pytest.mark.slow
 def test_seed_twice_changes_nothing(fresh_url: str) -> None:
     run(fresh_url, "db", "upgrade")
     first = run(fresh_url, "seed")

@@ -61,6 +61,7 @@ def test_upload_needs_an_editor(client: FlaskClient) -> None:
     assert client.post("/import", data={}).status_code == 400  # no CSRF token: refused before anything
 
 
+@pytest.mark.slow
 def test_upload_preview_report_and_apply(fresh_url: str) -> None:
     # Its own seeded database: this test writes, and the upload runs the real geocoder.
     from registry import migrate

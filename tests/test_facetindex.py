@@ -41,6 +41,7 @@ def test_index_equals_sql_on_seeded_data(seeded_url: str) -> None:
     engine.dispose()
 
 
+@pytest.mark.slow
 def test_index_equals_sql_on_a_synthetic_portfolio(fresh_url: str) -> None:
     migrate.upgrade(fresh_url)
     synth.load(fresh_url, 400, seed=7)
@@ -108,6 +109,7 @@ def _synthetic(url: str, n: int, seed: int) -> tuple[Engine, sessionmaker[Sessio
     return engine, make_session_factory(engine)
 
 
+@pytest.mark.slow
 def test_after_a_few_edits_the_index_refreshes_only_those_rows_and_answers_like_a_rebuild(fresh_url: str) -> None:
     from datetime import UTC, datetime
 

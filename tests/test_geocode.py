@@ -116,6 +116,7 @@ def test_every_seeded_project_has_a_placement(seeded_url: str) -> None:
     engine.dispose()
 
 
+@pytest.mark.slow
 def test_import_zones_replaces_projects_placed_by_coordinates(fresh_url: str, tmp_path: Path) -> None:
     """An official boundary moves the projects whose coordinates it covers into the zone."""
     pytest.importorskip("geopandas")

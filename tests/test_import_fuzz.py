@@ -43,6 +43,7 @@ def toy(db_session: Session) -> Session:
 
 @settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture,
                                                                    HealthCheck.too_slow])
+@pytest.mark.slow
 @given(data=table, skip=st.booleans(), as_xlsx=st.booleans())
 def test_importer_never_crashes_or_half_applies(toy: Session, tmp_path: Path, data: tuple[list[str],
                                                 list[list[str | None]]], skip: bool, as_xlsx: bool) -> None:

@@ -6,6 +6,8 @@ import io
 import time
 from pathlib import Path
 
+import pytest
+
 from tests.account_helpers import csrf_from, prepare
 
 
@@ -25,6 +27,7 @@ def _wait(client, location: str) -> dict:  # type: ignore[no-untyped-def]
     raise AssertionError("job did not finish")
 
 
+@pytest.mark.slow
 def test_large_upload_runs_as_a_job_with_progress(fresh_url: str, tmp_path: Path) -> None:
     site = prepare(fresh_url, tmp_path, import_job_rows=20)
     client = site.client("editor")

@@ -8,6 +8,7 @@ import json
 from datetime import UTC, datetime
 from typing import Any
 
+import pytest
 from click.testing import CliRunner
 from sqlalchemy import MetaData, inspect, select
 from sqlalchemy.engine import Engine
@@ -91,6 +92,7 @@ def _insert_sample(engine: Engine, k: int) -> None:
             conn.execute(t[name].insert().values(**values))
 
 
+@pytest.mark.slow
 def test_stairway_every_step_keeps_every_row(fresh_url: str) -> None:
     revisions = migrate.revisions()
     assert len(revisions) >= 5, revisions

@@ -125,6 +125,7 @@ def test_xlsx_print_sheet_has_title_serials_sum_and_print_setup(seeded_url: str,
         assert book[name].print_title_rows == "$1:$1" and book[name].page_setup.orientation == "landscape"
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(shutil.which("soffice") is None, reason="needs LibreOffice (apt-get install libreoffice-calc)")
 @pytest.mark.parametrize("seeded_url", ["sqlite"], indirect=True)  # the same workbook on both databases
 def test_43_row_export_prints_on_few_landscape_pages(seeded_url: str, tmp_path: Path) -> None:

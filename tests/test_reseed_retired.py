@@ -2,6 +2,7 @@
 `kpr seed`: the folded-in listing is archived (recorded in 修改记录, restorable), unless people edited it."""
 from __future__ import annotations
 
+import pytest
 from sqlalchemy import select
 
 from registry import history, migrate
@@ -18,6 +19,7 @@ OLD = [  # as the seeds of the previous version loaded them (before the merges)
 ]
 
 
+@pytest.mark.slow
 def test_reseeding_archives_listings_folded_into_another(fresh_url: str) -> None:
     migrate.upgrade(fresh_url)
     settings = settings_for(fresh_url)

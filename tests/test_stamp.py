@@ -387,6 +387,7 @@ def test_downgrade_and_upgrade_never_make_an_old_cache_look_current(toy_url: str
 
 # --- one snapshot per request --------------------------------------------------------------------------
 
+@pytest.mark.slow
 def test_one_response_reads_one_snapshot_while_a_writer_commits(toy_url: str,
                                                                 factory: sessionmaker[Session]) -> None:
     client = _client(toy_url)

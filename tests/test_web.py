@@ -216,6 +216,7 @@ def filter_params(choices: Choices) -> st.SearchStrategy[list[tuple[str, str]]]:
     return st.tuples(*parts).map(lambda chunks: [pair for chunk in chunks for pair in chunk])
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("path", ["/projects", "/map"])
 def test_submitting_a_pages_form_unchanged_keeps_its_filter(seeded_url: str, path: str) -> None:
     client = create_app(settings_for(seeded_url)).test_client()

@@ -54,6 +54,7 @@ def _build(rule: str, arguments: list[str], values: tuple[str, ...]) -> str:
     return path
 
 
+@pytest.mark.slow
 def test_no_url_makes_a_server_error(seeded_url: str) -> None:
     app = create_app(settings_for(seeded_url))
     client = app.test_client()
