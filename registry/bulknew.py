@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from registry import history, plannerstats, stamp
 from registry.capacity import parse_capacity
-from registry.fields import STORED
+from registry.fields import MONEY_COLUMNS, STORED
 from registry.models import (
     Change,
     Location,
@@ -60,8 +60,8 @@ def created_document(row: dict[str, Any], item: ProjectInput, place: PlacementSp
     """history.document() of the project these rows make, without building it."""
     # Built from JSON-ready values (lists, not tuples), so only amounts need history.jsonable's conversion.
     doc: dict[str, Any] = {attr: row[attr] for attr in history.SCALARS}
-    if doc["total_investment"] is not None:
-        doc["total_investment"] = history.jsonable(doc["total_investment"])
+    for attr in MONEY_COLUMNS:
+        doc[attr] = history.jsonable(doc[attr])
     links = _links(item, place)
     doc["chains"] = sorted(set(item.chains))
     doc["strategies"] = [code for code, basis in links if basis == "plan"]

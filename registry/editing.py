@@ -19,7 +19,7 @@ from registry.models import Project, utcnow
 from registry.money import parse_amount_text
 from registry.problemwords import in_chinese
 from registry.records import Placer
-from registry.upsert import _apply, check_references, stated_placement
+from registry.upsert import _apply, check_references, new_project, stated_placement
 from registry.users import UserRecord
 from registry.validate import normalize_code, validate_project
 
@@ -163,7 +163,7 @@ def create_project(session: Session, form: Mapping[str, Any], actor: Actor, plac
     if session.scalar(select(Project.id).where(Project.code == item.code)) is not None:
         raise InvalidForm([Problem(None, "code", item.code, "编号已被使用", "一个新的编号")])
     history.begin(session, "create", user=actor.user, comment=actor.comment)
-    project = Project(code=item.code, aliases=[], partners=[], status="unknown")
+    project = new_project(item.code)
     session.add(project)
     _apply(project, item, (placer or stated_placement)(item))
     session.flush()

@@ -29,6 +29,9 @@ class Field:
     width: int = 12  # xlsx column width
     note: str = ""  # the xlsx 说明 sheet's note
     headers: tuple[str, ...] = ()  # other header spellings the importer accepts
+    # (zh, en) of the stored column where it means something else than the export header: the export's 区县 is
+    # where the project is placed, the column (and so 修改记录) holds the district its text states.
+    stored: tuple[str, str] | tuple[()] = ()
 
     def __post_init__(self) -> None:
         if self.kind not in KINDS:
@@ -82,9 +85,9 @@ FIELDS: tuple[Field, ...] = (
           note="按位置推得、规划未列的走廊/区域；“范围未确认”表示来源未点名该区县；导出信息，导入时忽略"),
     # The export shows where the project is placed; the import reads what the text states.
     Field("district", "区县", "District", "text", input="district_stated", column="stated_district_code",
-          place=True, width=10, note="区县名称或行政区划代码", headers=("所在区县", "县区", "区(县)", "区(县、市)")),
+          place=True, width=10, stored=("所述区县", "Stated district"), note="区县名称或行政区划代码", headers=("所在区县", "县区", "区(县)", "区(县、市)")),
     Field("zone", "开发区", "Development zone", "text", input="zone_stated", column="stated_zone_code", place=True,
-          width=18, note="开发区名称、简称或编码", headers=("所在开发区", "园区")),
+          width=18, stored=("所述开发区", "Stated zone"), note="开发区名称、简称或编码", headers=("所在开发区", "园区")),
     Field("place_text", "建设地点", "Site", "text", row=True, place=True, width=24,
           headers=("地点", "项目地址", "地址", "place")),
     Field("outside_taiyuan", "太原市外", "Outside Taiyuan", "bool", row=True, place=True, width=8, note="是/否",
@@ -118,6 +121,11 @@ FIELDS: tuple[Field, ...] = (
 )
 
 BY_KEY: dict[str, Field] = {f.key: f for f in FIELDS}
+BY_COLUMN: dict[str, Field] = {f.column: f for f in FIELDS if f.column}
+# Project columns that are facts, each recorded in 修改记录 when it changes (code: set once; version: a counter).
+RECORDED_COLUMNS: tuple[str, ...] = tuple(f.column for f in FIELDS if f.column and f.key not in ("code", "version"))
+LIST_COLUMNS: tuple[str, ...] = tuple(f.column for f in FIELDS if f.column and f.kind == "list")
+MONEY_COLUMNS: tuple[str, ...] = tuple(f.column for f in FIELDS if f.column and f.kind == "money")
 EXPORTED: tuple[Field, ...] = tuple(f for f in FIELDS if f.export)
 IMPORTABLE: tuple[Field, ...] = tuple(f for f in FIELDS if f.importable)
 INPUTS: tuple[Field, ...] = tuple(f for f in FIELDS if f.input is not None)
@@ -139,3 +147,12 @@ def keys_of_kind(kind: str, fields: tuple[Field, ...] = FIELDS) -> frozenset[str
 
 def inputs_of_kind(kind: str) -> tuple[str, ...]:
     return tuple(f.input for f in INPUTS if f.input and f.kind == kind)
+
+
+def label(name: str, lang: str = "zh") -> str | None:
+    """A Project column's or a field key's name as pages show it (修改记录, the import preview); None if neither."""
+    field = BY_COLUMN.get(name) or BY_KEY.get(name)
+    if field is None:
+        return None
+    zh, en = field.stored or (field.zh, field.en)
+    return en if lang == "en" else zh

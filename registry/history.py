@@ -16,6 +16,7 @@ from sqlalchemy import event, inspect
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.orm.attributes import History
 
+from registry.fields import RECORDED_COLUMNS
 from registry.models import (
     Change,
     ChangeSet,
@@ -29,13 +30,9 @@ from registry.models import (
 from registry.progress import recorded
 from registry.users import UserRecord
 
-# Project columns recorded one by one; the rest (id, version, timestamps, copies of the placement) are not facts.
-SCALARS = (
-    "name", "aliases", "kind", "status", "status_text", "construction_type", "total_investment",
-    "investment_text", "capacity_text", "start_year", "end_year", "builder", "partners", "description",
-    "place_text", "stated_district_code", "stated_zone_code", "outside_taiyuan", "box", "group_name",
-    "archived_at",
-)
+# Project columns recorded one by one (the field table's stored facts); the rest (id, version, timestamps, copies
+# of the placement) are not facts.
+SCALARS = (*RECORDED_COLUMNS, "archived_at")
 COLLECTIONS = ("chains", "strategies", "placement", "sources")
 FIELDS = SCALARS + COLLECTIONS
 CREATED = "_created"  # one row for a new project: `new` holds its whole first state

@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from registry.fields import FIELDS
+from registry import fields
 from registry.models import Change, ChangeSet
 from registry.progress import recorded
 
@@ -21,23 +21,16 @@ KIND_LABELS = {"create": "新建", "edit": "编辑", "place": "人工核实位�
 METHOD_LABELS = {"manual": "人工核实", "given_coordinates": "给定坐标", "stated_in_text": "文本所述",
                  "zone_name": "开发区名称", "place_name": "地名", "gazetteer": "地名库",
                  "village": "村名（乡镇）", "none": "无"}
-FIELD_LABELS = {
-    "_created": "新建项目", "name": "名称", "aliases": "别名", "kind": "类别", "status": "状态",
-    "status_text": "状态原文", "construction_type": "建设性质", "total_investment": "总投资（亿元）",
-    "investment_text": "投资原文", "capacity_text": "规模", "start_year": "开工年份", "end_year": "竣工年份",
-    "builder": "建设单位", "partners": "合作方", "description": "说明", "place_text": "地点原文",
-    "stated_district_code": "所述区县", "stated_zone_code": "所述开发区", "outside_taiyuan": "太原市外",
-    "box": "专栏", "group_name": "分组", "archived_at": "归档时间", "chains": "产业链", "strategies": "区域战略",
-    "placement": "位置", "sources": "来源",
-}
+# What 修改记录 records besides the field table's columns (registry/fields.py names those, in both languages).
+RECORD_LABELS = {"_created": ("新建项目", "New project"), "archived_at": ("归档时间", "Archived at"),
+                 "placement": ("位置", "Location")}
 
 
-# Columns the list above does not name are shown by the field table's header (registry/fields.py).
-_TABLE_LABELS = {f.column: f.zh for f in FIELDS if f.column}
-
-
-def field_label(field: str) -> str:
-    return FIELD_LABELS.get(field) or recorded.label(field) or _TABLE_LABELS.get(field) or field
+def field_label(field: str, lang: str = "zh") -> str:
+    """A recorded field as pages name it: the field table's label, a progress month or milestone, or the name."""
+    if field in RECORD_LABELS:
+        return RECORD_LABELS[field][1 if lang == "en" else 0]
+    return (None if lang == "en" else recorded.label(field)) or fields.label(field, lang) or field
 
 
 def month_text(value: dict[str, Any]) -> str:

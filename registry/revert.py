@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 from registry import history
 from registry.editing import Actor, flush_or_conflict
 from registry.errors import NotFound, RevertRefused
+from registry.fields import MONEY_COLUMNS
 from registry.models import Change, ChangeSet, Project, ProjectChain, ProjectStrategy, Source, utcnow
 from registry.placing import set_place_links
 from registry.progress import recorded
@@ -24,7 +25,7 @@ from registry.upsert import apply_placement
 def _python(field: str, value: Any) -> Any:
     if value is None:
         return None
-    if field == "total_investment":
+    if field in MONEY_COLUMNS:
         return Decimal(value)
     if field == "archived_at":
         return datetime.fromisoformat(value)

@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session, selectinload
 from registry.capacity import parse_capacity
 from registry.crs import to_wgs84
 from registry.errors import InvalidRecord, Problem
-from registry.fields import STORED
+from registry.fields import LIST_COLUMNS, STORED
 from registry.models import (
     Location,
     LocationDistrict,
@@ -132,7 +132,7 @@ def upsert_projects(
             fresh.append((item, place))
             report.created.append(item.code)
         elif project is None:
-            project = Project(code=item.code, aliases=[], partners=[], status="unknown")
+            project = new_project(item.code)
             session.add(project)
             _apply(project, item, place)
             report.created.append(item.code)
@@ -146,6 +146,12 @@ def upsert_projects(
 
         insert_new(session, fresh)
     return report
+
+
+def new_project(code: str) -> Project:
+    """An empty project; its lists are set here, not by the column default at insert, because 修改记录's first
+    state is read before the insert."""
+    return Project(code=code, status="unknown", **{column: [] for column in LIST_COLUMNS})
 
 
 def _stored(value: object) -> object:

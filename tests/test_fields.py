@@ -106,3 +106,22 @@ def test_a_form_edit_keeps_every_stored_field_the_form_does_not_show(db_session)
     assert (project.status_text, project.parent_code, str(project.investment_low), str(project.investment_high),
             project.partner_regions, project.plan_period, project.box, project.group_name) == \
         ("续建", "KEEP-0", "1", "2", ["北京"], "十四五", "专栏1", "一组")
+
+
+def test_history_records_every_stored_fact_and_names_it_as_the_table_does() -> None:
+    """修改记录 records each stored column of the table, under the table's label in both languages (the export's
+    区县 is the placed district, so the stated column keeps its own words)."""
+    from registry import history
+    from registry.historyview import field_label
+
+    stored = {f.column for f in FIELDS if f.column} - {"code", "version"}
+    assert stored <= set(history.SCALARS)
+    project_columns = {c.key for c in inspect(Project).column_attrs}
+    assert set(history.SCALARS) <= project_columns
+    for f in FIELDS:
+        if f.column in history.SCALARS:
+            zh, en = f.stored or (f.zh, f.en)
+            assert (field_label(f.column), field_label(f.column, "en")) == (zh, en), f.key
+    assert field_label("stated_district_code") == "所述区县"
+    for name in history.FIELDS + (history.CREATED,):
+        assert field_label(name) != name and field_label(name, "en") != name, name

@@ -27,7 +27,6 @@ from registry.vocabulary import Vocabulary, progress_word, value_words
 from web.filterform import Chip
 from web.i18n_pages import (
     CONSTRUCTION_WORDS_EN,
-    FIELD_WORDS_EN,
     KIND_WORDS_EN,
     MEETING_HEADERS_EN,
     PAGE_STRINGS,
@@ -217,7 +216,7 @@ def _field_word(lang: str, field: str) -> str:
     period = recorded.parse_month_field(field)
     if period is not None:
         return f"Progress {period[0]}-{period[1]:02d}"
-    return FIELD_WORDS_EN.get(field) or MILESTONE_WORDS_EN.get(field) or field_label(field)
+    return MILESTONE_WORDS_EN.get(field) or field_label(field, lang)
 
 
 def _word(lang: str, chinese: Mapping[str, str], english: Mapping[str, str], code: str) -> str:

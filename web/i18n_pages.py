@@ -157,16 +157,6 @@ PAGE_STRINGS: dict[str, dict[str, str]] = {
 KIND_WORDS_EN = {"create": "created", "edit": "edited", "place": "location verified by hand", "archive": "archived",
                  "restore": "restored", "import": "import", "seed": "seed data", "revert": "revert",
                  "system": "system", "progress": "progress entered", "progress-import": "progress sheet import"}
-FIELD_WORDS_EN = {
-    "_created": "new project", "name": "name", "aliases": "aliases", "kind": "kind", "status": "status",
-    "status_text": "status as written", "construction_type": "construction type",
-    "total_investment": "total investment (亿元)", "investment_text": "investment as written",
-    "capacity_text": "capacity", "start_year": "start year", "end_year": "end year", "builder": "builder",
-    "partners": "partners", "description": "description", "place_text": "place as written",
-    "stated_district_code": "stated district", "stated_zone_code": "stated zone",
-    "outside_taiyuan": "outside Taiyuan", "box": "plan box", "group_name": "group", "archived_at": "archived at",
-    "chains": "industry chains", "strategies": "regional strategies", "placement": "location", "sources": "sources",
-}
 ROLE_WORDS_EN = {"viewer": "viewer", "editor": "editor", "admin": "admin"}
 CONSTRUCTION_WORDS_EN = {"新建": "new", "续建": "continued", "改扩建": "rebuilt or extended"}
 # registry/review.py words each reason in Chinese; keyed by that text like a message catalogue.
