@@ -14,30 +14,19 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date
 from decimal import Decimal
 from typing import Any, cast
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import Connection, Table, delete, insert, select
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from registry import history, stamp
+from registry.clock import day_end
 from registry.config import Settings
 from registry.models import Change, ChangeSet, Project, ProjectProgress
 from registry.progress import recorded
-
-BEIJING = ZoneInfo("Asia/Shanghai")
-
-
-def today_beijing() -> date:
-    return datetime.now(BEIJING).date()
-
-
-def cutoff(day: date) -> datetime:
-    """The first instant after `day` ends in Beijing, in UTC (the history's clock)."""
-    return datetime.combine(day + timedelta(days=1), time(0), BEIJING).astimezone(UTC)
 
 
 @dataclass(frozen=True)
@@ -52,7 +41,7 @@ def rewind(session: Session, day: date) -> Rewound:
     """Undo, in `session`'s transaction, every change set recorded after `day`. The caller rolls back."""
     from registry.revert import set_field  # revert imports editing → upsert; keep this module light
 
-    limit = cutoff(day)
+    limit = day_end(day)
     rows = session.execute(
         select(Change.project_id, Change.field, Change.old, Change.change_set_id)
         .join(ChangeSet, ChangeSet.id == Change.change_set_id)

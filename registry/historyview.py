@@ -4,16 +4,15 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 from datetime import datetime
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from registry import fields
+from registry.clock import beijing
 from registry.models import Change, ChangeSet
 from registry.progress import recorded
 
-BEIJING = ZoneInfo("Asia/Shanghai")
 KIND_LABELS = {"create": "新建", "edit": "编辑", "place": "人工核实位置", "archive": "归档", "restore": "恢复",
                "import": "导入", "seed": "种子数据", "revert": "撤销", "system": "系统",
                "progress": "填报进度", "progress-import": "导入调度表"}
@@ -58,8 +57,7 @@ class HistoryRow:
 
     @property
     def at_beijing(self) -> str:
-        at = self.at if self.at.tzinfo else self.at.replace(tzinfo=ZoneInfo("UTC"))
-        return at.astimezone(BEIJING).strftime("%Y-%m-%d %H:%M")
+        return f"{beijing(self.at):%Y-%m-%d %H:%M}"
 
     def to_dict(self) -> dict[str, Any]:
         data = asdict(self)

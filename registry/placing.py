@@ -15,11 +15,11 @@ from shapely.geometry.base import BaseGeometry
 from sqlalchemy.orm import Session
 
 from registry import crs, history
+from registry.clock import stamp_text
 from registry.editing import Actor, flush_or_conflict, get_project
 from registry.errors import EditConflict, InvalidRecord
 from registry.geocode import Geocoder
 from registry.models import PRECISIONS, Project, ProjectStrategy, utcnow
-from registry.printout import beijing
 from registry.records import PlacementSpec
 from registry.upsert import apply_placement
 
@@ -192,7 +192,7 @@ def save(session: Session, code: str, req: PlaceRequest, expected_version: int, 
     if project.version != expected_version:
         raise EditConflict(project)
     found = preview(project, req, geocoder)
-    at = f"{beijing(utcnow()):%Y-%m-%d %H:%M}（北京时间）"  # times people read are Beijing time
+    at = stamp_text(utcnow())  # times people read are Beijing time
     evidence = f"人工核实：{actor.user.username}，{at}" + (f"；{found.spec.evidence}" if found.spec.evidence else "")
     spec = PlacementSpec(**{**found.spec.__dict__, "evidence": evidence, "place_text": project.place_text})
     history.begin(session, "place", user=actor.user, comment=actor.comment)

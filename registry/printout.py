@@ -5,20 +5,19 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta, timezone
+from datetime import UTC, datetime
 from decimal import Decimal
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from registry.clock import beijing
 from registry.models import DataVersion
 from registry.progress.monthly import month_text
 from registry.queries import ResolvedFilter
 from registry.records import ProjectRow
 from registry.vocabulary import status_word
 
-# China has had no daylight saving since 1991: a fixed +08:00 needs no tz database.
-BEIJING = timezone(timedelta(hours=8), "北京时间")
 TITLE = "太原市重点项目表"
 UNFILTERED = "全部项目（未筛选）"  # what queries.describe says for no filter
 Value = str | Decimal | None
@@ -83,15 +82,6 @@ def title_for(filter_words: str) -> str:
     return f"{TITLE}（{'全部项目' if filter_words == UNFILTERED else filter_words}）"
 
 
-def beijing(moment: datetime) -> datetime:
-    """Any stored time → Beijing time; SQLite hands back naive datetimes, which were written in UTC."""
-    return (moment if moment.tzinfo else moment.replace(tzinfo=UTC)).astimezone(BEIJING)
-
-
-def stamp_text(moment: datetime) -> str:
-    return f"{beijing(moment):%Y-%m-%d %H:%M}（北京时间）"
-
-
 def data_date(session: Session) -> datetime | None:
     """When the data last changed (the newest data version), or None for an empty registry."""
     return session.scalar(select(DataVersion.created_at).order_by(DataVersion.id.desc()).limit(1))
@@ -126,5 +116,5 @@ def export_filename(rf: ResolvedFilter, fmt: str, when: datetime | None = None) 
     return f"重点项目_{filter_slug(rf)}_{day:%Y%m%d}.{fmt}"
 
 
-__all__ = ["BEIJING", "MEETING_COLUMNS", "MeetingColumn", "Summary", "beijing", "data_date",
-           "export_filename", "filter_slug", "stamp_text", "summarise", "title_for"]
+__all__ = ["MEETING_COLUMNS", "MeetingColumn", "Summary", "data_date", "export_filename", "filter_slug",
+           "summarise", "title_for"]

@@ -12,6 +12,7 @@ from sqlalchemy import BigInteger, Select, Text, and_, case, func, or_, select, 
 from sqlalchemy.orm import Session, selectinload
 from sqlalchemy.sql.elements import ColumnElement
 
+from registry import clock
 from registry.errors import BadFilterValue
 from registry.memberships import BASIS_WORDS
 from registry.models import (
@@ -25,7 +26,8 @@ from registry.models import (
 from registry.money import parse_yi, wan_to_yi
 from registry.progress import monthly
 from registry.progress.classify import CLASSES, UNREPORTED, Rule
-from registry.records import ProjectRow, project_row
+from registry.projectrows import project_row
+from registry.records import ProjectRow
 from registry.sorting import SORT_KEYS, ordered_ids, parse_sort
 from registry.spelling import spellings
 from registry.vocabulary import Vocabulary
@@ -66,7 +68,6 @@ def _amount(param: str, raw: str) -> Decimal:
 
 def parse_as_of(raw: str) -> date:
     """`as_of=YYYY-MM-DD`, strictly (no times, no other spellings), not after today in Beijing."""
-    from registry.asof import today_beijing
 
     text = raw.strip()
     try:
@@ -76,7 +77,7 @@ def parse_as_of(raw: str) -> date:
     except ValueError:
         raise BadFilterValue(f"日期 as_of={raw!r} 应写作 YYYY-MM-DD，如 2025-06-30 (expected a date)",
                              "as_of", raw) from None
-    if day > today_beijing():
+    if day > clock.today():
         raise BadFilterValue(f"日期 as_of={raw!r} 在今天之后 (a date in the future)", "as_of", raw)
     return day
 

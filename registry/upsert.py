@@ -11,6 +11,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
+from registry.bulknew import insert_new
 from registry.capacity import parse_capacity
 from registry.crs import to_wgs84
 from registry.errors import InvalidRecord, Problem
@@ -142,8 +143,6 @@ def upsert_projects(
             report.unchanged.append(item.code)
     session.flush()
     if fresh:
-        from registry.bulknew import insert_new  # imports this module
-
         insert_new(session, fresh)
     return report
 

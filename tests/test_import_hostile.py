@@ -12,8 +12,9 @@ from sqlalchemy.orm import Session
 
 from registry.cli import main
 from registry.errors import FileTooLarge, ImportRefused
+from registry.importer.counting import count_sheet_rows
 from registry.importer.limits import Limits
-from registry.importer.precheck import check_upload, check_upload_size, count_sheet_rows
+from registry.importer.precheck import check_upload, check_upload_size
 from registry.importer.run import import_file
 from registry.upsert import stated_placement
 from tests.exchange_helpers import count_projects, seed_toy, versions, write_csv, write_xlsx

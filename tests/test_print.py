@@ -13,9 +13,10 @@ import openpyxl
 import pytest
 from flask.testing import FlaskClient
 
+from registry.clock import stamp_text
 from registry.db import session_scope
 from registry.export import build_context, export_rows
-from registry.printout import export_filename, stamp_text
+from registry.printout import export_filename
 from registry.queries import ProjectFilter, iter_rows, resolve
 from registry.records import ProjectRow
 from tests.conftest import settings_for

@@ -3,12 +3,12 @@ the map, history and revert. Every view here writes, so each starts with `requir
 app-wide (web/security.py). The core does the work (registry.editing, registry.placing, registry.revert)."""
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any
 
 from flask import Blueprint, Response, current_app, jsonify, redirect, render_template, request, url_for
 
 from registry import placing
+from registry.clock import this_year
 from registry.editing import (
     FORM_FIELDS,
     UNITS,
@@ -21,12 +21,12 @@ from registry.editing import (
 )
 from registry.errors import EditConflict, InvalidForm, InvalidRecord, KprError
 from registry.geocode import Geocoder
-from registry.historyview import BEIJING, history_rows, month_text
+from registry.historyview import history_rows, month_text
 from registry.models import CONSTRUCTION_TYPES, STATUSES, Project, ProjectMilestones
 from registry.progress.editing import MONTHS, closed_months, save_progress, stored_months
 from registry.progress.editing import UNITS as PROGRESS_UNITS
 from registry.progress.recorded import MILESTONE_LABELS, MILESTONES
-from registry.records import project_row
+from registry.projectrows import project_row
 from registry.revert import revert
 from registry.vocabulary import Vocabulary
 from web.auth import can, current_record, require
@@ -320,7 +320,7 @@ def _progress_year(project: Project) -> int:
             raise InvalidRecord(f"年份 year={raw!r} 应为 2000–2100 之间的整数")
         return int(raw)
     years = [p.year for p in project.progress]
-    return max(years) if years else datetime.now(BEIJING).year
+    return max(years) if years else this_year()
 
 
 def _progress_values(session: Any, project: Project, year: int) -> dict[str, Any]:
@@ -343,8 +343,8 @@ def _progress_values(session: Any, project: Project, year: int) -> dict[str, Any
 def _render_progress(project: Project, year: int, values: dict[str, Any], errors: dict[str, list[str]],
                      status: int = 200, conflict: bool = False) -> tuple[str, int]:
     session = get_session()
-    this_year = datetime.now(BEIJING).year
-    years = sorted({*(p.year for p in project.progress), this_year - 1, this_year, year})
+    current = this_year()
+    years = sorted({*(p.year for p in project.progress), current - 1, current, year})
     return render_template("progress_edit.html", project=project, year=year, years=years, values=values,
                            errors=errors, conflict=conflict, months=MONTHS, units=PROGRESS_UNITS,
                            closed=closed_months(session, year),

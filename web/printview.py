@@ -8,16 +8,9 @@ from urllib.parse import urlencode
 
 from flask import Blueprint, Response, current_app, render_template, request, url_for
 
+from registry.clock import beijing, stamp_text
 from registry.errors import PdfUnavailable
-from registry.printout import (
-    MEETING_COLUMNS,
-    beijing,
-    data_date,
-    export_filename,
-    stamp_text,
-    summarise,
-    title_for,
-)
+from registry.printout import MEETING_COLUMNS, data_date, export_filename, summarise, title_for
 from registry.queries import ResolvedFilter, describe, iter_rows, resolve, totals
 from web.i18n import current_lang
 from web.request_filter import request_filter

@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 from werkzeug.datastructures import MultiDict
 from werkzeug.wrappers import Response as WerkzeugResponse
 
-from registry.asof import cutoff
+from registry.clock import beijing, day_end
 from registry.editing import get_project
 from registry.errors import BadFilterValue
 from registry.export.jsonpage import json_page, paging_from_params
@@ -26,9 +26,9 @@ from registry.maps.detail import location_data
 from registry.maps.labels import map_labels
 from registry.maps.page import MapOptions, Source, build_map, json_for_script, render_parts
 from registry.models import Project
-from registry.printout import beijing
+from registry.projectrows import project_row
 from registry.queries import ResolvedFilter, describe, fetch_rows, resolve
-from registry.records import ProgressRow, ProjectRow, project_row
+from registry.records import ProgressRow, ProjectRow
 from registry.sorting import parse_sort
 from registry.textout import LIST_COLUMNS
 from registry.vocabulary import Vocabulary, progress_word
@@ -178,7 +178,7 @@ def project_page(code: str) -> str:
                            parts=render_parts(fmap, assets.asset_url), zip=zip,
                            detail_data=json_for_script(json.dumps(data, ensure_ascii=False)),
                            archived_at=project.archived_at and beijing(project.archived_at),  # 北京时间
-                           history=history_rows(session, project.id, before=cutoff(day) if day else None),
+                           history=history_rows(session, project.id, before=day_end(day) if day else None),
                            family=family(session, project), extra=project, as_of=day,
                            vocab=Vocabulary.load(session) if can("editor") else None,
                            map_crs=crs, draw_assets=assets.draw_assets() if can("editor") and not day else None,

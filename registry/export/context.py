@@ -7,9 +7,9 @@ from datetime import UTC, datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from registry.clock import beijing
 from registry.maps.anchors import Anchors, load_anchors
 from registry.models import DataVersion
-from registry.printout import beijing
 from registry.progress.classify import Rule
 from registry.queries import ResolvedFilter, Totals, describe, totals
 from registry.vocabulary import Vocabulary

@@ -10,9 +10,10 @@ import xlsxwriter
 from xlsxwriter.utility import xl_rowcol_to_cell
 from xlsxwriter.worksheet import Worksheet
 
+from registry.clock import stamp_text
 from registry.export.context import ExportContext
 from registry.export.errors import check_length
-from registry.printout import MEETING_COLUMNS, Summary, stamp_text, title_for
+from registry.printout import MEETING_COLUMNS, Summary, title_for
 from registry.records import ProjectRow
 from registry.textout import FORMULA_PREFIXES
 

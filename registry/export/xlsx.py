@@ -15,13 +15,13 @@ from typing import IO, Any
 import xlsxwriter
 from xlsxwriter.worksheet import Worksheet
 
+from registry.clock import stamp_text
 from registry.export.columns import BOOL_TEXT, LOCATION_COLUMNS, PROJECT_COLUMNS, Cell
 from registry.export.context import ExportContext
 from registry.export.diaodu import DiaoduSheet
 from registry.export.errors import check_length
 from registry.export.printsheet import PrintSheet, page_setup
 from registry.models import PRECISIONS
-from registry.printout import stamp_text
 from registry.records import ProjectRow
 from registry.textout import FORMULA_PREFIXES
 

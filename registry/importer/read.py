@@ -19,8 +19,8 @@ from typing import Any
 from openpyxl.cell.read_only import EMPTY_CELL
 
 from registry.errors import FileTooLarge, ImportRefused, KprError
+from registry.importer.counting import count_csv_records, count_sheet_rows
 from registry.importer.limits import DEFAULT_LIMITS, Limits
-from registry.importer.precheck import count_csv_records, count_sheet_rows
 
 MAGIC = {
     b"\x89PNG": "a PNG image", b"\xff\xd8\xff": "a JPEG image", b"GIF8": "a GIF image", b"%PDF": "a PDF document",
