@@ -55,7 +55,8 @@ def create_app(settings: Settings | None = None, test_config: dict[str, Any] | N
     errors.init_app(app)
     security.init_app(app, settings)
     auth.init_app(app)
-    # Every blueprint is registered here, none inside another. The map pages and assets keep their endpoint
+    # Every blueprint is registered here, none inside another (auth.init_app registers its own first, so the
+    # login view can be wrapped by the rate limiter before any request). The map pages and assets keep their endpoint
     # names under "kpr." (templates and tests say url_for('kpr.maps.map_page')): registered as "kpr.maps".
     for blueprint in (views.bp, exchange.bp, api.bp, edit.bp, review.bp, printview.bp, stats.bp, guards.bp,
                       i18n.bp):
