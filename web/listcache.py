@@ -25,20 +25,20 @@ ROWS_KEPT = 2000  # ~40 pages of rows per worker; a row is a few kB
 
 
 class ListStatic:
-    def __init__(self, session: Session, data_stamp: stamp.Stamp) -> None:
-        self.stamp = data_stamp
+    def __init__(self, session: Session) -> None:
         self.vocab = Vocabulary.load(session)  # its own per-stamp cache, kept across project-only commits
         self.months = filterform.progress_months(session)
         self._rows: OrderedDict[tuple[int, Rule], ProjectRow] = OrderedDict()
         self._lock = threading.Lock()
 
-    def refreshed(self, session: Session, current: stamp.Stamp) -> ListStatic | None:
-        """This one brought up to `current`: the rows of projects written since dropped, the rest kept. None
-        when the stamp log cannot say which projects were written (then the caller builds a new one)."""
-        changed = stamp.changed_projects(session, self.stamp, current)
+    def refreshed(self, session: Session, since: stamp.Stamp, current: stamp.Stamp) -> ListStatic | None:
+        """This one, held since `since` (the cache keeps its stamp), brought up to `current`: the rows of projects
+        written since dropped, the rest kept. None when the stamp log cannot say which projects were written
+        (then the caller builds a new one)."""
+        changed = stamp.changed_projects(session, since, current)
         if changed is None:
             return None
-        fresh = ListStatic(session, current)
+        fresh = ListStatic(session)
         with self._lock:
             fresh._rows = OrderedDict((key, row) for key, row in self._rows.items() if key[0] not in changed)
         return fresh
@@ -67,6 +67,6 @@ def index_and_static(session: Session) -> tuple[FacetIndex, ListStatic]:
     """The facet index of the request's snapshot, and what every list request at its stamp shares (the list
     page and its JSON twin answer their counts, totals, facets and rows from these)."""
     index = cache("kpr_facet_index").get(session)
-    static = cache("kpr_list_static").get(None, index.stamp, lambda: ListStatic(session, index.stamp),
-                                          refresh=lambda older, _: older.refreshed(session, index.stamp))
+    static = cache("kpr_list_static").get(None, index.stamp, lambda: ListStatic(session),
+                                          refresh=lambda older, since: older.refreshed(session, since, index.stamp))
     return index, static
