@@ -14,7 +14,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from registry import history
 from registry.errors import EditConflict, Forbidden, InvalidForm, NotFound, Problem
-from registry.fields import LIST_INPUTS, STORED
+from registry.fields import FIELDS, LIST_INPUTS, STORED, Field
 from registry.models import Project, utcnow
 from registry.money import parse_amount_text
 from registry.problemwords import in_chinese
@@ -23,10 +23,11 @@ from registry.upsert import _apply, check_references, new_project, stated_placem
 from registry.users import UserRecord
 from registry.validate import normalize_code, validate_project
 
-# The form's fields are the keys of the project JSON (issue 11), plus the amount's unit.
-FORM_FIELDS = ("code", "name", "aliases", "kind", "status", "construction_type", "total_investment",
-               "investment_unit", "investment_text", "capacity_text", "start_year", "end_year", "builder",
-               "partners", "chains", "strategies", "place_text", "description")
+# The form's fields are the table's (registry/fields.py `form`), in its order, under their input names (the keys
+# of the project JSON, issue 11), plus the amount's unit beside the amount.
+FORM: tuple[Field, ...] = tuple(f for f in FIELDS if f.form)
+FORM_FIELDS: tuple[str, ...] = tuple(name for f in FORM if f.input
+                                     for name in ((f.input, "investment_unit") if f.form == "amount" else (f.input,)))
 LIST_FIELDS = tuple(key for key in FORM_FIELDS if key in LIST_INPUTS)
 UNITS = ("亿元", "万元")
 # Facts the form does not show (they come from the plans): an edit leaves them as they are. Every stored field

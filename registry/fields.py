@@ -12,6 +12,9 @@ from dataclasses import dataclass
 SAME = "="
 
 KINDS = ("text", "list", "money", "year", "int", "float", "bool")
+# How the edit form (web/templates/edit.html) shows a field: one line, one item a line, a fixed choice, an amount
+# with its unit, a year, a multi-select over a vocabulary tree, a long text.
+WIDGETS = ("line", "lines", "choice", "amount", "year", "tree", "text")
 
 
 @dataclass(frozen=True)
@@ -32,10 +35,14 @@ class Field:
     # (zh, en) of the stored column where it means something else than the export header: the export's 区县 is
     # where the project is placed, the column (and so 修改记录) holds the district its text states.
     stored: tuple[str, str] | tuple[()] = ()
+    form: str = ""  # its widget in the edit form, one of WIDGETS ("": not in the form); the form keeps table order
+    required: bool = False  # the form will not submit without it (validation says so too)
 
     def __post_init__(self) -> None:
         if self.kind not in KINDS:
             raise ValueError(f"{self.key}: unknown kind {self.kind!r}")
+        if self.form and self.form not in WIDGETS:
+            raise ValueError(f"{self.key}: unknown form widget {self.form!r}")
         if self.input == SAME:
             object.__setattr__(self, "input", self.key)
         if self.column == SAME:
@@ -55,41 +62,46 @@ _EXPORT_ONLY = "导出信息，导入时忽略"
 FIELDS: tuple[Field, ...] = (
     # Export columns, in the export's order.
     Field("code", "编号", "Code", "text", row=True, width=14, note="项目编号；留空则按名称+区县匹配或新建",
-          headers=("项目编号", "项目代码", "id")),
+          headers=("项目编号", "项目代码", "id"), form="line", required=True),
     Field("name", "项目名称", "Project", "text", row=True, width=42, note="必填",
-          headers=("名称", "项目", "project", "projectname")),
-    Field("aliases", "别名", "Aliases", "list", row=True, width=20, note=_LISTED, headers=("又名",)),
-    Field("kind", "类别", "Kind", "text", row=True, width=10, headers=("项目类别", "类型")),
+          headers=("名称", "项目", "project", "projectname"), form="line", required=True),
+    Field("aliases", "别名", "Aliases", "list", row=True, width=20, note=_LISTED, headers=("又名",),
+          form="lines"),
+    Field("kind", "类别", "Kind", "text", row=True, width=10, headers=("项目类别", "类型"), form="line"),
     Field("status", "状态", "Status", "text", row=True, width=8, note="谋划/前期/在建/竣工/投产/未注明",
-          headers=("项目状态", "进展", "建设状态")),
+          headers=("项目状态", "进展", "建设状态"), form="choice"),
     Field("construction_type", "建设性质", "Construction type", "text", row=True, width=8, note="新建/续建/改扩建",
-          headers=("性质",)),
+          headers=("性质",), form="choice"),
     Field("total_investment", "总投资（亿元）", "Total investment (亿元)", "money", row=True, width=13,
           note="亿元，最多4位小数（1万元）；空白=未知，不是0",
-          headers=("总投资", "投资额", "投资额(亿元)", "计划总投资(亿元)", "总投资额(亿元)")),
-    Field("investment_text", "投资额原文", "Investment as stated", "text", row=True, width=20, headers=("投资说明",)),
+          headers=("总投资", "投资额", "投资额(亿元)", "计划总投资(亿元)", "总投资额(亿元)"), form="amount"),
+    Field("investment_text", "投资额原文", "Investment as stated", "text", row=True, width=20, headers=("投资说明",),
+          form="line"),
     Field("capacity_text", "建设规模及内容", "Scale and content", "text", row=True, width=36,
-          headers=("建设规模", "建设内容", "规模", "capacity")),
-    Field("start_year", "开工年份", "Start year", "year", row=True, width=9, headers=("开工年", "开工时间")),
-    Field("end_year", "竣工年份", "End year", "year", row=True, width=9, headers=("竣工年", "竣工时间", "完工年份")),
-    Field("builder", "建设单位", "Builder", "text", row=True, width=24, headers=("业主单位", "项目单位")),
+          headers=("建设规模", "建设内容", "规模", "capacity"), form="line"),
+    Field("start_year", "开工年份", "Start year", "year", row=True, width=9, headers=("开工年", "开工时间"),
+          form="year"),
+    Field("end_year", "竣工年份", "End year", "year", row=True, width=9, headers=("竣工年", "竣工时间", "完工年份"),
+          form="year"),
+    Field("builder", "建设单位", "Builder", "text", row=True, width=24, headers=("业主单位", "项目单位"), form="line"),
     Field("partners", "合作地区/投资方", "Partners", "list", row=True, width=20, note=_LISTED,
-          headers=("合作地区", "投资方", "合作方")),
+          headers=("合作地区", "投资方", "合作方"), form="lines"),
     # Chains and strategies are links (project_chains / project_strategies), not columns.
     Field("chains", "产业链", "Industry chains", "list", column=None, width=24,
-          note="产业链名称或编码，多个用“、”分隔", headers=("所属产业链", "chain")),
+          note="产业链名称或编码，多个用“、”分隔", headers=("所属产业链", "chain"), form="tree"),
     Field("strategies", "区域战略（规划所列）", "Regional strategies (stated by a plan)", "list", column=None, width=24,
-          note="规划所列的区域战略（名称或编码），多个用“、”分隔", headers=("区域战略", "战略", "strategy")),
+          note="规划所列的区域战略（名称或编码），多个用“、”分隔", headers=("区域战略", "战略", "strategy"), form="tree"),
     Field("place_strategies", "走廊/区域（位置落在）", "Corridors (by location)", "list", input=None, column=None,
           importable=False, width=24,
           note="按位置推得、规划未列的走廊/区域；“范围未确认”表示来源未点名该区县；导出信息，导入时忽略"),
     # The export shows where the project is placed; the import reads what the text states.
     Field("district", "区县", "District", "text", input="district_stated", column="stated_district_code",
-          place=True, width=10, stored=("所述区县", "Stated district"), note="区县名称或行政区划代码", headers=("所在区县", "县区", "区(县)", "区(县、市)")),
+          place=True, width=10, stored=("所述区县", "Stated district"), note="区县名称或行政区划代码",
+          headers=("所在区县", "县区", "区(县)", "区(县、市)")),
     Field("zone", "开发区", "Development zone", "text", input="zone_stated", column="stated_zone_code", place=True,
           width=18, stored=("所述开发区", "Stated zone"), note="开发区名称、简称或编码", headers=("所在开发区", "园区")),
     Field("place_text", "建设地点", "Site", "text", row=True, place=True, width=24,
-          headers=("地点", "项目地址", "地址", "place")),
+          headers=("地点", "项目地址", "地址", "place"), form="line"),
     Field("outside_taiyuan", "太原市外", "Outside Taiyuan", "bool", row=True, place=True, width=8, note="是/否",
           headers=("市外",)),
     # Coordinates go through the placement (registry/upsert.py stated_placement), never straight to a column.
@@ -105,7 +117,8 @@ FIELDS: tuple[Field, ...] = (
           note="位置待核实；导入时忽略"),
     Field("box", "专栏", "Box", "text", row=True, width=14),
     Field("group", "分组", "Group", "text", column="group_name", row=True, width=14),
-    Field("description", "项目简介", "Description", "text", row=True, width=36, headers=("简介", "备注")),
+    Field("description", "项目简介", "Description", "text", row=True, width=36, headers=("简介", "备注"),
+          form="text"),
     Field("sources", "来源", "Sources", "text", column=None, importable=False, width=28,
           note="规划名称（无标题时为文件名）及行号；导入时忽略（保留原有来源）"),
     Field("version", "版本", "Version", "int", input=None, column="version", row=True, importable=False, width=6,

@@ -276,3 +276,24 @@ def test_the_list_page_header_is_each_users_own_while_its_list_is_shared(site: S
     english = editor.get("/projects?district=小店区&lang=en").get_data(as_text=True)
     assert "Project list" in english or 'lang="en"' in english
     assert english.split("<main>")[1] != seen.split("<main>")[1]
+
+
+def test_the_form_shows_the_field_tables_form_fields_in_its_order(site: Site) -> None:
+    """The edit form is drawn from registry/fields.py: its inputs are the table's form fields in table order
+    (the amount's unit beside the amount), required and length limits as the table and the model say."""
+    import re
+
+    from registry.editing import FORM_FIELDS
+
+    editor = site.client("editor")
+    new = editor.get("/projects/new").get_data(as_text=True)
+    start = new.index('data-testid="edit-form"')
+    form = new[start:new.index("</form>", start)]
+    shown = [n for n in dict.fromkeys(re.findall(r'<(?:input|select|textarea)[^>]*?name="([^"]+)"', form))
+             if n not in ("csrf_token", "comment")]
+    assert shown == list(FORM_FIELDS)
+    assert re.search(r'name="code" value="" required maxlength="48"', form)  # Project.code is String(48)
+    assert re.search(r'name="name" value="" required maxlength="256"', form)
+    edit = editor.get("/projects/T-1/edit").get_data(as_text=True)
+    assert 'name="code"' not in edit[edit.index('data-testid="edit-form"'):]  # a code is set once
+    assert 'value="小店区氢能产业园"' in edit and '<option value="jjj" selected>' in edit

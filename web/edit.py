@@ -10,6 +10,7 @@ from flask import Blueprint, Response, current_app, jsonify, redirect, render_te
 from registry import placing
 from registry.clock import this_year
 from registry.editing import (
+    FORM,
     FORM_FIELDS,
     UNITS,
     Actor,
@@ -88,21 +89,30 @@ def _tree(vocab: Vocabulary, kind: str) -> list[tuple[str, str, int]]:
     return out
 
 
+# Which ProjectRow attribute a form field shows, where it is not the field's own key (the trees hold codes).
+_ROW_ATTR = {"chains": "chain_codes", "strategies": "strategy_codes"}
+# The database's own limits on the form's text fields (String(n) columns), so the browser says so first.
+MAXLENGTHS = {f.input: length for f in FORM if f.input and f.column
+              and (length := getattr(Project.__table__.c[f.column].type, "length", None))}
+
+
 def _form_values(project: Project | None) -> dict[str, Any]:
     if project is None:
-        return {key: "" for key in FORM_FIELDS} | {"investment_unit": "亿元", "chains": [], "strategies": [],
-                                                   "status": "unknown"}
+        return {f.input: [] if f.form == "tree" else "" for f in FORM if f.input} | {
+            "investment_unit": UNITS[0], "status": "unknown"}
     row = project_row(project, Vocabulary.load(get_session()))
-    return {
-        "code": row.code, "name": row.name, "aliases": "\n".join(row.aliases), "kind": row.kind or "",
-        "status": row.status, "construction_type": row.construction_type or "",
-        "total_investment": "" if row.total_investment is None else format(row.total_investment, "f"),
-        "investment_unit": "亿元", "investment_text": row.investment_text or "",
-        "capacity_text": row.capacity_text or "", "start_year": row.start_year or "",
-        "end_year": row.end_year or "", "builder": row.builder or "", "partners": "\n".join(row.partners),
-        "chains": list(row.chain_codes), "strategies": list(row.strategy_codes),
-        "place_text": row.place_text or "", "description": row.description or "",
-    }
+    values: dict[str, Any] = {"investment_unit": UNITS[0]}
+    for f in FORM:
+        value = getattr(row, _ROW_ATTR.get(f.key, f.key))
+        if f.form == "tree":
+            values[f.key] = list(value)
+        elif f.form == "lines":
+            values[f.key] = "\n".join(value)
+        elif f.form == "amount":
+            values[f.key] = "" if value is None else format(value, "f")
+        else:
+            values[f.key] = "" if value is None else value
+    return values
 
 
 def _submitted() -> dict[str, Any]:
@@ -114,11 +124,14 @@ def _submitted() -> dict[str, Any]:
 
 def _render_form(project: Project | None, values: dict[str, Any], errors: dict[str, list[str]],
                  status: int = 200, conflict: dict[str, Any] | None = None) -> tuple[str, int]:
-    vocab = Vocabulary.load(get_session())
+    vocab, lang = Vocabulary.load(get_session()), current_lang()
+    choices = {"status": [(s, STATUS_WORDS[lang].get(s, s)) for s in STATUSES],
+               "construction_type": [("", STRINGS[lang]["e_not_stated"])] + [
+                   (c, CONSTRUCTION_WORDS_EN.get(c, c) if lang == "en" else c) for c in CONSTRUCTION_TYPES]}
     return render_template(
-        "edit.html", project=project, values=values, errors=errors, conflict=conflict,
-        chain_tree=_tree(vocab, "chains"), strategy_tree=_tree(vocab, "strategies"), statuses=STATUSES,
-        construction_types=CONSTRUCTION_TYPES, units=UNITS,
+        "edit.html", project=project, values=values, errors=errors, conflict=conflict, form_fields=FORM,
+        trees={"chains": _tree(vocab, "chains"), "strategies": _tree(vocab, "strategies")}, choices=choices,
+        maxlengths=MAXLENGTHS, units=UNITS,
     ), status
 
 
