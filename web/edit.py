@@ -31,8 +31,15 @@ from registry.projectrows import project_row
 from registry.revert import revert
 from registry.vocabulary import Vocabulary
 from web.auth import can, current_record, require
-from web.i18n import METHOD_WORDS, MILESTONE_WORDS_EN, PRECISION_WORDS, STATUS_WORDS, STRINGS, current_lang
-from web.i18n_pages import CONSTRUCTION_WORDS_EN
+from web.i18n import (
+    METHOD_WORDS,
+    MILESTONE_WORDS_EN,
+    PRECISION_WORDS,
+    STRINGS,
+    construction_word,
+    current_lang,
+    status_word,
+)
 from web.i18n_progress import month_text_en
 from web.place_words import warning_en
 from web.session import get_session
@@ -125,9 +132,9 @@ def _submitted() -> dict[str, Any]:
 def _render_form(project: Project | None, values: dict[str, Any], errors: dict[str, list[str]],
                  status: int = 200, conflict: dict[str, Any] | None = None) -> tuple[str, int]:
     vocab, lang = Vocabulary.load(get_session()), current_lang()
-    choices = {"status": [(s, STATUS_WORDS[lang].get(s, s)) for s in STATUSES],
+    choices = {"status": [(s, status_word(lang, s)) for s in STATUSES],
                "construction_type": [("", STRINGS[lang]["e_not_stated"])] + [
-                   (c, CONSTRUCTION_WORDS_EN.get(c, c) if lang == "en" else c) for c in CONSTRUCTION_TYPES]}
+                   (c, construction_word(lang, c)) for c in CONSTRUCTION_TYPES]}
     return render_template(
         "edit.html", project=project, values=values, errors=errors, conflict=conflict, form_fields=FORM,
         trees={"chains": _tree(vocab, "chains"), "strategies": _tree(vocab, "strategies")}, choices=choices,
@@ -319,9 +326,9 @@ def history_value(value: Any, field: str | None = None) -> str:
     if isinstance(value, dict):
         return words["h_sep"].join(f"{v}" for v in value.values() if v not in (None, ""))
     if field == "status":
-        return STATUS_WORDS[lang].get(str(value), str(value))
-    if field == "construction_type" and lang == "en":
-        return CONSTRUCTION_WORDS_EN.get(str(value), str(value))
+        return status_word(lang, str(value))
+    if field == "construction_type":
+        return construction_word(lang, str(value))
     return str(value)
 
 

@@ -163,7 +163,7 @@ def format_yi(value: Decimal | float | str | None, lang: str | None = None) -> s
 def _inject() -> dict[str, object]:
     lang = current_lang()
     return {"t": STRINGS[lang], "lang": lang, "other_lang": "en" if lang == "zh" else "zh",
-            "map_labels": map_labels(lang), "status_label": lambda s: STATUS_WORDS[lang].get(s, s),
+            "map_labels": map_labels(lang), "status_label": lambda s: status_word(lang, s),
             "precision_label": lambda p: PRECISION_WORDS[lang].get(p, str(p)),
             "method_label": lambda m: METHOD_WORDS[lang].get(m, m),
             "place_links": _place_links, "basis_words": BASIS_WORDS[lang],
@@ -176,7 +176,7 @@ def _inject() -> dict[str, object]:
             "role_label": lambda role: _word(lang, ROLE_LABELS, ROLE_WORDS_EN, role),
             "kind_label": lambda kind: _word(lang, KIND_LABELS, KIND_WORDS_EN, kind),
             "field_label": lambda name: _field_word(lang, name),
-            "construction_label": lambda value: CONSTRUCTION_WORDS_EN.get(value, value) if lang == "en" else value,
+            "construction_label": lambda value: construction_word(lang, value),
             "reason_label": lambda text: REASON_WORDS_EN.get(text, text) if lang == "en" else text,
             "fill": lambda text, *values: _fill(text, values),
             "import_summary": lambda report: _import_summary(report, lang),
@@ -208,6 +208,15 @@ def _import_summary(report: ImportReport, lang: str) -> str:
 # Progress fields in 修改记录 (registry/progress/recorded.py): a month's figures, the milestone dates.
 MILESTONE_WORDS_EN = {"planned_start": "Planned start", "actual_start": "Actual start",
                       "planned_end": "Planned completion", "actual_end": "Actual completion"}
+
+
+def status_word(lang: str, status: str) -> str:
+    return STATUS_WORDS[lang].get(status, status)
+
+
+def construction_word(lang: str, value: str) -> str:
+    """新建/续建/改扩建 as stated in Chinese pages, in words in English ones."""
+    return CONSTRUCTION_WORDS_EN.get(value, value) if lang == "en" else value
 
 
 def _field_word(lang: str, field: str) -> str:

@@ -21,7 +21,6 @@ def too_many_rows(rows: int, limits: Limits) -> FileTooLarge:
                         f"超过 {limits.max_rows} 行的上限；请分批导入 (more than {limits.max_rows} data rows)")
 
 
-
 def count_sheet_rows(stream: IO[bytes], limits: Limits) -> int:
     """The highest row number in a worksheet's XML (header included); raises once past the limit."""
     highest = current = 0
