@@ -14,9 +14,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-import yaml
-
 from registry.geocode import Geocoder
+from registry.yamltext import load_yaml
 
 REPO = Path(__file__).resolve().parents[1]
 LABELLED = REPO / "benchmarks" / "data" / "geocode_labelled.yaml"
@@ -102,7 +101,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--repeat", type=int, default=300, help="repeat the strings this often for the speed figure")
     args = parser.parse_args()
-    items = yaml.safe_load(LABELLED.read_text(encoding="utf-8"))
+    items = load_yaml(LABELLED.read_text(encoding="utf-8"))
     texts = [str(i["text"]) for i in items]
     started = time.perf_counter()
     geocoder = Geocoder.from_geodata(REPO / "geodata")

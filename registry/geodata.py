@@ -13,8 +13,9 @@ from pathlib import Path
 from typing import Any
 
 import shapely
-import yaml
 from shapely.geometry.base import BaseGeometry
+
+from registry.yamltext import load_yaml
 
 REPO_GEODATA = Path(__file__).resolve().parent.parent / "geodata"
 ADMIN_FILE = "admin_units.geojson"
@@ -130,7 +131,7 @@ def load_zones(path: str | os.PathLike[str] | None = None) -> list[Zone]:
     """Development zones with their geometry: official where imported, otherwise the schematic extent."""
     directory = geodata_dir(path)
     with (directory / ZONES_YAML).open(encoding="utf-8") as handle:
-        raw_zones = yaml.safe_load(handle)["zones"]
+        raw_zones = load_yaml(handle)["zones"]
     schematic = _geometries_by(directory / ZONES_FILE, "code")
     official = _geometries_by(directory / ZONES_OFFICIAL_FILE, "code")
     zones = []
@@ -156,7 +157,7 @@ def load_strategies(path: str | os.PathLike[str] | None = None) -> list[Strategy
     """Strategies, regions and corridors (strategies.yaml) with their geometry from corridors.geojson."""
     directory = geodata_dir(path)
     with (directory / STRATEGIES_YAML).open(encoding="utf-8") as handle:
-        raw = yaml.safe_load(handle)
+        raw = load_yaml(handle)
     geometries = _geometries_by(directory / CORRIDORS_FILE, "code")
     result = []
     for item in [*raw["strategies"], *raw["corridors"]]:

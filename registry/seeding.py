@@ -6,10 +6,8 @@ import json
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import Any, TypeVar
 
-import yaml
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -19,6 +17,7 @@ from registry.db import Base
 from registry.models import AdminUnit, DataVersion, IndustryChain, Project, Strategy, Zone
 from registry.records import ApplyReport, Placer
 from registry.upsert import apply_project_dicts
+from registry.yamltext import read_yaml
 
 M = TypeVar("M", bound=Base)
 
@@ -38,11 +37,6 @@ class SeedReport:
         if self.kept:
             out.append(f"保留 {len(self.kept)} 个（有人工修改，请人工核对是否归档）: {', '.join(self.kept)}")
         return out
-
-
-def read_yaml(path: Path) -> Any:
-    with path.open(encoding="utf-8") as fh:
-        return yaml.safe_load(fh)
 
 
 def _parents_first(rows: Sequence[dict[str, Any]], key: str, parent: str) -> list[dict[str, Any]]:

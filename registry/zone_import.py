@@ -12,12 +12,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import shapely
-import yaml
 from shapely.geometry.base import BaseGeometry
 
 from registry.crs import normalize_crs, transform_geometry
 from registry.geobuild.writer import feature, round_geometry, write_feature_collection
 from registry.geodata import ZONES_OFFICIAL_FILE, ZONES_YAML, geodata_dir, read_features
+from registry.yamltext import load_yaml
 
 
 @dataclass(frozen=True)
@@ -56,7 +56,7 @@ def _source_crs(path: Path, crs: str | None) -> str:
 
 def _zone_codes(directory: Path) -> dict[str, str]:
     """Every accepted spelling (code, name, alias) → zone code."""
-    zones = yaml.safe_load((directory / ZONES_YAML).read_text(encoding="utf-8"))["zones"]
+    zones = load_yaml((directory / ZONES_YAML).read_text(encoding="utf-8"))["zones"]
     lookup: dict[str, str] = {}
     for zone in zones:
         for spelling in [zone["code"], zone["name"], *(zone.get("aliases") or [])]:

@@ -5,7 +5,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-import yaml
 from sqlalchemy import func, select
 
 from benchmarks import synth
@@ -13,6 +12,7 @@ from registry import migrate
 from registry.db import make_engine, make_session_factory
 from registry.models import LocationDistrict, Project, ProjectChain, ProjectStrategy, Source
 from registry.queries import ProjectFilter, facets, fetch_rows, resolve, totals
+from registry.yamltext import load_yaml
 
 N = 200
 REPO = Path(__file__).resolve().parents[1]
@@ -57,7 +57,7 @@ def test_synth_loads_and_queries(fresh_url: str) -> None:
 
 
 def test_seed_files_hold_no_synthetic_projects() -> None:
-    seeds = yaml.safe_load((REPO / "seeds" / "projects.yaml").read_text(encoding="utf-8")) or []
+    seeds = load_yaml((REPO / "seeds" / "projects.yaml").read_text(encoding="utf-8")) or []
     assert seeds and not [p["code"] for p in seeds if str(p["code"]).startswith(synth.CODE_PREFIX)]
 
 

@@ -6,16 +6,16 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import yaml
 from sqlalchemy import select
 
 from registry.db import make_engine, make_session_factory
 from registry.geocode import Geocoder
 from registry.models import Project
 from registry.records import ProjectInput
+from registry.yamltext import load_yaml
 
 ROOT = Path(__file__).resolve().parents[1]
-ADDRESSES: list[dict[str, Any]] = yaml.safe_load(
+ADDRESSES: list[dict[str, Any]] = load_yaml(
     (ROOT / "tests" / "data" / "district_addresses.yaml").read_text(encoding="utf-8"))
 
 

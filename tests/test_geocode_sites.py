@@ -5,12 +5,12 @@ import json
 from pathlib import Path
 
 import pytest
-import yaml
 from click.testing import CliRunner
 
 from registry.cli import main
 from registry.geocode import Geocoder
 from registry.geocode.sites import load_sites
+from registry.yamltext import load_yaml
 
 GEODATA = Path(__file__).resolve().parents[1] / "geodata"
 
@@ -21,7 +21,7 @@ def geocoder() -> Geocoder:
 
 
 def test_every_site_cites_its_source_and_crs() -> None:
-    raw = yaml.safe_load((GEODATA / "sites.yaml").read_text(encoding="utf-8"))["sites"]
+    raw = load_yaml((GEODATA / "sites.yaml").read_text(encoding="utf-8"))["sites"]
     notes = (GEODATA / "sites.SOURCE.md").read_text(encoding="utf-8")
     assert len(raw) >= 10
     for site in raw:
@@ -41,7 +41,7 @@ def test_sites_lie_in_the_district_their_source_names(geocoder: Geocoder) -> Non
 
 
 def test_gcj02_and_bd09_sources_are_converted() -> None:
-    raw = {s["code"]: s for s in yaml.safe_load((GEODATA / "sites.yaml").read_text(encoding="utf-8"))["sites"]}
+    raw = {s["code"]: s for s in load_yaml((GEODATA / "sites.yaml").read_text(encoding="utf-8"))["sites"]}
     sites = {s.code: s for s in load_sites(GEODATA)}
     jinci, nuc, airport = sites["jinci"], sites["nuc"], sites["tyn_airport"]
     # GCJ-02 and BD-09 lie east/north-east of WGS-84 in Taiyuan by hundreds of metres.

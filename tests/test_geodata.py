@@ -11,13 +11,13 @@ from pathlib import Path
 import numpy as np
 import pytest
 import shapely
-import yaml
 from click.testing import CliRunner
 from shapely.geometry import box
 
 from registry.config import Settings
 from registry.geobuild.admin import TAIYUAN_COUNTIES
 from registry.geodata import geodata_dir, load_admin_units, load_strategies, load_zones
+from registry.yamltext import load_yaml
 
 GEODATA = Path(__file__).resolve().parents[1] / "geodata"
 SEEDS = Path(__file__).resolve().parents[2] / "shared" / "seeds"
@@ -129,8 +129,8 @@ def test_every_seed_citation_is_found_at_its_line() -> None:
     """Each excerpt quoted from a plan text must begin at (within 3 lines of) the line it cites."""
     if not SEEDS.exists():
         pytest.skip("seeds not present")
-    docs = yaml.safe_load((GEODATA / "zones.yaml").read_text(encoding="utf-8"))["zones"]
-    strategies = yaml.safe_load((GEODATA / "strategies.yaml").read_text(encoding="utf-8"))
+    docs = load_yaml((GEODATA / "zones.yaml").read_text(encoding="utf-8"))["zones"]
+    strategies = load_yaml((GEODATA / "strategies.yaml").read_text(encoding="utf-8"))
     docs += strategies["strategies"] + strategies["corridors"]
     checked = 0
     for item in docs:

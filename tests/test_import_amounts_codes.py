@@ -5,7 +5,6 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
-import yaml
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -14,6 +13,7 @@ from registry.importer.run import import_file
 from registry.models import Project
 from registry.upsert import stated_placement
 from registry.validate import normalize_code, validate_project
+from registry.yamltext import load_yaml
 from tests.exchange_helpers import count_projects, seed_toy, versions, write_csv, write_xlsx
 
 REPO = Path(__file__).resolve().parents[1]
@@ -99,6 +99,6 @@ def test_every_path_shares_the_rule_and_seed_codes_are_unchanged() -> None:
     assert item is not None and item.code == "KP-2023-1" and not problems
     item, problems = validate_project({"code": "kp/1", "name": "甲"}, row=7)
     assert item is None and [(p.row, p.field, p.value) for p in problems] == [(7, "code", "kp/1")]
-    seeds = yaml.safe_load((REPO / "seeds" / "projects.yaml").read_text(encoding="utf-8"))
+    seeds = load_yaml((REPO / "seeds" / "projects.yaml").read_text(encoding="utf-8"))
     codes = [str(p["code"]) for p in seeds]
     assert len(codes) > 300 and [c for c in codes if normalize_code(c) != c] == []

@@ -4,15 +4,15 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-import yaml
 
 from registry.planparse.boxes import find_boxes
 from registry.planparse.items import RawItem, box_items
 from registry.planparse.normalize import read_lines
+from registry.yamltext import load_yaml
 
 ROOT = Path(__file__).resolve().parents[1]
 DOCUMENTS = ROOT.parent / "shared" / "seeds"
-EXPECTED = yaml.safe_load((ROOT / "tests" / "data" / "box_items_expected.yaml").read_text(encoding="utf-8"))
+EXPECTED = load_yaml((ROOT / "tests" / "data" / "box_items_expected.yaml").read_text(encoding="utf-8"))
 needs_documents = pytest.mark.skipif(not DOCUMENTS.exists(), reason="../shared/seeds not present")
 
 

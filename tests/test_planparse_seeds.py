@@ -5,21 +5,21 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import yaml
 
 from registry.planparse.seeds import check_seeds
 from registry.planparse.status import status_for
+from registry.yamltext import load_yaml
 
 ROOT = Path(__file__).resolve().parents[1]
 SEEDS_DIR = ROOT / "seeds"
 DOCUMENTS = ROOT.parent / "shared" / "seeds"
-EXPECTED = yaml.safe_load((ROOT / "tests" / "data" / "box_items_expected.yaml").read_text(encoding="utf-8"))
+EXPECTED = load_yaml((ROOT / "tests" / "data" / "box_items_expected.yaml").read_text(encoding="utf-8"))
 needs_documents = pytest.mark.skipif(not DOCUMENTS.exists(), reason="../shared/seeds not present")
 
 
 def _projects() -> list[dict[str, Any]]:
     text = (SEEDS_DIR / "projects.yaml").read_text(encoding="utf-8")
-    return yaml.safe_load(text)
+    return load_yaml(text)
 
 
 @needs_documents
@@ -44,7 +44,7 @@ def test_seed_records_are_well_formed() -> None:
     assert len(codes) == len(set(codes))
     strategies = {"jjj", "yrd", "gba", "bri", "yellow_river", "central_shanxi", "tai_jin", "tai_xin",
                   "ty_yq_sjz", "dayu_yuxian", "xiong_xin_hsr", "taixin_axis", "fenhe"}
-    chains = {c["code"] for c in yaml.safe_load((SEEDS_DIR / "chains.yaml").read_text(encoding="utf-8"))}
+    chains = {c["code"] for c in load_yaml((SEEDS_DIR / "chains.yaml").read_text(encoding="utf-8"))}
     for p in projects:
         assert p["sources"] and all(s["line"] > 0 and len(s["excerpt"]) <= 120 for s in p["sources"])
         assert set(p["strategies"]) <= strategies, p["code"]
@@ -74,7 +74,7 @@ def test_strategy_by_box() -> None:
 
 
 def test_chain_tree() -> None:
-    chains = yaml.safe_load((SEEDS_DIR / "chains.yaml").read_text(encoding="utf-8"))
+    chains = load_yaml((SEEDS_DIR / "chains.yaml").read_text(encoding="utf-8"))
     tiers = {c["code"]: c["tier"] for c in chains if c["level"] == "chain"}
     assert sum(1 for t in tiers.values() if t == "千亿级") == 4
     assert sum(1 for t in tiers.values() if t == "百亿级") == 4

