@@ -180,3 +180,25 @@ def test_mislabelled_coordinate_system_is_flagged(geocoder: Geocoder) -> None:
     wlon, wlat = from_wgs84(112.55, 37.80, "wgs84")
     clean = geocoder.geocode_point(float(wlon), float(wlat), "wgs84", stated_district="140105")
     assert not clean.conflicts
+
+
+def test_the_geocoder_is_built_once_per_process_until_a_layer_file_changes(tmp_path: Path) -> None:
+    """Requests, imports and seeding share one geocoder; a changed layer file (import-zones rewrites
+    zones.geojson in place) gives a new one that has read the change."""
+    import shutil
+    from dataclasses import replace
+
+    from registry.config import Settings
+
+    geo = tmp_path / "geodata"
+    shutil.copytree(GEODATA, geo)
+    settings = replace(Settings.from_env({}), geodata_dir=geo)
+    first = Geocoder.from_settings(settings)
+    assert Geocoder.from_settings(settings) is first
+    assert first.sites["tyn_airport"].name == "太原武宿国际机场"
+    sites = geo / "sites.yaml"
+    sites.write_text(sites.read_text(encoding="utf-8").replace("name: 太原武宿国际机场", "name: 武宿空港"),
+                     encoding="utf-8")
+    second = Geocoder.from_settings(settings)
+    assert second is not first and second.sites["tyn_airport"].name == "武宿空港"
+    assert Geocoder.from_settings(settings) is second

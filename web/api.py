@@ -9,15 +9,6 @@ from registry.geocode import Geocoder
 bp = Blueprint("api", __name__, url_prefix="/api")
 
 
-def _geocoder() -> Geocoder:
-    # Built on first use, not at start-up: loading the layers takes a moment and most pages never need it.
-    geocoder = current_app.extensions.get("kpr_geocoder")
-    if geocoder is None:
-        geocoder = Geocoder.from_settings(current_app.config["KPR_SETTINGS"])
-        current_app.extensions["kpr_geocoder"] = geocoder
-    return geocoder
-
-
 def _number(name: str) -> float | None:
     raw = request.args.get(name, "").strip()
     if not raw:
@@ -35,10 +26,12 @@ def geocode() -> Response:
     crs = request.args.get("crs", "wgs84")
     if (lon is None) != (lat is None):
         raise InvalidFilter("give both lon and lat")
+    # Built on first use in the process, not at start-up (most pages never need it).
+    geocoder = Geocoder.from_settings(current_app.config["KPR_SETTINGS"])
     if lon is not None and lat is not None:
-        placement = _geocoder().geocode_point(lon, lat, crs, text)
+        placement = geocoder.geocode_point(lon, lat, crs, text)
     elif text:
-        placement = _geocoder().geocode_text(text)
+        placement = geocoder.geocode_text(text)
     else:
         raise InvalidFilter("give q (a place text) or lon and lat (with crs: wgs84, gcj02 or bd09)")
     return jsonify(placement.to_dict())

@@ -48,12 +48,8 @@ bp = Blueprint("edit", __name__)
 
 
 def geocoder() -> Geocoder:
-    """Built once per app from the geodata layers (a second or so), then shared by every request."""
-    found: Geocoder | None = current_app.extensions.get("kpr_geocoder")
-    if found is None:
-        found = Geocoder.from_settings(current_app.config["KPR_SETTINGS"])
-        current_app.extensions["kpr_geocoder"] = found
-    return found
+    """Built once per process from the geodata layers (a second or so), then shared by every request."""
+    return Geocoder.from_settings(current_app.config["KPR_SETTINGS"])
 
 
 def _names() -> dict[str, str]:

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import threading
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -53,7 +54,15 @@ class Geocoder:
 
     @classmethod
     def from_settings(cls, settings: Settings) -> Geocoder:
-        return cls.from_geodata(settings.geodata_dir)
+        """The process's geocoder for the configured layers: built once (about a second of reading and
+        indexing), built again only when a file in the geodata folder changes."""
+        directory = Path(settings.geodata_dir).resolve()
+        version = _files_version(directory)
+        with _SHARED_LOCK:  # held while building: a second caller waits instead of building the same again
+            held = _SHARED.get(directory)
+            if held is None or held[0] != version:
+                held = _SHARED[directory] = (version, cls.from_geodata(directory))
+        return held[1]
 
     @classmethod
     def from_geodata(cls, geodata_dir: Path) -> Geocoder:
@@ -361,3 +370,21 @@ def to_spec(placement: Placement, place_text: str | None) -> PlacementSpec:
         precision=placement.precision, method=placement.method, evidence=evidence,
         needs_review=placement.needs_review, place_strategies=placement.corridors,
     )
+
+
+# Geodata folder → (its files' version, the geocoder built from them). The geocoder never changes after it is
+# built (its text cache only remembers answers), so requests, imports and seeding in one process share it.
+_FilesVersion = tuple[tuple[str, int, int, int, int], ...]
+_SHARED: dict[Path, tuple[_FilesVersion, Geocoder]] = {}
+_SHARED_LOCK = threading.Lock()
+
+
+def _files_version(directory: Path) -> _FilesVersion:
+    """Name, inode, change times and size of every file the layers are read from (a rewrite in place, as
+    `kpr geodata import-zones` does, or a file replaced by another both show)."""
+    found = []
+    for path in sorted(directory.iterdir()):
+        if path.is_file():
+            stat = path.stat()
+            found.append((path.name, stat.st_ino, stat.st_mtime_ns, stat.st_ctime_ns, stat.st_size))
+    return tuple(found)
