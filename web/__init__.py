@@ -9,11 +9,13 @@ from registry.config import Settings
 from registry.db import make_engine, make_session_factory
 from registry.facetindex import IndexCache
 from registry.stampcache import StampedCache
+from web.templatecode import TEMPLATE_CODE
 
 
 def create_app(settings: Settings | None = None, test_config: dict[str, Any] | None = None) -> Flask:
     """App factory: nothing (engine, config, app) is created at import time."""
     app = Flask(__name__)
+    app.jinja_options = {**app.jinja_options, "bytecode_cache": TEMPLATE_CODE}  # before jinja_env is made
     settings = settings or Settings.from_env()
     app.config.update(KPR_SETTINGS=settings, JSON_AS_ASCII=False)
     if test_config:
