@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from argon2 import PasswordHasher
 from click.testing import CliRunner
 from sqlalchemy import select
 
@@ -34,6 +35,7 @@ def test_users_add_list_set_role_disable(fresh_url: str) -> None:
     with make_session_factory(engine)() as session:
         stored = session.scalar(select(User.password_hash).where(User.username == "王工"))
         assert stored and stored.startswith("$argon2id$") and "s3cret-pass" not in stored
+        assert not PasswordHasher().check_needs_rehash(stored)  # the library's full recommended cost
     engine.dispose()
     assert _run(fresh_url, "users", "set-role", "王工", "admin")[0] == 0
     assert _run(fresh_url, "users", "disable", "李工")[0] == 0
