@@ -32,8 +32,9 @@ class Field:
     width: int = 12  # xlsx column width
     note: str = ""  # the xlsx 说明 sheet's note
     headers: tuple[str, ...] = ()  # other header spellings the importer accepts
-    # (zh, en) of the stored column where it means something else than the export header: the export's 区县 is
-    # where the project is placed, the column (and so 修改记录) holds the district its text states.
+    # (zh, en) of the stored column where the export header would mislead in 修改记录: the export's 区县 is where
+    # the project is placed, the column holds the district its text states; "Project" heads a list of names,
+    # but a change to it is a change of the project's name.
     stored: tuple[str, str] | tuple[()] = ()
     form: str = ""  # its widget in the edit form, one of WIDGETS ("": not in the form); the form keeps table order
     required: bool = False  # the form will not submit without it (validation says so too)
@@ -64,7 +65,8 @@ FIELDS: tuple[Field, ...] = (
     Field("code", "编号", "Code", "text", row=True, width=14, note="项目编号；留空则按名称+区县匹配或新建",
           headers=("项目编号", "项目代码", "id"), form="line", required=True),
     Field("name", "项目名称", "Project", "text", row=True, width=42, note="必填",
-          headers=("名称", "项目", "project", "projectname"), form="line", required=True),
+          headers=("名称", "项目", "project", "projectname"), stored=("项目名称", "Project name"), form="line",
+          required=True),
     Field("aliases", "别名", "Aliases", "list", row=True, width=20, note=_LISTED, headers=("又名",),
           form="lines"),
     Field("kind", "类别", "Kind", "text", row=True, width=10, headers=("项目类别", "类型"), form="line"),

@@ -123,5 +123,7 @@ def test_history_records_every_stored_fact_and_names_it_as_the_table_does() -> N
             zh, en = f.stored or (f.zh, f.en)
             assert (field_label(f.column), field_label(f.column, "en")) == (zh, en), f.key
     assert field_label("stated_district_code") == "所述区县"
+    # "Project" heads the English list of names; a change to the column is a change of the name.
+    assert (BY_KEY["name"].en, field_label("name", "en")) == ("Project", "Project name")
     for name in history.FIELDS + (history.CREATED,):
         assert field_label(name) != name and field_label(name, "en") != name, name
