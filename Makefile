@@ -36,7 +36,8 @@ test: install browser-deps
 	$(BIN)/python -m pytest
 
 # The quick loop while working: SQLite only, no browser, no slow test, on both cores (make test runs them all).
-test-fast: install
+# browser-deps also brings the CJK fonts the PDF tests read back (a no-op once installed).
+test-fast: install browser-deps
 	$(BIN)/python -m pytest -n 2 --backend sqlite -m "not browser and not slow"
 
 # Full sizes (100,000 projects, under 15 min): benchmarks/results.json and RESULTS.md generated from it.
