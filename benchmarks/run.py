@@ -53,6 +53,7 @@ QUICK_ARGS: dict[str, list[str]] = {
     "bench_startup": ["--repeat", "3"],
     "bench_refresh": ["--n", "10000", "--repeat", "3"],
     "bench_import": ["--n", "10000"],
+    "bench_weekly": ["--repeat", "3"],
 }
 TIMEOUT_S = 900  # bench_load and bench_import at 100,000 on both databases take 8-10 min on 2 cores
 

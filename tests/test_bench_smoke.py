@@ -95,3 +95,19 @@ def test_bench_run_keeps_results_json_and_generates_the_markdown_from_it(tmp_pat
     assert labels[0] == "`python -c pass (anchor)`" and "`kpr users list`" in labels
     assert all(float(row[1]) > 0 for row in table["rows"])
     assert out.read_text(encoding="utf-8") == render(results)
+
+
+@pytest.mark.slow
+def test_the_weekly_sheet_benchmark_uploads_previews_and_applies_through_the_web() -> None:
+    """bench_weekly logs in through the form, previews and applies real sheets (it stops if the last applied
+    sheet is not in the registry) and prints each run beside the geocoder-build anchor."""
+    import subprocess
+    import sys
+
+    done = subprocess.run([sys.executable, "-m", "benchmarks.bench_weekly", "--rows", "5", "--repeat", "1"],
+                          cwd=REPO, check=True, capture_output=True, text=True, timeout=300)
+    rows = [line for line in done.stdout.splitlines() if line.startswith("| ") and not line.startswith("| run")]
+    assert [r.split("|")[1].strip() for r in rows] == [
+        "preview, the process's first upload", "preview, later uploads", "apply, later uploads",
+        "core dry run with a geocoder built for it (every import before)", "anchor: building the geocoder"]
+    assert rows[-1].split("|")[3].strip() == "1.00"
