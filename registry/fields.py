@@ -16,6 +16,14 @@ KINDS = ("text", "list", "money", "year", "int", "float", "bool")
 # with its unit, a year, a multi-select over a vocabulary tree, a long text.
 WIDGETS = ("line", "lines", "choice", "amount", "year", "tree", "text")
 
+# Fixed values fields take, as stored (the form's choices, the import template's drop-downs, validation).
+STATUSES = ("谋划", "前期", "在建", "竣工", "投产", "unknown")
+CONSTRUCTION_TYPES = ("新建", "续建", "改扩建")
+COORDINATE_SYSTEMS = ("wgs84", "gcj02", "bd09")
+YES_NO = ("是", "否")  # a yes/no cell as spreadsheets spell it
+# Vocabulary tables whose names or codes a field takes (registry/vocabulary.py).
+VOCABULARIES = ("districts", "zones", "chains", "strategies")
+
 
 @dataclass(frozen=True)
 class Field:
@@ -38,12 +46,20 @@ class Field:
     stored: tuple[str, str] | tuple[()] = ()
     form: str = ""  # its widget in the edit form, one of WIDGETS ("": not in the form); the form keeps table order
     required: bool = False  # the form will not submit without it (validation says so too)
+    choices: tuple[str, ...] = ()  # the fixed values it takes, in the order people pick from
+    vocab: str = ""  # or the vocabulary table (one of VOCABULARIES) whose entries it takes
 
     def __post_init__(self) -> None:
         if self.kind not in KINDS:
             raise ValueError(f"{self.key}: unknown kind {self.kind!r}")
         if self.form and self.form not in WIDGETS:
             raise ValueError(f"{self.key}: unknown form widget {self.form!r}")
+        if self.vocab and self.vocab not in VOCABULARIES:
+            raise ValueError(f"{self.key}: unknown vocabulary {self.vocab!r}")
+        if self.form == "choice" and not self.choices:
+            raise ValueError(f"{self.key}: a choice widget needs its choices")
+        if self.form == "tree" and not self.vocab:
+            raise ValueError(f"{self.key}: a tree widget needs its vocabulary")
         if self.input == SAME:
             object.__setattr__(self, "input", self.key)
         if self.column == SAME:
@@ -71,9 +87,9 @@ FIELDS: tuple[Field, ...] = (
           form="lines"),
     Field("kind", "类别", "Kind", "text", row=True, width=10, headers=("项目类别", "类型"), form="line"),
     Field("status", "状态", "Status", "text", row=True, width=8, note="谋划/前期/在建/竣工/投产/未注明",
-          headers=("项目状态", "进展", "建设状态"), form="choice"),
+          headers=("项目状态", "进展", "建设状态"), form="choice", choices=STATUSES),
     Field("construction_type", "建设性质", "Construction type", "text", row=True, width=8, note="新建/续建/改扩建",
-          headers=("性质",), form="choice"),
+          headers=("性质",), form="choice", choices=CONSTRUCTION_TYPES),
     Field("total_investment", "总投资（亿元）", "Total investment (亿元)", "money", row=True, width=13,
           note="亿元，最多4位小数（1万元）；空白=未知，不是0",
           headers=("总投资", "投资额", "投资额(亿元)", "计划总投资(亿元)", "总投资额(亿元)"), form="amount"),
@@ -90,29 +106,32 @@ FIELDS: tuple[Field, ...] = (
           headers=("合作地区", "投资方", "合作方"), form="lines"),
     # Chains and strategies are links (project_chains / project_strategies), not columns.
     Field("chains", "产业链", "Industry chains", "list", column=None, width=24,
-          note="产业链名称或编码，多个用“、”分隔", headers=("所属产业链", "chain"), form="tree"),
+          note="产业链名称或编码，多个用“、”分隔", headers=("所属产业链", "chain"), form="tree", vocab="chains"),
     Field("strategies", "区域战略（规划所列）", "Regional strategies (stated by a plan)", "list", column=None, width=24,
-          note="规划所列的区域战略（名称或编码），多个用“、”分隔", headers=("区域战略", "战略", "strategy"), form="tree"),
+          note="规划所列的区域战略（名称或编码），多个用“、”分隔", headers=("区域战略", "战略", "strategy"), form="tree",
+          vocab="strategies"),
     Field("place_strategies", "走廊/区域（位置落在）", "Corridors (by location)", "list", input=None, column=None,
           importable=False, width=24,
           note="按位置推得、规划未列的走廊/区域；“范围未确认”表示来源未点名该区县；导出信息，导入时忽略"),
     # The export shows where the project is placed; the import reads what the text states.
     Field("district", "区县", "District", "text", input="district_stated", column="stated_district_code",
           place=True, width=10, stored=("所述区县", "Stated district"), note="区县名称或行政区划代码",
-          headers=("所在区县", "县区", "区(县)", "区(县、市)")),
+          headers=("所在区县", "县区", "区(县)", "区(县、市)"), vocab="districts"),
     Field("zone", "开发区", "Development zone", "text", input="zone_stated", column="stated_zone_code", place=True,
-          width=18, stored=("所述开发区", "Stated zone"), note="开发区名称、简称或编码", headers=("所在开发区", "园区")),
+          width=18, stored=("所述开发区", "Stated zone"), note="开发区名称、简称或编码", headers=("所在开发区", "园区"),
+          vocab="zones"),
     Field("place_text", "建设地点", "Site", "text", row=True, place=True, width=24,
           headers=("地点", "项目地址", "地址", "place"), form="line"),
     Field("outside_taiyuan", "太原市外", "Outside Taiyuan", "bool", row=True, place=True, width=8, note="是/否",
-          headers=("市外",)),
+          headers=("市外",), choices=YES_NO),
     # Coordinates go through the placement (registry/upsert.py stated_placement), never straight to a column.
     Field("lon", "经度", "Longitude", "float", column=None, place=True, width=12, note="与“坐标系”一起填写",
           headers=("lng", "longitude", "x")),
     Field("lat", "纬度", "Latitude", "float", column=None, place=True, width=12, note="与“坐标系”一起填写",
           headers=("latitude", "y")),
     Field("crs", "坐标系", "Coordinate system", "text", column=None, place=True, width=8,
-          note="wgs84（GPS、天地图）/ gcj02（高德、腾讯）/ bd09（百度）；导出均为 wgs84", headers=("坐标系统",)),
+          note="wgs84（GPS、天地图）/ gcj02（高德、腾讯）/ bd09（百度）；导出均为 wgs84", headers=("坐标系统",),
+          choices=COORDINATE_SYSTEMS),
     Field("precision_label", "位置精度", "Location precision", "text", input=None, column=None, importable=False,
           width=18, note=_EXPORT_ONLY),
     Field("needs_review", "待核实", "Needs review", "bool", input=None, column=None, importable=False, width=7,

@@ -41,8 +41,6 @@ class Base(DeclarativeBase):
 
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
 
-STATUSES = ("谋划", "前期", "在建", "竣工", "投产", "unknown")
-CONSTRUCTION_TYPES = ("新建", "续建", "改扩建")
 # Location precision after IATI/AidData (see shared/docs/domain.md).
 PRECISIONS: dict[int, str] = {
     1: "精确位置 exact site",

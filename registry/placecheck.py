@@ -2,9 +2,10 @@
 from __future__ import annotations
 
 from registry.crs import normalize_crs, to_wgs84
+from registry.fields import COORDINATE_SYSTEMS
 from registry.locate import DistrictIndex
 
-CANDIDATE_SYSTEMS = ("wgs84", "gcj02", "bd09")
+CANDIDATE_SYSTEMS = COORDINATE_SYSTEMS
 
 
 def districts_by_crs(index: DistrictIndex, lon: float, lat: float) -> dict[str, str]:

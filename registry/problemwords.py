@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-from registry.models import STATUSES
+from registry.fields import STATUSES
 from registry.money import EXPECTED as AMOUNT_EXPECTED
 from registry.validate import CODE_EXPECTED
 

@@ -11,7 +11,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from registry.errors import BadFilterValue
-from registry.models import STATUSES, Project, ProjectChain, ProjectStrategy
+from registry.fields import STATUSES
+from registry.models import Project, ProjectChain, ProjectStrategy
 from registry.vocabulary import Vocabulary
 
 # Column key (as in textout.LIST_COLUMNS and ?sort=) → what it sorts by.

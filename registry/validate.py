@@ -8,8 +8,7 @@ from typing import Any
 
 from registry.crs import normalize_crs
 from registry.errors import Problem
-from registry.fields import inputs_of_kind
-from registry.models import CONSTRUCTION_TYPES, STATUSES
+from registry.fields import CONSTRUCTION_TYPES, STATUSES, inputs_of_kind
 from registry.money import parse_yi
 from registry.records import ProjectInput, SourceInput
 

@@ -24,8 +24,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from registry import stamp
+from registry.fields import STATUSES
 from registry.memberships import Members, covers_taiyuan, member_pairs
-from registry.models import PRECISIONS, STATUSES, AdminUnit, IndustryChain, Strategy, Zone
+from registry.models import PRECISIONS, AdminUnit, IndustryChain, Strategy, Zone
 from registry.progress.classify import AHEAD, BEHIND, CLASSES, NORMAL, UNREPORTED
 from registry.stampcache import StampedCache
 

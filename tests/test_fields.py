@@ -127,3 +127,28 @@ def test_history_records_every_stored_fact_and_names_it_as_the_table_does() -> N
     assert (BY_KEY["name"].en, field_label("name", "en")) == ("Project", "Project name")
     for name in history.FIELDS + (history.CREATED,):
         assert field_label(name) != name and field_label(name, "en") != name, name
+
+
+def test_choices_and_vocabularies_are_named_once_in_the_table() -> None:
+    """The form's choice lists and trees, the import template's drop-downs and validation read a field's fixed
+    values (or its vocabulary) from the table."""
+    import io
+
+    from openpyxl import load_workbook
+
+    from registry.editing import FORM
+    from registry.importer.template import write_template
+    from registry.vocabulary import Vocabulary
+
+    assert all(f.choices for f in FORM if f.form == "choice") and all(f.vocab for f in FORM if f.form == "tree")
+    assert BY_KEY["status"].choices[-1] == "unknown" and BY_KEY["crs"].choices == ("wgs84", "gcj02", "bd09")
+    out = io.BytesIO()
+    write_template(Vocabulary(), out)
+    options = load_workbook(out)["选项"]
+    found = {col[0].value: [c.value for c in col[1:] if c.value is not None] for col in options.iter_cols()}
+    for f in FIELDS:
+        if f.importable and f.choices:
+            assert found[f.key] == list(f.choices), f.key
+    assert {f.key for f in FIELDS if f.importable and (f.choices or f.vocab)} == set(found)
+    assert validate_project({"code": "X-1", "name": "测试", "status": "planned"}, 1)[1][0].expected == " / ".join(
+        BY_KEY["status"].choices)

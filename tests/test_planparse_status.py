@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from registry.models import STATUSES
+from registry.fields import STATUSES
 from registry.planparse.status import STAGE_WORDS, listed_stage, stage_word, status_for
 from registry.yamltext import load_yaml
 

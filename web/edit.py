@@ -23,7 +23,7 @@ from registry.editing import (
 from registry.errors import EditConflict, InvalidForm, InvalidRecord, KprError
 from registry.geocode import Geocoder
 from registry.historyview import history_rows, month_text
-from registry.models import CONSTRUCTION_TYPES, STATUSES, Project, ProjectMilestones
+from registry.models import Project, ProjectMilestones
 from registry.progress.editing import MONTHS, closed_months, save_progress, stored_months
 from registry.progress.editing import UNITS as PROGRESS_UNITS
 from registry.progress.recorded import MILESTONE_LABELS, MILESTONES
@@ -36,9 +36,8 @@ from web.i18n import (
     MILESTONE_WORDS_EN,
     PRECISION_WORDS,
     STRINGS,
-    construction_word,
+    choice_word,
     current_lang,
-    status_word,
 )
 from web.i18n_progress import month_text_en
 from web.place_words import warning_en
@@ -120,20 +119,19 @@ def _form_values(project: Project | None) -> dict[str, Any]:
 
 def _submitted() -> dict[str, Any]:
     values: dict[str, Any] = {key: request.form.get(key, "") for key in FORM_FIELDS}
-    values["chains"] = request.form.getlist("chains")
-    values["strategies"] = request.form.getlist("strategies")
+    values |= {f.key: request.form.getlist(f.key) for f in FORM if f.form == "tree"}
     return values
 
 
 def _render_form(project: Project | None, values: dict[str, Any], errors: dict[str, list[str]],
                  status: int = 200, conflict: dict[str, Any] | None = None) -> tuple[str, int]:
     vocab, lang = Vocabulary.load(get_session()), current_lang()
-    choices = {"status": [(s, status_word(lang, s)) for s in STATUSES],
-               "construction_type": [("", STRINGS[lang]["e_not_stated"])] + [
-                   (c, construction_word(lang, c)) for c in CONSTRUCTION_TYPES]}
+    # A choice may be left empty, except status, which says 未注明 with a value of its own ("unknown").
+    choices = {f.key: ([] if "unknown" in f.choices else [("", STRINGS[lang]["e_not_stated"])])
+               + [(c, choice_word(lang, f.key, c)) for c in f.choices] for f in FORM if f.form == "choice"}
     return render_template(
         "edit.html", project=project, values=values, errors=errors, conflict=conflict, form_fields=FORM,
-        trees={"chains": _tree(vocab, "chains"), "strategies": _tree(vocab, "strategies")}, choices=choices,
+        trees={f.key: _tree(vocab, f.vocab) for f in FORM if f.form == "tree"}, choices=choices,
         maxlengths=MAXLENGTHS, units=UNITS,
     ), status
 
@@ -321,11 +319,7 @@ def history_value(value: Any, field: str | None = None) -> str:
         return words["list_sep"].join(history_value(v) if isinstance(v, dict) else str(v) for v in value)
     if isinstance(value, dict):
         return words["h_sep"].join(f"{v}" for v in value.values() if v not in (None, ""))
-    if field == "status":
-        return status_word(lang, str(value))
-    if field == "construction_type":
-        return construction_word(lang, str(value))
-    return str(value)
+    return choice_word(lang, field or "", str(value))
 
 
 # -- progress (issue 17): one year's plan, the months' figures, the milestone dates ------------------------

@@ -219,6 +219,15 @@ def construction_word(lang: str, value: str) -> str:
     return CONSTRUCTION_WORDS_EN.get(value, value) if lang == "en" else value
 
 
+def choice_word(lang: str, key: str, value: str) -> str:
+    """One of a field's fixed values (registry/fields.py `choices`) as the page says it."""
+    if key == "status":
+        return status_word(lang, value)
+    if key == "construction_type":
+        return construction_word(lang, value)
+    return value
+
+
 def _field_word(lang: str, field: str) -> str:
     if lang != "en":
         return field_label(field)

@@ -8,6 +8,7 @@ from tqdm import tqdm
 
 from registry.config import Settings
 from registry.db import session_scope
+from registry.fields import COORDINATE_SYSTEMS
 from registry.geocode import Geocoder
 from registry.geocode.replace import replace_all
 from registry.models import PRECISIONS
@@ -18,7 +19,7 @@ from registry.models import PRECISIONS
 @click.option("--lon", type=float, help="longitude of a point")
 @click.option("--lat", type=float, help="latitude of a point")
 @click.option("--crs", "input_crs", default="wgs84", show_default=True,
-              type=click.Choice(["wgs84", "gcj02", "bd09"]), help="coordinate system of --lon/--lat")
+              type=click.Choice(COORDINATE_SYSTEMS), help="coordinate system of --lon/--lat")
 @click.option("--all", "all_projects", is_flag=True, help="re-place every project in the database")
 def geocode(text: str | None, lon: float | None, lat: float | None, input_crs: str, all_projects: bool) -> None:
     settings = Settings.from_env()

@@ -8,6 +8,7 @@ import click
 from tqdm import tqdm
 
 from registry.config import Settings
+from registry.fields import COORDINATE_SYSTEMS
 
 _STEPS = 4  # progress messages emitted by build_geodata
 
@@ -36,7 +37,7 @@ def build(out_dir: Path | None) -> None:
 
 @geodata.command("import-zones", help="Replace schematic zone extents with official polygons (GeoJSON, Shapefile, GeoPackage).")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option("--crs", type=click.Choice(["wgs84", "gcj02", "bd09"], case_sensitive=False), default=None,
+@click.option("--crs", type=click.Choice(COORDINATE_SYSTEMS, case_sensitive=False), default=None,
               help="Coordinate system of FILE; default: the one the file declares (must be EPSG:4326).")
 @click.option("--code-field", default="code", show_default=True,
               help="Attribute holding the zone code, name or alias (e.g. zgq, 综改区).")

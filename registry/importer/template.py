@@ -6,7 +6,7 @@ from typing import IO
 import xlsxwriter
 
 from registry.export.columns import PROJECT_COLUMNS
-from registry.models import CONSTRUCTION_TYPES, STATUSES
+from registry.fields import IMPORTABLE
 from registry.vocabulary import Vocabulary
 
 TEMPLATE_ROWS = 5000  # drop-downs cover this many data rows
@@ -15,12 +15,10 @@ TEMPLATE_ROWS = 5000  # drop-downs cover this many data rows
 def write_template(vocab: Vocabulary | None, target: str | IO[bytes]) -> None:
     vocab = vocab or Vocabulary()
     columns = [c for c in PROJECT_COLUMNS if c.importable]
+    # The field table's fixed values, or the names of its vocabulary as sheets spell them.
     choices: dict[str, list[str]] = {
-        "status": list(STATUSES), "construction_type": list(CONSTRUCTION_TYPES), "outside_taiyuan": ["是", "否"],
-        "crs": ["wgs84", "gcj02", "bd09"], "district": sorted(vocab.sheet_names("districts").values()),
-        "zone": sorted(vocab.sheet_names("zones").values()), "chains": sorted(vocab.sheet_names("chains").values()),
-        "strategies": sorted(vocab.sheet_names("strategies").values()),
-    }
+        f.key: list(f.choices) or sorted(vocab.sheet_names(f.vocab).values()) for f in IMPORTABLE if f.choices or f.vocab}
+    lists = {f.key for f in IMPORTABLE if f.kind == "list"}
     book = xlsxwriter.Workbook(target, {"strings_to_formulas": False, "strings_to_numbers": False})
     try:
         header = book.add_format({"bold": True, "bg_color": "#DDEBF7", "border": 1, "text_wrap": True})
@@ -41,7 +39,7 @@ def write_template(vocab: Vocabulary | None, target: str | IO[bytes]) -> None:
             if index is None or not values:
                 continue
             letter = xlsxwriter.utility.xl_col_to_name(k)
-            many = key in ("chains", "strategies")  # lists: the drop-down helps, several values are allowed
+            many = key in lists  # the drop-down helps, several values are allowed
             sheet.data_validation(1, index, TEMPLATE_ROWS, index, {
                 "validate": "list", "source": f"=选项!${letter}$2:${letter}${len(values) + 1}",
                 "error_type": "information" if many else "stop", "ignore_blank": True,
