@@ -136,7 +136,7 @@ FIELDS: tuple[Field, ...] = (
           width=18, note=_EXPORT_ONLY),
     Field("needs_review", "待核实", "Needs review", "bool", input=None, column=None, importable=False, width=7,
           note="位置待核实；导入时忽略"),
-    Field("box", "专栏", "Box", "text", row=True, width=14),
+    Field("box", "专栏", "Plan box", "text", row=True, width=14),
     Field("group", "分组", "Group", "text", column="group_name", row=True, width=14),
     Field("description", "项目简介", "Description", "text", row=True, width=36, headers=("简介", "备注"),
           form="text"),

@@ -65,6 +65,19 @@ def test_detail_page_cites_sources(client: FlaskClient) -> None:
         assert html.escape(source["excerpt"], quote=False) in sources
 
 
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_detail_page_names_fields_as_the_field_table_and_spreadsheets_do(client: FlaskClient, lang: str) -> None:
+    from registry.fields import BY_KEY
+
+    project = client.get("/projects.json").get_json()["projects"][0]
+    page = client.get(f"/projects/{project['code']}?lang={lang}").get_data(as_text=True)
+    terms = re.findall(r"<dt>(.*?)</dt>", page.split('class="fields"')[1].split("</dl>")[0])
+    for key in ("code", "kind", "status", "total_investment", "capacity_text", "builder", "partners", "chains",
+                "strategies", "place_strategies", "place_text", "district", "zone", "precision_label", "box",
+                "description"):
+        assert html.escape(getattr(BY_KEY[key], lang), quote=False) in terms, key
+
+
 def test_unknown_project_is_404_in_both_twins(client: FlaskClient) -> None:
     assert client.get("/projects/NOPE").status_code == 404
     resp = client.get("/projects/NOPE.json")
