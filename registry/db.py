@@ -50,6 +50,18 @@ def make_session_factory(engine: Engine, settings: Settings | None = None) -> se
     return factory
 
 
+def begin_outer_transaction(session: Session) -> None:
+    """Open the session's transaction in the database before a SAVEPOINT is taken inside it.
+
+    SQLite's driver (pysqlite) sends BEGIN only before a write. A SAVEPOINT taken before any write starts a
+    transaction of its own, and releasing it commits: the caller's later rollback (an import preview) undoes
+    nothing. BEGIN IMMEDIATE also takes the write lock now, so a writer committing meanwhile cannot make this
+    transaction's first write fail; it waits its turn like any SQLite writer. PostgreSQL needs nothing."""
+    connection = session.connection()
+    if connection.dialect.name == "sqlite" and not connection.connection.driver_connection.in_transaction:
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+
 @contextmanager
 def session_scope(settings: Settings, engine: Engine | None = None) -> Iterator[Session]:
     """A session that commits on success and rolls back on error: for CLI commands and scripts."""

@@ -108,3 +108,42 @@ def test_upload_refuses_other_types(fresh_url: str, tmp_path: Path) -> None:
     resp = client.post("/import", data={"file": (io.BytesIO(b"x"), "a.exe"), "action": "preview",
                                         "csrf_token": token}, content_type="multipart/form-data")
     assert resp.status_code == 400 and ".xlsx" in resp.get_data(as_text=True)
+
+
+@pytest.mark.parametrize("as_job", [False, True], ids=["inline", "job"])
+def test_a_preview_of_a_valid_sheet_changes_nothing_until_it_is_applied(fresh_url: str, tmp_path: Path,
+                                                                          as_job: bool) -> None:
+    """The preview applies the sheet inside the request's transaction to show the changes, then rolls it back.
+    On SQLite the import's savepoint once became the whole transaction, and releasing it committed the preview:
+    an editor who only looked at a sheet had changed the registry."""
+    import time
+
+    site = prepare(fresh_url, tmp_path, **({"import_job_rows": 1} if as_job else {}))
+    client = site.client("editor")
+    sheet = "编号,项目名称,项目简介\nT-1,小店区氢能产业园（二期）,预览不应写入\nT-3,古交市煤层气项目,预览不应写入\n"
+
+    def upload(action: str) -> str:
+        token = csrf_from(client.get("/import").get_data(as_text=True))
+        resp = client.post("/import", data={"file": (io.BytesIO(sheet.encode("utf-8-sig")), "本周.csv"),
+                                            "action": action, "csrf_token": token},
+                           content_type="multipart/form-data")
+        if as_job:
+            assert resp.status_code == 302, resp.get_data(as_text=True)[:300]
+            for _ in range(600):
+                state = client.get(resp.headers["Location"] + ".json").get_json()
+                if state["state"] != "running":
+                    break
+                time.sleep(0.05)
+            assert state["state"] == "done", state
+            return client.get(resp.headers["Location"]).get_data(as_text=True)
+        assert resp.status_code == 200
+        return resp.get_data(as_text=True)
+
+    preview = upload("preview")
+    assert "更新 2" in preview and "试运行，未写入" in preview and "有错误" not in preview
+    project = client.get("/projects/T-1.json").get_json()
+    assert (project["name"], project["description"]) == ("小店区氢能产业园", None)
+    assert client.get("/projects/T-1/history.json").get_json()["history"][-1]["kind"] != "import"
+    assert "更新 2" in upload("apply")
+    project = client.get("/projects/T-1.json").get_json()
+    assert (project["name"], project["description"]) == ("小店区氢能产业园（二期）", "预览不应写入")

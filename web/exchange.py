@@ -164,6 +164,7 @@ def import_post() -> Response | WerkzeugResponse | tuple[str, int] | str:
         else:
             session.rollback()
             report.applied = False
+            report.dry_run = action != "apply"  # a preview wrote nothing by design, not for errors
     if action == "report":
         return _send(lambda out: write_report_xlsx(report, out), "xlsx", "kpr-import-report.xlsx")
     status = 200 if report.applied or not report.problem_count or action != "apply" else 422

@@ -118,6 +118,7 @@ def _run(app: Flask, job: ImportJob, limits: Limits) -> None:
             else:
                 session.rollback()
                 report.applied = False
+                report.dry_run = job.action != "apply"  # a preview wrote nothing by design, not for errors
             job.report, job.state = report, "done"
     finally:
         job.path.unlink(missing_ok=True)

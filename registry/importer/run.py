@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 from registry import history
 from registry.config import Settings
 from registry.crs import normalize_crs
+from registry.db import begin_outer_transaction
 from registry.errors import FileTooLarge, Problem
 from registry.importer.existing import Existing, NameIndex, load_existing, new_code
 from registry.importer.headers import HeaderMap, map_headers
@@ -67,6 +68,7 @@ def import_file(
                 raise TypeError("import_file needs settings= (or placer=) to place new projects")
             placer = default_placer(session, settings)
         run = _Run(session, report, headers, placer, limits, quoted=table.kind == "csv")
+        begin_outer_transaction(session)  # on SQLite, or releasing the savepoint would commit a preview
         savepoint = session.begin_nested()
         try:
             for batch in _batches(table.rows, BATCH):
