@@ -58,7 +58,10 @@ def begin_outer_transaction(session: Session) -> None:
     nothing. BEGIN IMMEDIATE also takes the write lock now, so a writer committing meanwhile cannot make this
     transaction's first write fail; it waits its turn like any SQLite writer. PostgreSQL needs nothing."""
     connection = session.connection()
-    if connection.dialect.name == "sqlite" and not connection.connection.driver_connection.in_transaction:
+    if connection.dialect.name != "sqlite":
+        return
+    driver = connection.connection.driver_connection
+    if driver is not None and not driver.in_transaction:
         connection.exec_driver_sql("BEGIN IMMEDIATE")
 
 
