@@ -5,6 +5,9 @@ BIN    := $(VENV)/bin
 PORT   ?= 5000
 HOST   ?= 127.0.0.1
 STAMP  := $(VENV)/.installed
+# Tests keep compiled modules (and pytest's rewritten test modules) under the venv, outside the tree, even where
+# the environment sets PYTHONDONTWRITEBYTECODE: each test process and CLI subprocess otherwise compiles them again.
+TESTENV := env -u PYTHONDONTWRITEBYTECODE PYTHONPYCACHEPREFIX=$(abspath $(VENV))/pycache
 
 .PHONY: install serve test test-fast browser-deps bench bench-quick lint clean
 
@@ -33,12 +36,12 @@ browser-deps:
 	fi
 
 test: install browser-deps
-	$(BIN)/python -m pytest
+	$(TESTENV) $(BIN)/python -m pytest
 
 # The quick loop while working: SQLite only, no browser, no slow test, on both cores (make test runs them all).
 # browser-deps also brings the CJK fonts the PDF tests read back (a no-op once installed).
 test-fast: install browser-deps
-	$(BIN)/python -m pytest -n 2 --backend sqlite -m "not browser and not slow"
+	$(TESTENV) $(BIN)/python -m pytest -n 2 --backend sqlite -m "not browser and not slow"
 
 # Full sizes (100,000 projects, under 15 min): benchmarks/results.json and RESULTS.md generated from it.
 bench: install

@@ -110,7 +110,7 @@ FIELDS: tuple[Field, ...] = (
     Field("strategies", "区域战略（规划所列）", "Regional strategies (stated by a plan)", "list", column=None, width=24,
           note="规划所列的区域战略（名称或编码），多个用“、”分隔", headers=("区域战略", "战略", "strategy"), form="tree",
           vocab="strategies"),
-    Field("place_strategies", "走廊/区域（位置落在）", "Corridors (by location)", "list", input=None, column=None,
+    Field("place_strategies", "走廊/区域（位置落在）", "Corridors / regions (by location)", "list", input=None, column=None,
           importable=False, width=24,
           note="按位置推得、规划未列的走廊/区域；“范围未确认”表示来源未点名该区县；导出信息，导入时忽略"),
     # The export shows where the project is placed; the import reads what the text states.
