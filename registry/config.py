@@ -19,6 +19,9 @@ def _flag(value: str | None) -> bool:
     return (value or "").strip().lower() in {"1", "true", "yes", "on"}
 
 
+PASSWORD_PROFILES = ("standard", "cheapest")
+
+
 @dataclass(frozen=True)
 class Settings:
     """Every setting the product reads. Names are the environment variables, documented in the README."""
@@ -40,6 +43,9 @@ class Settings:
     # 超前 above, 滞后 below (percent of the year-to-date plan); the Nanning 市领导联系项目 rule by default.
     progress_ahead: Decimal = Decimal(105)
     progress_behind: Decimal = Decimal(95)
+    # argon2 parameters for new password hashes: the library's recommended ones, or its cheapest for test runs
+    # (a login with a hash made otherwise rehashes it with these).
+    password_profile: str = "standard"
 
     @classmethod
     def from_env(cls, env: dict[str, str] | None = None) -> Settings:
@@ -61,12 +67,16 @@ class Settings:
             import_job_rows=int(env.get("KPR_IMPORT_JOB_ROWS") or 2000),
             progress_ahead=_percent(env, "KPR_PROGRESS_AHEAD", "105"),
             progress_behind=_percent(env, "KPR_PROGRESS_BEHIND", "95"),
+            password_profile=(env.get("KPR_PASSWORD_PROFILE") or "standard").strip().lower(),
         )._checked()
 
     def _checked(self) -> Settings:
         if self.progress_behind > self.progress_ahead:
             raise ConfigError(f"KPR_PROGRESS_BEHIND={self.progress_behind} 大于 KPR_PROGRESS_AHEAD="
                              f"{self.progress_ahead} (expected behind ≤ ahead)")
+        if self.password_profile not in PASSWORD_PROFILES:
+            raise ConfigError(f"KPR_PASSWORD_PROFILE={self.password_profile!r} 无效 (expected one of "
+                              f"{', '.join(PASSWORD_PROFILES)})")
         return self
 
 
@@ -96,5 +106,6 @@ ENV_VARS: dict[str, str] = {
     "KPR_LOGIN_RATE_LIMIT": "failed logins allowed per client address (default: 5 per minute)",
     "KPR_IMPORT_JOB_ROWS": "uploads with more rows than this run as a background job with progress (default 2000)",
     "KPR_PROGRESS_AHEAD": "超前 when year-to-date completed exceeds this percent of the year-to-date plan (default 105)",
+    "KPR_PASSWORD_PROFILE": "argon2 cost of new password hashes: standard (default) or cheapest (test runs only)",
     "KPR_PROGRESS_BEHIND": "滞后 when year-to-date completed is below this percent of the year-to-date plan (default 95)",
 }

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
+from argon2.profiles import CHEAPEST
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -35,8 +36,13 @@ class UserRecord:
         return self.active and ROLE_RANK[self.role] >= ROLE_RANK[role]
 
 
-def _hasher() -> PasswordHasher:
-    return PasswordHasher()  # argon2id with the library's current recommended parameters
+def _hasher(session: Session) -> PasswordHasher:
+    """argon2id with the library's recommended parameters; its cheapest where the settings ask for it (test
+    runs: a hash in 1 ms instead of 0.1 s)."""
+    settings = session.info.get("settings")
+    if settings is not None and settings.password_profile == "cheapest":
+        return PasswordHasher.from_parameters(CHEAPEST)
+    return PasswordHasher()
 
 
 def _record(user: User) -> UserRecord:
@@ -73,8 +79,9 @@ def add_user(session: Session, username: str, password: str, role: str) -> UserR
     name = check_username(username)
     if session.scalar(select(User.id).where(User.username == name)) is not None:
         raise InvalidRecord(f"用户 {name} 已存在 (user exists)")
-    user = User(username=name, password_hash=_hasher().hash(check_password(password)), role=check_role(role),
-                active=True, session_token=secrets.token_hex(16))
+    password_hash = _hasher(session).hash(check_password(password))
+    user = User(username=name, password_hash=password_hash, role=check_role(role), active=True,
+                session_token=secrets.token_hex(16))
     session.add(user)
     session.flush()
     return _record(user)
@@ -98,7 +105,7 @@ def set_active(session: Session, username: str, active: bool) -> UserRecord:
 
 def set_password(session: Session, username: str, password: str) -> UserRecord:
     user = _get(session, username)
-    user.password_hash = _hasher().hash(check_password(password))
+    user.password_hash = _hasher(session).hash(check_password(password))
     user.session_token = secrets.token_hex(16)
     session.flush()
     return _record(user)
@@ -120,7 +127,7 @@ _DUMMY_HASH: list[str] = []
 
 
 def authenticate(session: Session, username: str, password: str) -> UserRecord | None:
-    hasher = _hasher()
+    hasher = _hasher(session)
     try:
         name = check_username(username)
     except InvalidRecord:

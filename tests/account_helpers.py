@@ -12,8 +12,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from argon2 import PasswordHasher
-from argon2.profiles import CHEAPEST
 from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import create_engine, text, update
@@ -21,7 +19,7 @@ from sqlalchemy.engine import make_url
 
 from registry import history, migrate
 from registry.db import make_engine, make_session_factory
-from registry.models import DataStamp, User
+from registry.models import DataStamp
 from registry.seeding import REFERENCE, upsert_rows
 from registry.upsert import apply_project_dicts
 from registry.users import add_user
@@ -127,17 +125,13 @@ def _build(url: str) -> None:
     migrate.upgrade(url)
     settings = settings_for(url)
     engine = make_engine(url)
-    with make_session_factory(engine)() as session:
+    with make_session_factory(engine, settings)() as session:
         for _table, model, key, loader in REFERENCE:
             upsert_rows(session, model, key, loader(settings))
         history.begin(session, "seed", file_name="toy")
         apply_project_dicts(session, TOY)
         for role in ROLES:
-            add_user(session, role, PASSWORD, role)
-        # The template's accounts keep argon2id hashes made with the library's test profile: logging in reads
-        # the cost from the hash, so each of the suite's ~80 logins checks in 1 ms instead of 0.1 s.
-        # `kpr users` and the web's account forms still hash at the full cost (tests/test_users_cli.py).
-        session.execute(update(User).values(password_hash=PasswordHasher.from_parameters(CHEAPEST).hash(PASSWORD)))
+            add_user(session, role, PASSWORD, role)  # hashed as settings_for asks: argon2's cheapest parameters
         session.commit()
     engine.dispose()
 

@@ -130,6 +130,9 @@ def db_session(migrated_url: str) -> Iterator[Session]:
 
 
 def settings_for(url: str, **overrides: object) -> Settings:
+    """Settings for a test database. Passwords hash with argon2's cheapest parameters (the suite logs in a hundred
+    times); tests/test_users_cli.py checks the standard cost through `kpr users`, which reads the environment."""
+    overrides = {"password_profile": "cheapest", **overrides}
     return replace(Settings.from_env({}), database_url=url, **overrides)  # type: ignore[arg-type]
 
 

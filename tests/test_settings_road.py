@@ -85,3 +85,35 @@ def test_the_session_carries_the_settings_rule() -> None:
             assert Rule.of_session(session) == Rule()
     finally:
         engine.dispose()
+
+
+def test_the_password_profile_reaches_hashing_through_the_session(tmp_path: Path) -> None:
+    """KPR_PASSWORD_PROFILE picks the argon2 cost of new hashes; the session carries it to registry/users.py,
+    and a login with a hash made at another cost rehashes it at the configured one."""
+    import pytest
+    from argon2 import PasswordHasher
+    from argon2.profiles import CHEAPEST
+
+    from registry import migrate
+    from registry.errors import ConfigError
+    from registry.models import User
+    from registry.users import add_user, authenticate
+
+    with pytest.raises(ConfigError, match="KPR_PASSWORD_PROFILE"):
+        Settings.from_env({"KPR_PASSWORD_PROFILE": "weak"})
+    url = f"sqlite:///{tmp_path / 'p.sqlite3'}"
+    migrate.upgrade(url)
+    standard = replace(Settings.from_env({}), database_url=url)
+    cheapest = replace(standard, password_profile="cheapest")
+    engine = make_engine(url)
+    with make_session_factory(engine, cheapest)() as session:
+        add_user(session, "wang", "long-enough-1", "editor")
+        stored = session.get(User, 1)
+        assert stored is not None and PasswordHasher().check_needs_rehash(stored.password_hash)
+        assert not PasswordHasher.from_parameters(CHEAPEST).check_needs_rehash(stored.password_hash)
+        session.commit()
+    with make_session_factory(engine, standard)() as session:
+        assert authenticate(session, "wang", "long-enough-1") is not None
+        stored = session.get(User, 1)
+        assert stored is not None and not PasswordHasher().check_needs_rehash(stored.password_hash)
+    engine.dispose()
