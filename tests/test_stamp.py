@@ -362,6 +362,36 @@ def test_import_zones_reaches_base_json_without_restart(toy_url: str, tmp_path: 
     assert after["properties"]["status"] == "official" and after["geometry"] != before["geometry"]
 
 
+def test_the_project_page_draws_a_zone_project_at_the_zones_current_point(toy_url: str,
+                                                                         factory: sessionmaker[Session]) -> None:
+    """The page keeps the zones' and districts' points per data stamp; a zone's new boundary moves the point a
+    project known only by that zone is drawn at."""
+    from registry.seeding import upsert_rows, zone_rows
+    from registry.upsert import apply_project_dicts
+
+    with factory() as session:
+        upsert_rows(session, Zone, "code", zone_rows(settings_for(toy_url)))
+        apply_project_dicts(session, [{"code": "T-QX", "name": "清徐开发区测试项目", "zone_stated": "qingxu_etdz",
+                                       "sources": [{"document": "test"}]}])
+        session.commit()
+    client = _client(toy_url)
+
+    def drawn_at() -> list[float]:
+        page = client.get("/projects/T-QX").get_data(as_text=True)
+        data = json.loads(page.split('id="kpr-detail-data">')[1].split("</script>")[0])
+        return data["rows"][0][2:4]  # type: ignore[no-any-return]
+
+    before = drawn_at()
+    assert drawn_at() == before
+    square = {"type": "Polygon", "coordinates": [[[112.30, 37.58], [112.34, 37.58], [112.34, 37.62],
+                                                  [112.30, 37.62], [112.30, 37.58]]]}
+    with factory() as session:
+        session.execute(update(Zone).where(Zone.code == "qingxu_etdz").values(geometry=json.dumps(square)))
+        session.commit()
+    after = drawn_at()
+    assert after != before and 112.30 < after[0] < 112.34 and 37.58 < after[1] < 37.62
+
+
 def test_downgrade_and_upgrade_never_make_an_old_cache_look_current(toy_url: str,
                                                                      factory: sessionmaker[Session]) -> None:
     cache = IndexCache()

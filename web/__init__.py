@@ -31,6 +31,7 @@ def create_app(settings: Settings | None = None, test_config: dict[str, Any] | N
     app.extensions["kpr_list_pages"] = StampedCache(size=256)  # the list page's main part, per query
     app.extensions["kpr_map_base"] = StampedCache(size=4)  # /map/base.json, per CRS
     app.extensions["kpr_list_static"] = StampedCache(size=1)  # vocabulary, months, shown rows (web/listcache.py)
+    app.extensions["kpr_anchors"] = StampedCache(size=1)  # the points zones and districts are drawn at
 
     # Imported here so that importing `web` alone configures nothing.
     from web import (

@@ -84,7 +84,8 @@ def _as_of(day: date, attempts: int = 3) -> tuple[ExitStack, Session]:
 _FRESH: dict[str, Any] = {"kpr_facet_index": IndexCache, "kpr_map_data": lambda: StampedCache(size=1),
                           "kpr_json_pages": lambda: StampedCache(size=1),
                           "kpr_list_pages": lambda: StampedCache(size=1),
-                          "kpr_map_base": lambda: StampedCache(size=1), "kpr_list_static": lambda: StampedCache(size=1)}
+                          "kpr_map_base": lambda: StampedCache(size=1), "kpr_list_static": lambda: StampedCache(size=1),
+                          "kpr_anchors": lambda: StampedCache(size=1)}
 
 
 def cache(name: str) -> Any:
