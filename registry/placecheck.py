@@ -5,13 +5,11 @@ from registry.crs import normalize_crs, to_wgs84
 from registry.fields import COORDINATE_SYSTEMS
 from registry.locate import DistrictIndex
 
-CANDIDATE_SYSTEMS = COORDINATE_SYSTEMS
-
 
 def districts_by_crs(index: DistrictIndex, lon: float, lat: float) -> dict[str, str]:
     """The district adcode the point falls in under each candidate coordinate system ("" = none)."""
     out = {}
-    for system in CANDIDATE_SYSTEMS:
+    for system in COORDINATE_SYSTEMS:
         w_lon, w_lat = to_wgs84(lon, lat, system)
         out[system] = str(index.district_of(w_lon, w_lat)[0])
     return out
